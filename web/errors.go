@@ -1,0 +1,94 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"runtime/debug"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hearth/app"
+)
+
+// statusOf is the one table from error kinds to HTTP status codes.
+var statusOf = map[app.Kind]int{
+	app.KindInvalid:       fiber.StatusBadRequest,
+	app.KindUnauthorized:  fiber.StatusUnauthorized,
+	app.KindForbidden:     fiber.StatusForbidden,
+	app.KindNotFound:      fiber.StatusNotFound,
+	app.KindConflict:      fiber.StatusConflict,
+	app.KindUnprocessable: fiber.StatusUnprocessableEntity,
+	app.KindRateLimited:   fiber.StatusTooManyRequests,
+	app.KindInternal:      fiber.StatusInternalServerError,
+	app.KindUnavailable:   fiber.StatusServiceUnavailable,
+}
+
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// handleError is Fiber's error handler: every error a handler returns ends
+// here and becomes JSON for the API or a page for a browser. Internal errors
+// are logged with the request id and never shown.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	e := s.toAppError(c, err)
+	status := statusOf[e.Kind]
+	if status == 0 {
+		status = fiber.StatusInternalServerError
+	}
+	if fe := (*fiber.Error)(nil); errors.As(err, &fe) && fe.Code == fiber.StatusRequestEntityTooLarge {
+		status = fe.Code
+	}
+	c.Status(status)
+	if isAPI(c) || c.Get("Accept") == "application/json" {
+		return c.JSON(errorBody{errorDetail{Code: e.Code, Message: e.Message}})
+	}
+	if status == fiber.StatusUnauthorized {
+		return c.Redirect("/signin?next="+c.OriginalURL(), fiber.StatusSeeOther)
+	}
+	return s.renderStatus(c, status, "error", fiber.Map{"Title": "Something is not right", "Error": e, "Status": status})
+}
+
+// toAppError turns any error into an *app.Error, logging the ones that are ours.
+func (s *Server) toAppError(c *fiber.Ctx, err error) *app.Error {
+	if e, ok := app.AsError(err); ok {
+		if e.Kind == app.KindInternal {
+			s.logInternal(c, err)
+		}
+		return e
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		switch fe.Code {
+		case fiber.StatusNotFound:
+			return app.NotFound("There is nothing at %s.", c.Path())
+		case fiber.StatusRequestEntityTooLarge:
+			return app.Invalid("body_too_large", "The request is larger than %d bytes.", s.cfg.BodyLimit)
+		case fiber.StatusMethodNotAllowed:
+			return app.NotFound("%s is not supported at %s.", c.Method(), c.Path())
+		case fiber.StatusBadRequest:
+			return app.Invalid("bad_request", "The request could not be read.")
+		}
+	}
+	s.logInternal(c, err)
+	return app.Errorf(app.KindInternal, "internal", "Something went wrong on our side. It has been logged; please try again later.")
+}
+
+func (s *Server) logInternal(c *fiber.Ctx, err error) {
+	s.log.Error("internal error", "request_id", requestID(c), "method", c.Method(), "path", c.Path(), "err", err)
+}
+
+func (s *Server) logPanic(c *fiber.Ctx, v any) {
+	s.log.Error("panic", "request_id", requestID(c), "method", c.Method(), "path", c.Path(),
+		"panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+}
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals("requestid").(string)
+	return id
+}

@@ -1,0 +1,123 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"hearth/app"
+	"hearth/app/apptest"
+	"hearth/web"
+)
+
+func TestMain(m *testing.M) { os.Exit(apptest.Main(m)) }
+
+// testServer is the real Hearth server on a loopback port with a database of
+// its own.
+type testServer struct {
+	URL string
+	DB  *sqlx.DB
+	Srv *web.Server
+}
+
+func newTestConfig() app.Config {
+	cfg, err := app.ConfigFromEnv()
+	if err != nil {
+		panic(err)
+	}
+	cfg.SignInLimit = 1000
+	return cfg
+}
+
+// newTestServer starts the server with the default test configuration.
+func newTestServer(t testing.TB) *testServer {
+	t.Helper()
+	return newTestServerWith(t, newTestConfig())
+}
+
+func newTestServerWith(t testing.TB, cfg app.Config) *testServer {
+	t.Helper()
+	db, err := app.OpenDB(context.Background(), apptest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := web.New(cfg, db, apptest.Logger())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.App.Listener(ln)
+	t.Cleanup(func() {
+		srv.Shutdown(5 * time.Second)
+		db.Close()
+	})
+	return &testServer{URL: "http://" + ln.Addr().String(), DB: db, Srv: srv}
+}
+
+// token signs a member in through the API and returns a bearer token.
+func (ts *testServer) token(t testing.TB, m app.Member) string {
+	t.Helper()
+	status, body := ts.call(t, "POST", "/api/v1/auth/token", "", map[string]string{"email": m.Email, "password": apptest.Password})
+	if status != 200 {
+		t.Fatalf("token for %s: %d %v", m.Email, status, body)
+	}
+	return body["token"].(string)
+}
+
+// call sends a JSON request (body nil for none) and decodes the JSON answer.
+func (ts *testServer) call(t testing.TB, method, path, token string, body any) (int, map[string]any) {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		if s, ok := body.(string); ok {
+			r = strings.NewReader(s)
+		} else {
+			b, _ := json.Marshal(body)
+			r = bytes.NewReader(b)
+		}
+	}
+	req, _ := http.NewRequest(method, ts.URL+path, r)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	raw, _ := io.ReadAll(res.Body)
+	var out map[string]any
+	if len(raw) > 0 && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			t.Fatalf("%s %s: bad JSON %q", method, path, raw)
+		}
+	}
+	return res.StatusCode, out
+}
+
+// errorCode returns the code of an error answer.
+func errorCode(body map[string]any) string {
+	e, _ := body["error"].(map[string]any)
+	code, _ := e["code"].(string)
+	return code
+}
+
+// browser is an HTTP client with a cookie jar that does not follow redirects,
+// for page tests that need no JavaScript.
+func (ts *testServer) browser(t testing.TB) *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
