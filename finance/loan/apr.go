@@ -67,7 +67,9 @@ type APRInput struct {
 // shorter, per (b)(3)(iv)) plus the remaining days over 30; semimonthly and
 // quarterly, 30 days for each of those whole months plus the remaining days,
 // over 15 or 90. t is the whole unit-periods of that count and f the fraction
-// left. The rate is found by bisection at 128-bit precision and rounded half
+// left. One date cannot tell a series due on the 30th from one due at each
+// month's end, so a first payment on April 30 is taken as the 30th (measured
+// back to March 30); on the 31st it is the month's end either way. The rate is found by bisection at 128-bit precision and rounded half
 // up to two decimals ("9.69" for 9.69%).
 //
 // It returns an *app.Error of kind unprocessable with code
