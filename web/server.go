@@ -103,6 +103,7 @@ func (s *Server) routes() {
 	api.Get("/me", s.apiMe)
 	s.mountHousingAPI(api)
 	s.mountBookingAPI(api)
+	s.mountLotteryAPI(api)
 	s.mountLedgerAPI(api)
 	s.mountEquityAPI(api)
 	api.Use(func(c *fiber.Ctx) error {
@@ -131,6 +132,7 @@ func (s *Server) routes() {
 	pages.Get("/", s.homePage)
 	s.mountHousingPages(pages)
 	s.mountBookingPages(pages)
+	s.mountLotteryPages(pages)
 	s.mountLedgerPages(pages)
 	s.mountEquityPages(pages)
 	pages.Use(func(c *fiber.Ctx) error {

@@ -35,6 +35,7 @@ commands:
   loan schedule --principal P --rate R --months N [--start YYYY-MM-DD]
   loan apr --amount A --payment P --count N --frequency F --advance-date D --first-payment D
   charges run --month YYYY-MM   post the monthly carrying charges of every occupied unit
+  lottery verify --window ID | --file F   re-run a peak-allocation draw and check it
   bench [ledger|booking|equity] run the benchmarks and print their figures
 `
 
@@ -70,6 +71,8 @@ func run(args []string, stdout io.Writer) error {
 		return runLoan(args[1:], stdout)
 	case "charges":
 		return runCharges(args[1:], stdout)
+	case "lottery":
+		return runLottery(args[1:], stdout)
 	case "bench":
 		return runBench(args[1:], stdout)
 	case "help", "-h", "--help":

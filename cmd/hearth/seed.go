@@ -40,6 +40,7 @@ func seedDemo(ctx context.Context, db *sqlx.DB, log *slog.Logger, out io.Writer)
 			{"sites", seedSites},
 			{"ledger", seedLedger},
 			{"bookings", seedBookings},
+			{"lottery", seedLottery},
 			{"equity", seedEquity},
 		} {
 			if err := step.fn(ctx, tx, d); err != nil {
