@@ -30,7 +30,7 @@ const usage = `usage: hearth <command> [flags]
 commands:
   serve                 run the server on HEARTH_ADDR (default 127.0.0.1:8080)
   migrate               apply pending database migrations and exit
-  seed --demo           fill an empty database with a small living cooperative
+  seed --demo [--if-empty]  fill an empty database with a small living cooperative
   user add --email E --password P --name N --role admin|member
   loan schedule --principal P --rate R --months N [--start YYYY-MM-DD]
   loan apr --amount A --payment P --count N --frequency F --advance-date D --first-payment D
@@ -58,13 +58,16 @@ func run(args []string, stdout io.Writer) error {
 	case "seed":
 		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 		demo := fs.Bool("demo", false, "fill an empty database with a demo cooperative")
+		ifEmpty := fs.Bool("if-empty", false, "do nothing, successfully, when the database already has members")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
 		if !*demo {
 			return errors.New("seed: say --demo to fill the database with demo data")
 		}
-		return withDB(func(ctx context.Context, env *environment) error { return seedDemo(ctx, env.db, env.log, stdout) })
+		return withDB(func(ctx context.Context, env *environment) error {
+			return seedDemo(ctx, env.db, env.log, stdout, *ifEmpty)
+		})
 	case "user":
 		return userCommand(args[1:], stdout)
 	case "loan":

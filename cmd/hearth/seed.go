@@ -22,10 +22,14 @@ type demo struct {
 // sites, a dozen members, a year of bookings and ledger history. Each area of
 // the product adds its part in its own seed file; all of it is one
 // transaction, so a failed seed leaves the database empty.
-func seedDemo(ctx context.Context, db *sqlx.DB, log *slog.Logger, out io.Writer) error {
+func seedDemo(ctx context.Context, db *sqlx.DB, log *slog.Logger, out io.Writer, ifEmpty bool) error {
 	var n int
 	if err := db.GetContext(ctx, &n, `SELECT count(*) FROM members`); err != nil {
 		return err
+	}
+	if n > 0 && ifEmpty {
+		fmt.Fprintln(out, "the database already has members; demo data left as it is")
+		return nil
 	}
 	if n > 0 {
 		return errors.New("seed: the database already has members; demo data goes only into an empty database")

@@ -1,0 +1,188 @@
+package housing
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"hearth/app"
+)
+
+// Residency places a member in a unit of a site from StartsOn to EndsOn.
+// Both are calendar dates (midnight UTC in Go, date in SQL). EndsOn is the
+// move-out day and is exclusive: a residency ending on 1 May and another
+// starting on 1 May do not overlap, which is how a move hands one unit over
+// and another one on the same day. A nil EndsOn means open-ended.
+type Residency struct {
+	ID        int64      `db:"id"`
+	SiteID    int64      `db:"site_id"`
+	UnitID    int64      `db:"unit_id"`
+	MemberID  int64      `db:"member_id"`
+	StartsOn  time.Time  `db:"starts_on"`
+	EndsOn    *time.Time `db:"ends_on"`
+	CreatedAt time.Time  `db:"created_at"`
+}
+
+// NewResidency is what placing a member in a unit needs. The site is the
+// unit's site. StartsOn and EndsOn are read as calendar dates: their year,
+// month and day in their own location count, the time of day does not.
+type NewResidency struct {
+	UnitID   int64
+	MemberID int64
+	StartsOn time.Time
+	EndsOn   *time.Time // nil: open-ended
+}
+
+// ActiveOn reports whether the residency covers the calendar date on.
+func (r Residency) ActiveOn(on time.Time) bool {
+	d := Date(on)
+	return !r.StartsOn.After(d) && (r.EndsOn == nil || r.EndsOn.After(d))
+}
+
+// Date returns the calendar date of t (its year, month and day in t's own
+// location) as midnight UTC, the form every date in this package takes.
+func Date(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// sqlDate formats a calendar date for a date parameter. Passing the text
+// rather than a time.Time keeps PostgreSQL from reading a time zone into it.
+func sqlDate(t time.Time) string { return t.Format(time.DateOnly) }
+
+// normalize turns the dates lib/pq scans (midnight in a nameless zone) into
+// midnight UTC, so that residencies compare equal with ==.
+func (r *Residency) normalize() {
+	r.StartsOn = Date(r.StartsOn)
+	if r.EndsOn != nil {
+		e := Date(*r.EndsOn)
+		r.EndsOn = &e
+	}
+}
+
+const residencyColumns = `id, site_id, unit_id, member_id, starts_on, ends_on, created_at`
+
+// StartResidency places a member in a unit inside the caller's transaction,
+// so that a move or an admission writes it atomically with its ledger
+// entries. The database refuses overlaps even between racing transactions.
+//
+// Errors: unit_not_found, member_not_found (404); residency_ends_before_start
+// (422); unit_occupied, member_already_resident (409). A constraint error
+// aborts tx, as any failed statement does: the caller rolls back.
+func StartResidency(ctx context.Context, tx *sqlx.Tx, r NewResidency) (Residency, error) {
+	var res Residency
+	starts := Date(r.StartsOn)
+	var ends *string
+	if r.EndsOn != nil {
+		e := Date(*r.EndsOn)
+		if !e.After(starts) {
+			return res, app.Unprocessable("residency_ends_before_start",
+				"The move-out date must come after the move-in date.").OnField("ends_on")
+		}
+		s := sqlDate(e)
+		ends = &s
+	}
+	// The unit's site is looked up in the same statement so that the row is
+	// consistent with the unit even if a caller passes a stale site.
+	err := tx.GetContext(ctx, &res, `
+		INSERT INTO residencies (site_id, unit_id, member_id, starts_on, ends_on)
+		SELECT u.site_id, u.id, $2, $3::date, $4::date FROM units u WHERE u.id = $1
+		RETURNING `+residencyColumns,
+		r.UnitID, r.MemberID, sqlDate(starts), ends)
+	if err != nil {
+		if app.ErrNoRows(err) {
+			return res, app.Errorf(app.KindNotFound, "unit_not_found", "There is no such unit.").OnField("unit_id")
+		}
+		return res, residencyError(err)
+	}
+	res.normalize()
+	return res, nil
+}
+
+// residencyError translates the constraints of the residencies table into
+// domain errors; anything else is wrapped as an internal error.
+func residencyError(err error) error {
+	switch app.PQConstraint(err) {
+	case "residencies_unit_no_overlap":
+		return app.Conflict("unit_occupied",
+			"Someone else lives in that unit during those dates.").OnField("unit_id")
+	case "residencies_member_no_overlap":
+		return app.Conflict("member_already_resident",
+			"That member already lives in a unit during those dates.").OnField("member_id")
+	case "residencies_dates_check":
+		return app.Unprocessable("residency_ends_before_start",
+			"The move-out date must come after the move-in date.").OnField("ends_on")
+	case "residencies_member_id_fkey":
+		return app.Errorf(app.KindNotFound, "member_not_found", "There is no such member.").OnField("member_id")
+	}
+	return fmt.Errorf("housing: unable to write residency: %w", err)
+}
+
+// EndResidency sets the move-out day (exclusive) of a residency inside the
+// caller's transaction. It ends an open-ended residency or brings an end
+// forward; it never extends one that already ends earlier, because the unit
+// may have been promised to someone else from then on.
+//
+// Errors: residency_not_found (404); residency_ends_before_start (422);
+// residency_already_ended (409).
+func EndResidency(ctx context.Context, tx *sqlx.Tx, residencyID int64, endsOn time.Time) error {
+	var r Residency
+	err := tx.GetContext(ctx, &r, `SELECT `+residencyColumns+` FROM residencies WHERE id = $1 FOR UPDATE`, residencyID)
+	if app.ErrNoRows(err) {
+		return app.Errorf(app.KindNotFound, "residency_not_found", "There is no such residency.")
+	}
+	if err != nil {
+		return fmt.Errorf("housing: unable to load residency: %v", err)
+	}
+	r.normalize()
+	end := Date(endsOn)
+	if !end.After(r.StartsOn) {
+		return app.Unprocessable("residency_ends_before_start",
+			"The move-out date must come after the move-in date (%s).", r.StartsOn.Format(time.DateOnly)).OnField("ends_on")
+	}
+	if r.EndsOn != nil && end.After(*r.EndsOn) {
+		return app.Conflict("residency_already_ended",
+			"This residency already ends on %s.", r.EndsOn.Format(time.DateOnly)).OnField("ends_on")
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE residencies SET ends_on = $2::date WHERE id = $1`, residencyID, sqlDate(end)); err != nil {
+		return residencyError(err)
+	}
+	return nil
+}
+
+// CurrentResidency returns the residency of a member that covers the
+// calendar date on. Errors: not_resident (404) when the member lives nowhere
+// on that date.
+func CurrentResidency(ctx context.Context, q sqlx.QueryerContext, memberID int64, on time.Time) (Residency, error) {
+	var r Residency
+	err := sqlx.GetContext(ctx, q, &r, `
+		SELECT `+residencyColumns+` FROM residencies
+		WHERE member_id = $1 AND daterange(starts_on, ends_on, '[)') @> $2::date`, memberID, sqlDate(Date(on)))
+	if app.ErrNoRows(err) {
+		return r, app.Errorf(app.KindNotFound, "not_resident", "That member lives in no unit on %s.", sqlDate(Date(on)))
+	}
+	if err != nil {
+		return r, fmt.Errorf("housing: unable to load residency: %v", err)
+	}
+	r.normalize()
+	return r, nil
+}
+
+// UnitResidency returns the residency that occupies a unit on the calendar
+// date on. Errors: unit_vacant (404) when nobody lives there that day.
+func UnitResidency(ctx context.Context, q sqlx.QueryerContext, unitID int64, on time.Time) (Residency, error) {
+	var r Residency
+	err := sqlx.GetContext(ctx, q, &r, `
+		SELECT `+residencyColumns+` FROM residencies
+		WHERE unit_id = $1 AND daterange(starts_on, ends_on, '[)') @> $2::date`, unitID, sqlDate(Date(on)))
+	if app.ErrNoRows(err) {
+		return r, app.Errorf(app.KindNotFound, "unit_vacant", "Nobody lives in that unit on %s.", sqlDate(Date(on)))
+	}
+	if err != nil {
+		return r, fmt.Errorf("housing: unable to load residency: %v", err)
+	}
+	r.normalize()
+	return r, nil
+}
