@@ -56,6 +56,9 @@ func StartLocalPostgres(ctx context.Context, dir string, opts LocalOptions, log 
 	if err := os.MkdirAll(abs, 0o755); err != nil {
 		return nil, fmt.Errorf("local postgres: %v", err)
 	}
+	if err := lp.checkReachable(); err != nil {
+		return nil, err
+	}
 	data := filepath.Join(abs, "pgdata")
 	password, err := lp.secret("password")
 	if err != nil {
@@ -148,6 +151,25 @@ func (lp *LocalPostgres) prepareUser() error {
 		return nil
 	}
 	return errors.New("local postgres: running as root, and neither a 'postgres' nor a 'nobody' user exists to run the cluster as")
+}
+
+// checkReachable makes sure the unprivileged user can reach the data
+// directory: a directory below a private home (such as /root) cannot host the
+// cluster, and saying so beats a cryptic "permission denied" from initdb.
+func (lp *LocalPostgres) checkReachable() error {
+	if lp.cred == nil {
+		return nil
+	}
+	if err := os.Chown(lp.Dir, int(lp.cred.Uid), int(lp.cred.Gid)); err != nil {
+		return fmt.Errorf("local postgres: %v", err)
+	}
+	cmd := exec.Command("/bin/sh", "-c", `test -w "$1" && test -x "$1"`, "sh", lp.Dir)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: lp.cred}
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("local postgres: the cluster runs as an unprivileged user (uid %d), which cannot reach %s; "+
+			"set HEARTH_DATA_DIR to a directory it can reach (for example /var/tmp/hearth), or set DATABASE_URL", lp.cred.Uid, lp.Dir)
+	}
+	return nil
 }
 
 func (lp *LocalPostgres) initdb(data, password string, opts LocalOptions) error {

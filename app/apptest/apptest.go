@@ -124,3 +124,28 @@ func (migrator) Hash() (string, error) {
 func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) error {
 	return app.Migrate(ctx, db, Logger())
 }
+
+// EmptyURL creates an empty database (no migrations) for one test and returns
+// its connection string, for tests of migration itself.
+func EmptyURL(t testing.TB) string {
+	t.Helper()
+	admin, err := sqlx.Open("postgres", serverURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	name := fmt.Sprintf("hearth_empty_%d_%d", os.Getpid(), seq.Add(1))
+	if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+		t.Fatalf("apptest: %v", err)
+	}
+	t.Cleanup(func() {
+		admin, err := sqlx.Open("postgres", serverURL)
+		if err == nil {
+			admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+			admin.Close()
+		}
+	})
+	u, _ := url.Parse(serverURL)
+	u.Path = "/" + name
+	return u.String()
+}
