@@ -177,3 +177,27 @@ func getStatus(t testing.TB, c *http.Client, u string) int {
 	res.Body.Close()
 	return res.StatusCode
 }
+
+func TestMembersAPIIsForTheTreasurer(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	admin := ts.token(t, apptest.MustCreateMember(t, ts.DB, "Tamsin", app.RoleAdmin))
+	member := ts.token(t, apptest.MustCreateMember(t, ts.DB, "Ada", app.RoleMember))
+
+	if status, body := ts.call(t, "GET", "/api/v1/members", member, nil); status != 403 || errorCode(body) != "forbidden" {
+		t.Errorf("member lists members: got %d %v", status, body)
+	}
+	newcomer := map[string]string{"email": "new@example.org", "password": "long enough", "name": "New"}
+	if status, _ := ts.call(t, "POST", "/api/v1/members", member, newcomer); status != 403 {
+		t.Errorf("member creates a member: got %d", status)
+	}
+	if status, body := ts.call(t, "POST", "/api/v1/members", admin, newcomer); status != 201 || body["id"] == nil {
+		t.Errorf("admin creates a member: got %d %v", status, body)
+	}
+	if status, body := ts.call(t, "POST", "/api/v1/members", admin, newcomer); status != 409 || errorCode(body) != "email_taken" {
+		t.Errorf("duplicate email: got %d %v", status, body)
+	}
+	if status, body := ts.call(t, "POST", "/api/v1/members", admin, map[string]string{"email": "x@example.org", "password": "short", "name": "X"}); status != 422 || errorCode(body) != "weak_password" {
+		t.Errorf("weak password: got %d %v", status, body)
+	}
+}
