@@ -1,0 +1,125 @@
+package ledger_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/shopspring/decimal"
+
+	"hearth/app"
+	"hearth/app/apptest"
+	"hearth/finance/ledger"
+)
+
+func TestMain(m *testing.M) { os.Exit(apptest.Main(m)) }
+
+// newLedger returns a ledger over a fresh database.
+func newLedger(t *testing.T) *ledger.Ledger {
+	t.Helper()
+	return ledger.New(apptest.NewDB(t), "USD")
+}
+
+// MustCreateAccounts creates accounts in one transaction.
+func MustCreateAccounts(t *testing.T, l *ledger.Ledger, accounts ...ledger.Account) {
+	t.Helper()
+	err := app.InTx(context.Background(), l.DB, func(tx *sqlx.Tx) error {
+		for _, a := range accounts {
+			if err := l.CreateAccount(context.Background(), tx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("MustCreateAccounts: %v", err)
+	}
+}
+
+// MustPost posts an entry in its own transaction.
+func MustPost(t *testing.T, l *ledger.Ledger, e ledger.Entry) ledger.Posted {
+	t.Helper()
+	p, err := l.PostEntry(context.Background(), e)
+	if err != nil {
+		t.Fatalf("MustPost %s: %v", e.IdempotencyKey, err)
+	}
+	return p
+}
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+func date(s string) time.Time {
+	t, err := time.Parse(ledger.DateLayout, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// transfer is a two-posting entry moving amount from one account to another.
+func transfer(key, from, to, amount, day string) ledger.Entry {
+	return ledger.Entry{
+		IdempotencyKey: key,
+		Description:    "transfer " + key,
+		EffectiveDate:  date(day),
+		Postings: []ledger.Posting{
+			{Account: to, Amount: dec(amount)},
+			{Account: from, Amount: dec(amount).Neg()},
+		},
+	}
+}
+
+func mustBalance(t *testing.T, l *ledger.Ledger, code string, asOf *time.Time) string {
+	t.Helper()
+	b, err := l.Balance(context.Background(), l.DB, code, asOf)
+	if err != nil {
+		t.Fatalf("Balance %s: %v", code, err)
+	}
+	return l.FormatAmount(b)
+}
+
+func errorCode(err error) string {
+	if e, ok := app.AsError(err); ok {
+		return e.Code
+	}
+	if err != nil {
+		return "internal: " + err.Error()
+	}
+	return ""
+}
+
+func TestPostAndBalance(t *testing.T) {
+	t.Parallel()
+	l := newLedger(t)
+	MustCreateAccounts(t, l,
+		ledger.Account{Code: "assets:bank", Type: ledger.Asset, NonNegative: true},
+		ledger.Account{Code: "income:charges", Type: ledger.Income},
+	)
+	p1 := MustPost(t, l, transfer("k1", "income:charges", "assets:bank", "100.00", "2026-01-10"))
+	MustPost(t, l, transfer("k2", "income:charges", "assets:bank", "50.5", "2026-02-10"))
+
+	if got, want := mustBalance(t, l, "assets:bank", nil), "150.50"; got != want {
+		t.Errorf("bank balance = %s, want %s", got, want)
+	}
+	if got, want := mustBalance(t, l, "income:charges", nil), "-150.50"; got != want {
+		t.Errorf("income balance = %s, want %s", got, want)
+	}
+	jan := date("2026-01-31")
+	if got, want := mustBalance(t, l, "assets:bank", &jan), "100.00"; got != want {
+		t.Errorf("bank balance as of January = %s, want %s", got, want)
+	}
+	again := MustPost(t, l, transfer("k1", "income:charges", "assets:bank", "100", "2026-01-10"))
+	if got, want := again, (ledger.Posted{ID: p1.ID, Replayed: true}); got != want {
+		t.Errorf("replay = %+v, want %+v", got, want)
+	}
+	_, err := l.PostEntry(context.Background(), transfer("k1", "income:charges", "assets:bank", "101", "2026-01-10"))
+	if got, want := errorCode(err), "idempotency_key_reused"; got != want {
+		t.Errorf("reused key: %s, want %s", got, want)
+	}
+	_, err = l.PostEntry(context.Background(), transfer("k3", "assets:bank", "income:charges", "150.51", "2026-03-01"))
+	if got, want := errorCode(err), "insufficient_funds"; got != want {
+		t.Errorf("overdraft: %s, want %s", got, want)
+	}
+}
