@@ -101,6 +101,10 @@ func StartResidency(ctx context.Context, tx *sqlx.Tx, r NewResidency) (Residency
 	return res, nil
 }
 
+func memberNotFound() error {
+	return app.Errorf(app.KindNotFound, "member_not_found", "There is no such member.").OnField("member_id")
+}
+
 // residencyError translates the constraints of the residencies table into
 // domain errors; anything else is wrapped as an internal error.
 func residencyError(err error) error {
@@ -115,7 +119,7 @@ func residencyError(err error) error {
 		return app.Unprocessable("residency_ends_before_start",
 			"The move-out date must come after the move-in date.").OnField("ends_on")
 	case "residencies_member_id_fkey":
-		return app.Errorf(app.KindNotFound, "member_not_found", "There is no such member.").OnField("member_id")
+		return memberNotFound()
 	}
 	return fmt.Errorf("housing: unable to write residency: %w", err)
 }
@@ -185,4 +189,92 @@ func UnitResidency(ctx context.Context, q sqlx.QueryerContext, unitID int64, on 
 	}
 	r.normalize()
 	return r, nil
+}
+
+// ResidencyView is a residency with the names a page shows beside it.
+type ResidencyView struct {
+	Residency
+	MemberName string `db:"member_name"`
+	UnitName   string `db:"unit_name"`
+}
+
+// PlaceMember places a member in a unit of a site. Errors: unit_not_found,
+// member_not_found (404); residency_ends_before_start (422); unit_occupied,
+// member_already_resident (409).
+func (s *Service) PlaceMember(ctx context.Context, siteID int64, r NewResidency) (Residency, error) {
+	var res Residency
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var unitSite int64
+		err := tx.GetContext(ctx, &unitSite, `SELECT site_id FROM units WHERE id = $1`, r.UnitID)
+		if err != nil && !app.ErrNoRows(err) {
+			return fmt.Errorf("housing: unable to load unit: %v", err)
+		}
+		if unitSite != siteID {
+			return unitNotFound()
+		}
+		res, err = StartResidency(ctx, tx, r)
+		return err
+	})
+	return res, err
+}
+
+// EndSiteResidency sets the move-out day of a residency at a site (see
+// EndResidency) and returns it. Errors: residency_not_found (404);
+// residency_ends_before_start (422); residency_already_ended (409).
+func (s *Service) EndSiteResidency(ctx context.Context, siteID, residencyID int64, endsOn time.Time) (Residency, error) {
+	var res Residency
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM residencies WHERE id = $1 AND site_id = $2`, residencyID, siteID); err != nil {
+			return fmt.Errorf("housing: unable to load residency: %v", err)
+		}
+		if n == 0 {
+			return app.Errorf(app.KindNotFound, "residency_not_found", "There is no such residency at this site.")
+		}
+		if err := EndResidency(ctx, tx, residencyID, endsOn); err != nil {
+			return err
+		}
+		if err := tx.GetContext(ctx, &res, `SELECT `+residencyColumns+` FROM residencies WHERE id = $1`, residencyID); err != nil {
+			return fmt.Errorf("housing: unable to load residency: %v", err)
+		}
+		res.normalize()
+		return nil
+	})
+	return res, err
+}
+
+// Residencies lists the residencies of a site, past, present and future: the
+// open-ended and latest first, then by unit.
+func (s *Service) Residencies(ctx context.Context, siteID int64) ([]ResidencyView, error) {
+	rs := []ResidencyView{}
+	err := s.DB.SelectContext(ctx, &rs, `
+		SELECT r.id, r.site_id, r.unit_id, r.member_id, r.starts_on, r.ends_on, r.created_at,
+		       m.name AS member_name, u.name AS unit_name
+		FROM residencies r JOIN members m ON m.id = r.member_id JOIN units u ON u.id = r.unit_id
+		WHERE r.site_id = $1
+		ORDER BY r.ends_on DESC NULLS FIRST, r.starts_on DESC, u.name, r.id`, siteID)
+	if err != nil {
+		return nil, fmt.Errorf("housing: unable to list residencies: %v", err)
+	}
+	for i := range rs {
+		rs[i].normalize()
+	}
+	return rs, nil
+}
+
+// MemberChoice names a member in a pick list.
+type MemberChoice struct {
+	ID    int64  `db:"id"`
+	Name  string `db:"name"`
+	Email string `db:"email"`
+}
+
+// MemberChoices lists every member by name, for the forms that place a
+// member in a unit or appoint a coordinator.
+func (s *Service) MemberChoices(ctx context.Context) ([]MemberChoice, error) {
+	ms := []MemberChoice{}
+	if err := s.DB.SelectContext(ctx, &ms, `SELECT id, name, email FROM members ORDER BY name, id`); err != nil {
+		return nil, fmt.Errorf("housing: unable to list members: %v", err)
+	}
+	return ms, nil
 }

@@ -2,6 +2,8 @@ package housing_test
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -138,5 +140,109 @@ func TestResidencyRefusals(t *testing.T) {
 	var n int
 	if err := db.Get(&n, `SELECT count(*) FROM residencies`); err != nil || n != 1 {
 		t.Errorf("residencies = %d (%v), want 1: refusals must write nothing", n, err)
+	}
+}
+
+// race runs n placements at once and counts the winners and each error code.
+func race(t *testing.T, svc *housing.Service, siteID int64, rs []housing.NewResidency) (wins int, codes map[string]int) {
+	t.Helper()
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	start := make(chan struct{})
+	codes = map[string]int{}
+	for _, r := range rs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			_, err := svc.PlaceMember(context.Background(), siteID, r)
+			mu.Lock()
+			defer mu.Unlock()
+			if err == nil {
+				wins++
+			} else {
+				codes[errorCode(err)]++
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return wins, codes
+}
+
+// TestRacingPlacementsInOneUnit places 20 different members in the same unit
+// for overlapping dates at once: the database lets exactly one in.
+func TestRacingPlacementsInOneUnit(t *testing.T) {
+	t.Parallel()
+	svc := newService(t)
+	site := apptest.MustCreateSite(t, svc.DB, "Elm Court", "UTC")
+	unit := apptest.MustCreateUnit(t, svc.DB, site.ID, "E1", "1000.00")
+	var rs []housing.NewResidency
+	for i := range 20 {
+		m := apptest.MustCreateMember(t, svc.DB, fmt.Sprintf("Member %d", i), "member")
+		// Staggered starts, all open-ended: every pair overlaps.
+		rs = append(rs, housing.NewResidency{UnitID: unit, MemberID: m.ID, StartsOn: day("2026-01-01").AddDate(0, 0, i)})
+	}
+	wins, codes := race(t, svc, site.ID, rs)
+	if got, want := wins, 1; got != want {
+		t.Errorf("winners = %d, want %d (errors %v)", got, want, codes)
+	}
+	if got, want := codes["unit_occupied"], len(rs)-1; got != want {
+		t.Errorf("unit_occupied = %d, want %d (errors %v)", got, want, codes)
+	}
+	var n int
+	if err := svc.DB.Get(&n, `SELECT count(*) FROM residencies WHERE unit_id = $1`, unit); err != nil || n != 1 {
+		t.Errorf("residencies of the unit = %d (%v), want 1", n, err)
+	}
+}
+
+// TestRacingPlacementsOfOneMember places one member in 20 units at once.
+func TestRacingPlacementsOfOneMember(t *testing.T) {
+	t.Parallel()
+	svc := newService(t)
+	site := apptest.MustCreateSite(t, svc.DB, "Elm Court", "UTC")
+	ada := apptest.MustCreateMember(t, svc.DB, "Ada", "member")
+	var rs []housing.NewResidency
+	for i := range 20 {
+		unit := apptest.MustCreateUnit(t, svc.DB, site.ID, fmt.Sprintf("E%d", i), "1000.00")
+		rs = append(rs, housing.NewResidency{UnitID: unit, MemberID: ada.ID, StartsOn: day("2026-01-01"), EndsOn: dayPtr("2027-01-01")})
+	}
+	wins, codes := race(t, svc, site.ID, rs)
+	if got, want := wins, 1; got != want {
+		t.Errorf("winners = %d, want %d (errors %v)", got, want, codes)
+	}
+	if got, want := codes["member_already_resident"], len(rs)-1; got != want {
+		t.Errorf("member_already_resident = %d, want %d (errors %v)", got, want, codes)
+	}
+}
+
+func TestPlaceMemberChecksTheSite(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	svc := newService(t)
+	elm := apptest.MustCreateSite(t, svc.DB, "Elm Court", "UTC")
+	harbor := apptest.MustCreateSite(t, svc.DB, "Harbor House", "UTC")
+	h1 := apptest.MustCreateUnit(t, svc.DB, harbor.ID, "H1", "1000.00")
+	ada := apptest.MustCreateMember(t, svc.DB, "Ada", "member")
+	if _, err := svc.PlaceMember(ctx, elm.ID, housing.NewResidency{UnitID: h1, MemberID: ada.ID, StartsOn: day("2026-01-01")}); errorCode(err) != "unit_not_found" {
+		t.Errorf("placing through another site: err = %v, want unit_not_found", err)
+	}
+	r, err := svc.PlaceMember(ctx, harbor.ID, housing.NewResidency{UnitID: h1, MemberID: ada.ID, StartsOn: day("2026-01-01")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.EndSiteResidency(ctx, elm.ID, r.ID, day("2026-06-01")); errorCode(err) != "residency_not_found" {
+		t.Errorf("ending through another site: err = %v, want residency_not_found", err)
+	}
+	ended, err := svc.EndSiteResidency(ctx, harbor.ID, r.ID, day("2026-06-01"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ended.EndsOn == nil || !ended.EndsOn.Equal(day("2026-06-01")) {
+		t.Errorf("ends on %v, want 2026-06-01", ended.EndsOn)
+	}
+	views, err := svc.Residencies(ctx, harbor.ID)
+	if err != nil || len(views) != 1 || views[0].MemberName != "Ada" || views[0].UnitName != "H1" {
+		t.Errorf("Residencies = %+v, %v", views, err)
 	}
 }

@@ -1,0 +1,283 @@
+// Package housing holds the cooperative's properties: sites, their units,
+// coordinators and the residencies that place members in units, with the
+// shared resources and bookings in sub-packages. It owns the rules and the
+// SQL; callers pass transactions in where a change must be atomic with
+// others (a move writes residencies beside ledger entries).
+package housing
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+
+	"hearth/app"
+)
+
+// Service runs the housing operations that open their own transactions and
+// the queries behind the pages and the API.
+type Service struct {
+	DB *sqlx.DB
+}
+
+// Site is a property of the cooperative. Timezone is an IANA zone name; every
+// date and rule of the site is read in it.
+type Site struct {
+	ID        int64     `db:"id"`
+	Name      string    `db:"name"`
+	Address   string    `db:"address"`
+	Timezone  string    `db:"timezone"`
+	CreatedAt time.Time `db:"created_at"`
+}
+
+// Location returns the site's time zone. The zone was validated when it was
+// stored; should the machine's zone database lack it later, UTC stands in.
+func (s Site) Location() *time.Location {
+	loc, err := time.LoadLocation(s.Timezone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// Today returns the site's current calendar date in its own zone.
+func (s Site) Today() time.Time { return Date(time.Now().In(s.Location())) }
+
+// SiteInput is what creating a site needs.
+type SiteInput struct {
+	Name     string
+	Address  string
+	Timezone string
+}
+
+// SiteChanges edits a site: nil fields stay as they are.
+type SiteChanges struct {
+	Name     *string
+	Address  *string
+	Timezone *string
+}
+
+// SiteSummary is a site with its occupancy today, for lists.
+type SiteSummary struct {
+	Site
+	Units    int `db:"units"`
+	Occupied int `db:"occupied"`
+}
+
+const siteColumns = `id, name, address, timezone, created_at`
+
+// clean trims the input and checks it. Errors: invalid_name, invalid_address,
+// unknown_timezone (422).
+func (in SiteInput) clean() (SiteInput, error) {
+	in.Name = strings.TrimSpace(in.Name)
+	in.Address = strings.TrimSpace(in.Address)
+	in.Timezone = strings.TrimSpace(in.Timezone)
+	if in.Name == "" || utf8.RuneCountInString(in.Name) > 200 {
+		return in, app.Unprocessable("invalid_name", "Enter a site name of up to 200 characters.").OnField("name")
+	}
+	if utf8.RuneCountInString(in.Address) > 500 {
+		return in, app.Unprocessable("invalid_address", "Enter an address of up to 500 characters.").OnField("address")
+	}
+	if err := checkTimezone(in.Timezone); err != nil {
+		return in, err
+	}
+	return in, nil
+}
+
+// checkTimezone accepts IANA zone names only. time.LoadLocation also accepts
+// "" (UTC) and "Local" (this machine's zone), which name no place.
+func checkTimezone(tz string) error {
+	if tz == "" || tz == "Local" {
+		return app.Unprocessable("unknown_timezone", "Choose a time zone such as Europe/Berlin or America/New_York.").OnField("timezone")
+	}
+	if _, err := time.LoadLocation(tz); err != nil {
+		return app.Unprocessable("unknown_timezone", "%q is not a time zone we know; choose one such as Europe/Berlin or America/New_York.", tz).OnField("timezone")
+	}
+	return nil
+}
+
+// siteError translates the constraints of the sites table.
+func siteError(err error) error {
+	switch app.PQConstraint(err) {
+	case "sites_name_key":
+		return app.Conflict("site_name_taken", "Another site already has that name.").OnField("name")
+	case "sites_name_check":
+		return app.Unprocessable("invalid_name", "Enter a site name of up to 200 characters.").OnField("name")
+	}
+	return fmt.Errorf("housing: unable to write site: %w", err)
+}
+
+func siteNotFound() error {
+	return app.Errorf(app.KindNotFound, "site_not_found", "There is no such site.")
+}
+
+// CreateSite adds a site. Errors: invalid_name, invalid_address,
+// unknown_timezone (422); site_name_taken (409).
+func (s *Service) CreateSite(ctx context.Context, in SiteInput) (Site, error) {
+	var site Site
+	in, err := in.clean()
+	if err != nil {
+		return site, err
+	}
+	err = s.DB.GetContext(ctx, &site, `INSERT INTO sites (name, address, timezone) VALUES ($1, $2, $3) RETURNING `+siteColumns,
+		in.Name, in.Address, in.Timezone)
+	if err != nil {
+		return site, siteError(err)
+	}
+	return site, nil
+}
+
+// UpdateSite changes a site's name, address or time zone. Errors:
+// site_not_found (404); invalid_name, invalid_address, unknown_timezone
+// (422); site_name_taken (409).
+func (s *Service) UpdateSite(ctx context.Context, id int64, ch SiteChanges) (Site, error) {
+	var site Site
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		cur, err := siteForUpdate(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		in := SiteInput{Name: cur.Name, Address: cur.Address, Timezone: cur.Timezone}
+		if ch.Name != nil {
+			in.Name = *ch.Name
+		}
+		if ch.Address != nil {
+			in.Address = *ch.Address
+		}
+		if ch.Timezone != nil {
+			in.Timezone = *ch.Timezone
+		}
+		if in, err = in.clean(); err != nil {
+			return err
+		}
+		err = tx.GetContext(ctx, &site, `UPDATE sites SET name = $2, address = $3, timezone = $4 WHERE id = $1 RETURNING `+siteColumns,
+			id, in.Name, in.Address, in.Timezone)
+		if err != nil {
+			return siteError(err)
+		}
+		return nil
+	})
+	return site, err
+}
+
+func siteForUpdate(ctx context.Context, tx *sqlx.Tx, id int64) (Site, error) {
+	var site Site
+	err := tx.GetContext(ctx, &site, `SELECT `+siteColumns+` FROM sites WHERE id = $1 FOR UPDATE`, id)
+	if app.ErrNoRows(err) {
+		return site, siteNotFound()
+	}
+	if err != nil {
+		return site, fmt.Errorf("housing: unable to load site: %v", err)
+	}
+	return site, nil
+}
+
+// Site returns one site. Errors: site_not_found (404).
+func (s *Service) Site(ctx context.Context, id int64) (Site, error) {
+	var site Site
+	err := s.DB.GetContext(ctx, &site, `SELECT `+siteColumns+` FROM sites WHERE id = $1`, id)
+	if app.ErrNoRows(err) {
+		return site, siteNotFound()
+	}
+	if err != nil {
+		return site, fmt.Errorf("housing: unable to load site: %v", err)
+	}
+	return site, nil
+}
+
+// Sites lists every site by name with how many of its units are occupied
+// today, each site's today being the date in its own zone.
+func (s *Service) Sites(ctx context.Context) ([]SiteSummary, error) {
+	sites := []SiteSummary{}
+	err := s.DB.SelectContext(ctx, &sites, `
+		SELECT s.id, s.name, s.address, s.timezone, s.created_at,
+		       (SELECT count(*) FROM units u WHERE u.site_id = s.id) AS units,
+		       (SELECT count(DISTINCT r.unit_id) FROM residencies r
+		         WHERE r.site_id = s.id
+		           AND daterange(r.starts_on, r.ends_on, '[)') @> (now() AT TIME ZONE s.timezone)::date) AS occupied
+		FROM sites s ORDER BY s.name, s.id`)
+	if err != nil {
+		return nil, fmt.Errorf("housing: unable to list sites: %v", err)
+	}
+	return sites, nil
+}
+
+// SiteDetail is a site with its units, who lives in each today and who moves
+// in next, and its coordinators.
+type SiteDetail struct {
+	Site
+	Today        time.Time // the site's date today, in its zone
+	Units        []UnitOccupancy
+	Coordinators []Coordinator
+}
+
+// UnitOccupancy is a unit with its current and next residents.
+type UnitOccupancy struct {
+	Unit
+	Resident *Occupant // lives there today; nil when vacant
+	Next     *Occupant // the next residency to start after today, if any
+}
+
+// Occupant is a member's residency in a unit, with the member's name.
+type Occupant struct {
+	ResidencyID int64      `db:"id"`
+	UnitID      int64      `db:"unit_id"`
+	MemberID    int64      `db:"member_id"`
+	Name        string     `db:"name"`
+	StartsOn    time.Time  `db:"starts_on"`
+	EndsOn      *time.Time `db:"ends_on"`
+}
+
+// SiteDetail returns a site with its units, residents and coordinators.
+// Errors: site_not_found (404).
+func (s *Service) SiteDetail(ctx context.Context, id int64) (SiteDetail, error) {
+	var d SiteDetail
+	site, err := s.Site(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	d.Site, d.Today = site, site.Today()
+	units, err := s.Units(ctx, id)
+	if err != nil {
+		return d, err
+	}
+	if d.Coordinators, err = s.Coordinators(ctx, id); err != nil {
+		return d, err
+	}
+	// The residency covering today and the first one after today, per unit.
+	var occupants []Occupant
+	err = s.DB.SelectContext(ctx, &occupants, `
+		SELECT r.id, r.unit_id, r.member_id, m.name, r.starts_on, r.ends_on
+		FROM residencies r JOIN members m ON m.id = r.member_id
+		WHERE r.site_id = $1 AND (r.ends_on IS NULL OR r.ends_on > $2::date)
+		ORDER BY r.unit_id, r.starts_on`, id, sqlDate(d.Today))
+	if err != nil {
+		return d, fmt.Errorf("housing: unable to load residents: %v", err)
+	}
+	byUnit := map[int64][]Occupant{}
+	for _, o := range occupants {
+		o.StartsOn = Date(o.StartsOn)
+		if o.EndsOn != nil {
+			e := Date(*o.EndsOn)
+			o.EndsOn = &e
+		}
+		byUnit[o.UnitID] = append(byUnit[o.UnitID], o)
+	}
+	d.Units = make([]UnitOccupancy, 0, len(units))
+	for _, u := range units {
+		uo := UnitOccupancy{Unit: u}
+		for _, o := range byUnit[u.ID] {
+			switch {
+			case !o.StartsOn.After(d.Today) && uo.Resident == nil:
+				uo.Resident = &o
+			case o.StartsOn.After(d.Today) && uo.Next == nil:
+				uo.Next = &o
+			}
+		}
+		d.Units = append(d.Units, uo)
+	}
+	return d, nil
+}
