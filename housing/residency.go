@@ -3,6 +3,7 @@ package housing
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -46,6 +47,16 @@ func (r Residency) ActiveOn(on time.Time) bool {
 func Date(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// ParseDate reads a calendar date written YYYY-MM-DD for the named field.
+// Errors: invalid_date (422).
+func ParseDate(field, s string) (time.Time, error) {
+	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
+	if err != nil {
+		return t, app.Unprocessable("invalid_date", "Enter a date such as 2026-05-01.").OnField(field)
+	}
+	return t, nil
 }
 
 // sqlDate formats a calendar date for a date parameter. Passing the text
