@@ -1,0 +1,235 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+
+	"hearth/app"
+)
+
+// Kind is what sort of shared space a resource is.
+type Kind string
+
+// The kinds of resource.
+const (
+	GuestRoom     Kind = "guest_room"
+	Workshop      Kind = "workshop"
+	CommonKitchen Kind = "common_kitchen"
+	Laundry       Kind = "laundry"
+	Car           Kind = "car"
+	Other         Kind = "other"
+)
+
+// Kinds lists every kind, in the order pages offer them.
+var Kinds = []Kind{GuestRoom, Workshop, CommonKitchen, Laundry, Car, Other}
+
+// Label is the kind in words, "guest room".
+func (k Kind) Label() string { return strings.ReplaceAll(string(k), "_", " ") }
+
+func (k Kind) valid() bool {
+	for _, v := range Kinds {
+		if k == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Audience says who may book a resource.
+type Audience string
+
+const (
+	// Residents of the resource's site (and its coordinators).
+	Residents Audience = "residents"
+	// Members: any member of the cooperative, so that members visiting from
+	// other sites can book a guest room.
+	Members Audience = "members"
+)
+
+// Rules narrow who may book a resource, when and for how long. Zero values
+// mean "no such rule": the zero Rules (with WhoMayBook Members) accept a
+// booking of any length from any member.
+type Rules struct {
+	Hours               WeekHours `db:"hours" json:"opening_hours"`
+	MinMinutes          int       `db:"min_minutes" json:"min_minutes"`
+	MaxMinutes          int       `db:"max_minutes" json:"max_minutes"`
+	HorizonDays         int       `db:"horizon_days" json:"horizon_days"`
+	WeeklyQuotaBookings int       `db:"weekly_quota_bookings" json:"weekly_quota_bookings"`
+	WeeklyQuotaMinutes  int       `db:"weekly_quota_minutes" json:"weekly_quota_minutes"`
+	BufferMinutes       int       `db:"buffer_minutes" json:"buffer_minutes"`
+	ApprovalRequired    bool      `db:"approval_required" json:"approval_required"`
+	WhoMayBook          Audience  `db:"who_may_book" json:"who_may_book"`
+}
+
+// Buffer is the time kept free after each booking.
+func (r Rules) Buffer() time.Duration { return time.Duration(r.BufferMinutes) * time.Minute }
+
+// Resource is a shared space of a site with its rules.
+type Resource struct {
+	ID          int64     `db:"id"`
+	SiteID      int64     `db:"site_id"`
+	SiteName    string    `db:"site_name"`
+	Timezone    string    `db:"timezone"`
+	Name        string    `db:"name"`
+	Kind        Kind      `db:"kind"`
+	Description string    `db:"description"`
+	CreatedAt   time.Time `db:"created_at"`
+	Rules
+
+	loc *time.Location
+}
+
+// Location returns the site's time zone, in which every rule applies.
+func (r *Resource) Location() *time.Location { return r.loc }
+
+// Subject names the resource in messages to residents: "The workshop".
+func (r *Resource) Subject() string {
+	if r.Kind == Other {
+		return r.Name
+	}
+	return "The " + r.Kind.Label()
+}
+
+// subject is Subject in the middle of a sentence: "the workshop".
+func (r *Resource) subject() string {
+	if r.Kind == Other {
+		return r.Name
+	}
+	return "the " + r.Kind.Label()
+}
+
+// localize loads the site's zone after a resource was read.
+func (r *Resource) localize() error {
+	loc, err := Location(r.Timezone)
+	if err != nil {
+		return fmt.Errorf("booking: site %d: %w", r.SiteID, err)
+	}
+	r.loc = loc
+	r.CreatedAt = r.CreatedAt.In(loc)
+	return nil
+}
+
+// resourceColumns selects a Resource from resources r joined to sites s.
+const resourceColumns = `
+	r.id, r.site_id, s.name AS site_name, s.timezone, r.name, r.kind, r.description, r.created_at,
+	r.min_minutes, r.max_minutes, r.horizon_days, r.weekly_quota_bookings, r.weekly_quota_minutes,
+	r.buffer_minutes, r.approval_required, r.who_may_book,
+	(SELECT coalesce(json_agg(json_build_object('weekday', h.weekday, 'opens', h.opens, 'closes', h.closes)
+	                          ORDER BY h.weekday), '[]')
+	   FROM resource_hours h WHERE h.site_id = r.site_id AND h.resource_id = r.id) AS hours`
+
+// NewResource is what creating a resource needs; rules can be added later.
+type NewResource struct {
+	SiteID      int64
+	Name        string
+	Kind        Kind
+	Description string
+}
+
+// CreateResource adds a shared space to a site, without rules. Errors:
+// invalid_name, invalid_kind, invalid_description (422); resource_name_taken
+// (409); not_found when the site does not exist.
+func (s *Service) CreateResource(ctx context.Context, n NewResource) (Resource, error) {
+	name := strings.TrimSpace(n.Name)
+	if name == "" || utf8.RuneCountInString(name) > 100 {
+		return Resource{}, app.Unprocessable("invalid_name", "Give the space a name of up to 100 characters.").OnField("name")
+	}
+	if !n.Kind.valid() {
+		return Resource{}, app.Unprocessable("invalid_kind",
+			"The kind is one of guest_room, workshop, common_kitchen, laundry, car or other.").OnField("kind")
+	}
+	desc := strings.TrimSpace(n.Description)
+	if utf8.RuneCountInString(desc) > 2000 {
+		return Resource{}, app.Unprocessable("invalid_description", "Keep the description under 2000 characters.").OnField("description")
+	}
+	var id int64
+	err := s.DB.GetContext(ctx, &id, `
+		INSERT INTO resources (site_id, name, kind, description) VALUES ($1, $2, $3, $4) RETURNING id`,
+		n.SiteID, name, n.Kind, desc)
+	switch app.PQConstraint(err) {
+	case "resources_site_name_key":
+		return Resource{}, app.Conflict("resource_name_taken", "This site already has a space called %s.", name).OnField("name")
+	case "resources_site_id_fkey":
+		return Resource{}, app.NotFound("There is no site %d.", n.SiteID)
+	}
+	if err != nil {
+		return Resource{}, fmt.Errorf("booking: unable to create resource: %v", err)
+	}
+	return s.Resource(ctx, id)
+}
+
+// Resource returns one resource with its rules. Errors: not_found.
+func (s *Service) Resource(ctx context.Context, id int64) (Resource, error) {
+	return getResource(ctx, s.DB, `SELECT `+resourceColumns+` FROM resources r JOIN sites s ON s.id = r.site_id WHERE r.id = $1`, id)
+}
+
+func getResource(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) (Resource, error) {
+	var r Resource
+	err := sqlx.GetContext(ctx, q, &r, query, args...)
+	if app.ErrNoRows(err) {
+		return r, app.NotFound("There is no such space.")
+	}
+	if err != nil {
+		return r, fmt.Errorf("booking: unable to fetch resource: %v", err)
+	}
+	return r, r.localize()
+}
+
+func selectResources(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) ([]Resource, error) {
+	var rs []Resource
+	if err := sqlx.SelectContext(ctx, q, &rs, query, args...); err != nil {
+		return nil, fmt.Errorf("booking: unable to list resources: %v", err)
+	}
+	for i := range rs {
+		if err := rs[i].localize(); err != nil {
+			return nil, err
+		}
+	}
+	return rs, nil
+}
+
+// SetRules replaces the rules of a resource. Bookings already made stay as
+// they are; the new rules apply to bookings made from now on. Errors: those
+// of Rules.Validate; not_found.
+func (s *Service) SetRules(ctx context.Context, resourceID int64, rules Rules) (Resource, error) {
+	if err := rules.Validate(); err != nil {
+		return Resource{}, err
+	}
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		// The UPDATE locks the resource row, so bookings in flight (which
+		// hold it FOR SHARE) finish under the old rules or start under the new.
+		var siteID int64
+		err := tx.GetContext(ctx, &siteID, `
+			UPDATE resources SET min_minutes = $2, max_minutes = $3, horizon_days = $4, weekly_quota_bookings = $5,
+			       weekly_quota_minutes = $6, buffer_minutes = $7, approval_required = $8, who_may_book = $9
+			WHERE id = $1 RETURNING site_id`,
+			resourceID, rules.MinMinutes, rules.MaxMinutes, rules.HorizonDays, rules.WeeklyQuotaBookings,
+			rules.WeeklyQuotaMinutes, rules.BufferMinutes, rules.ApprovalRequired, rules.WhoMayBook)
+		if app.ErrNoRows(err) {
+			return app.NotFound("There is no such space.")
+		}
+		if err != nil {
+			return fmt.Errorf("booking: unable to update rules: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM resource_hours WHERE site_id = $1 AND resource_id = $2`, siteID, resourceID); err != nil {
+			return fmt.Errorf("booking: unable to replace opening hours: %w", err)
+		}
+		for _, h := range rules.Hours {
+			if _, err := tx.ExecContext(ctx, `
+				INSERT INTO resource_hours (site_id, resource_id, weekday, opens, closes) VALUES ($1, $2, $3, $4, $5)`,
+				siteID, resourceID, int(h.Weekday), int(h.Opens), int(h.Closes)); err != nil {
+				return fmt.Errorf("booking: unable to store opening hours: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return Resource{}, err
+	}
+	return s.Resource(ctx, resourceID)
+}
