@@ -42,6 +42,12 @@ func (r Residency) ActiveOn(on time.Time) bool {
 	return !r.StartsOn.After(d) && (r.EndsOn == nil || r.EndsOn.After(d))
 }
 
+// EndedBy reports whether the residency is over by the calendar date on:
+// its move-out day is on or before it.
+func (r Residency) EndedBy(on time.Time) bool {
+	return r.EndsOn != nil && !r.EndsOn.After(Date(on))
+}
+
 // Date returns the calendar date of t (its year, month and day in t's own
 // location) as midnight UTC, the form every date in this package takes.
 func Date(t time.Time) time.Time {

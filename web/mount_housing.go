@@ -34,4 +34,19 @@ func (s *Server) mountHousingAPI(api fiber.Router) {
 }
 
 // mountHousingPages registers the housing pages.
-func (s *Server) mountHousingPages(pages fiber.Router) {}
+func (s *Server) mountHousingPages(pages fiber.Router) {
+	h := s.newHousingHandlers()
+	pages.Get("/sites", h.sitesPage)
+	pages.Post("/sites", h.createSite)
+	pages.Get("/sites/new", h.newSitePage) // before /sites/:site_id
+	pages.Get("/sites/:site_id", h.sitePage)
+	pages.Get("/sites/:site_id/edit", h.editSitePage)
+	pages.Post("/sites/:site_id/edit", h.updateSite)
+	pages.Post("/sites/:site_id/units", h.createUnit)
+	pages.Get("/sites/:site_id/units/:unit_id/edit", h.editUnitPage)
+	pages.Post("/sites/:site_id/units/:unit_id/edit", h.updateUnit)
+	pages.Post("/sites/:site_id/residencies", h.placeMember)
+	pages.Post("/sites/:site_id/residencies/:residency_id/end", h.endResidency)
+	pages.Post("/sites/:site_id/coordinators", h.appointCoordinator)
+	pages.Post("/sites/:site_id/coordinators/:member_id/remove", h.removeCoordinator)
+}
