@@ -47,9 +47,11 @@ func checkAmount(d decimal.Decimal, places int32) error {
 // ("1250.00"), the form amounts take in JSON and CSV.
 func (l *Ledger) FormatAmount(d decimal.Decimal) string { return d.StringFixed(l.Places) }
 
+// truncate shortens s to at most n runes, marking the cut with an ellipsis.
 func truncate(s string, n int) string {
-	if len(s) <= n {
+	r := []rune(s)
+	if len(r) <= n {
 		return s
 	}
-	return s[:n] + "…"
+	return string(r[:n]) + "…"
 }

@@ -2,6 +2,7 @@ package ledger_test
 
 import (
 	"context"
+	"flag"
 	"os"
 	"testing"
 	"time"
@@ -14,7 +15,17 @@ import (
 	"hearth/finance/ledger"
 )
 
-func TestMain(m *testing.M) { os.Exit(apptest.Main(m)) }
+func TestMain(m *testing.M) {
+	flag.Parse()
+	// Each property check builds a database and posts hundreds of entries:
+	// a few checks are plenty unless asked for more with -rapid.checks.
+	checksSet := false
+	flag.Visit(func(f *flag.Flag) { checksSet = checksSet || f.Name == "rapid.checks" })
+	if !checksSet && os.Getenv("RAPID_CHECKS") == "" {
+		flag.Set("rapid.checks", "6")
+	}
+	os.Exit(apptest.Main(m))
+}
 
 // newLedger returns a ledger over a fresh database.
 func newLedger(t *testing.T) *ledger.Ledger {

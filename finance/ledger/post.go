@@ -336,22 +336,24 @@ func (l *Ledger) PostEntry(ctx context.Context, e Entry) (Posted, error) {
 	if err != nil {
 		return Posted{}, err
 	}
-	return l.postRetrying(ctx, c, nil)
+	return l.retrying(ctx, func(tx *sqlx.Tx) (Posted, error) { return l.post(ctx, tx, c, nil) })
 }
 
-func (l *Ledger) postRetrying(ctx context.Context, c checked, reverses *int64) (Posted, error) {
+// retrying runs fn in a transaction of its own, again when PostgreSQL
+// reports a serialization failure or a deadlock, at most 10 times.
+func (l *Ledger) retrying(ctx context.Context, fn func(tx *sqlx.Tx) (Posted, error)) (Posted, error) {
 	const attempts = 10
-	var posted Posted
-	var err error
 	for attempt := 1; ; attempt++ {
-		err = app.InTx(ctx, l.DB, func(tx *sqlx.Tx) error {
-			posted, err = l.post(ctx, tx, c, reverses)
+		var posted Posted
+		err := app.InTx(ctx, l.DB, func(tx *sqlx.Tx) error {
+			var err error
+			posted, err = fn(tx)
 			return err
 		})
 		if err == nil || !app.IsRetryable(err) || attempt == attempts {
 			return posted, translate(err, "commit entry")
 		}
-		// A short random pause lets the transaction that won go first.
+		// A short random pause lets the transaction that went first finish.
 		select {
 		case <-ctx.Done():
 			return Posted{}, ctx.Err()
