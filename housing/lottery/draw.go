@@ -73,10 +73,10 @@ type DrawInput struct {
 // the member's preferences (1 = first choice); Round is the pass of the
 // allocation in which it was given (1 for the first slot of every member).
 type Allocation struct {
-	SlotID   int64 `json:"slot_id"`
-	MemberID int64 `json:"member_id"`
-	Rank     int   `json:"rank"`
-	Round    int   `json:"round"`
+	SlotID   int64 `json:"slot_id" db:"slot_id"`
+	MemberID int64 `json:"member_id" db:"member_id"`
+	Rank     int   `json:"rank" db:"rank"`
+	Round    int   `json:"round" db:"round"`
 }
 
 // DrawResult is the outcome of a draw: the drawn order of members and the

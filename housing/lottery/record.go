@@ -31,7 +31,11 @@ type Record struct {
 	SlotsPerMember int             `json:"slots_per_member"`
 	Slots          []Slot          `json:"slots"`
 	Entrants       []RecordEntrant `json:"entrants,omitempty"`
-	Result         *DrawResult     `json:"result,omitempty"`
+	// SetAside lists members who had requested but could no longer book the
+	// space when the draw ran (they had moved away); their requests were not
+	// part of the draw.
+	SetAside []int64     `json:"set_aside,omitempty"`
+	Result   *DrawResult `json:"result,omitempty"`
 }
 
 // RecordEntrant is an entrant as published: Weight repeats 1/(1+past
