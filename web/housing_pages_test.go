@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"hearth/app"
 	"hearth/app/apptest"
 )
@@ -99,7 +101,7 @@ func TestSitePagesFlow(t *testing.T) {
 		t.Fatalf("create site: %d to %q", status, loc)
 	}
 	sitePath := loc
-	if _, list := tess.get("/sites"); !strings.Contains(list, "Elm Court") || !strings.Contains(list, "0 of 0 units occupied") {
+	if _, list := tess.get("/sites"); !strings.Contains(list, "Elm Court") || !strings.Contains(list, "No units yet") {
 		t.Errorf("the sites page does not list Elm Court with its occupancy")
 	}
 	if status, _, _ := tess.post(sitePath+"/coordinators", map[string]string{"member_id": fmt.Sprint(chloe.ID)}); status != 303 {
@@ -207,5 +209,45 @@ func TestSitePagesFlow(t *testing.T) {
 	}
 	if status, _ := chl.get(sitePath); status != 403 {
 		t.Errorf("a removed coordinator opens the site: %d, want 403", status)
+	}
+}
+
+// TestBrowserCoordinatorPlacesMember drives a real Chromium: a coordinator
+// opens her site, places a member in a vacant unit, and sees them live there.
+func TestBrowserCoordinatorPlacesMember(t *testing.T) {
+	ts := newTestServer(t)
+	chloe := apptest.MustCreateMember(t, ts.DB, "Chloe Coordinator", app.RoleMember)
+	ada := apptest.MustCreateMember(t, ts.DB, "Ada Okafor", app.RoleMember)
+	site := apptest.MustCreateSite(t, ts.DB, "Elm Court", "America/Los_Angeles")
+	apptest.MustCreateUnit(t, ts.DB, site.ID, "E1", "1180.00")
+	e2 := apptest.MustCreateUnit(t, ts.DB, site.ID, "E2", "890.00")
+	apptest.MustMakeCoordinator(t, ts.DB, site.ID, chloe.ID)
+	ctx := newBrowser(t)
+	signInWithBrowser(t, ctx, ts, chloe)
+
+	row := fmt.Sprintf(`#unit-%d`, e2)
+	err := chromedp.Do(ctx,
+		chromedp.Click(`nav a[href="/sites"]`),
+		chromedp.WaitVisible(`table.striped`),
+		chromedp.Click(`a[href="/sites/`+fmt.Sprint(site.ID)+`"]`),
+		chromedp.WaitVisible(`#place form`),
+		chromedp.SetValue(`#place select[name=unit_id]`, fmt.Sprint(e2)),
+		chromedp.SetValue(`#place select[name=member_id]`, fmt.Sprint(ada.ID)),
+		chromedp.SetValue(`#place input[name=starts_on]`, "2026-02-01"),
+		chromedp.Click(`#place button[type=submit]`),
+		chromedp.WaitVisible(`p.flash`),
+	)
+	if err != nil {
+		t.Fatalf("place a member: %v", err)
+	}
+	if got := mustText(t, ctx, `p.flash`); !strings.Contains(got, "1 Feb 2026") {
+		t.Errorf("flash = %q", got)
+	}
+	if got := mustText(t, ctx, row); !strings.Contains(got, "Ada Okafor") {
+		t.Errorf("E2 row = %q, want Ada Okafor", got)
+	}
+	var n int
+	if err := ts.DB.Get(&n, `SELECT count(*) FROM residencies WHERE unit_id = $1 AND member_id = $2 AND starts_on = '2026-02-01'`, e2, ada.ID); err != nil || n != 1 {
+		t.Errorf("residency rows = %d (%v), want 1", n, err)
 	}
 }

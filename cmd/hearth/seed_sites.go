@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/jmoiron/sqlx"
+
+	"hearth/housing"
 )
 
 // seedSites creates the three demo sites, their units, coordinators and
-// residents. The housing area extends it with resources and rules.
+// residents, present and past. Residents today: every unit but E5, H4 and L5.
 func seedSites(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 	sites := []struct{ key, name, address, tz string }{
 		{"elm", "Elm Court", "12 Elm Street, Portland, OR", "America/Los_Angeles"},
@@ -22,39 +25,72 @@ func seedSites(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 		}
 		d.sites[s.key] = id
 	}
-	units := []struct {
+	unitList := []struct {
 		site, name string
 		bedrooms   int
 		charge     string
-		resident   string
-		since      string
 	}{
-		{"elm", "E1", 2, "1180.00", "ada", "2023-04-01"},
-		{"elm", "E2", 1, "890.00", "ben", "2024-09-01"},
-		{"elm", "E3", 3, "1460.00", "chloe", "2022-06-01"},
-		{"elm", "E4", 2, "1180.00", "dev", "2025-02-01"},
-		{"elm", "E5", 1, "890.00", "", ""},
-		{"harbor", "H1", 2, "1050.00", "elena", "2023-01-01"},
-		{"harbor", "H2", 2, "1050.00", "farid", "2024-05-01"},
-		{"harbor", "H3", 3, "1320.00", "grace", "2021-11-01"},
-		{"harbor", "H4", 1, "780.00", "", ""},
-		{"linden", "L1", 2, "1240.00", "hugo", "2022-03-01"},
-		{"linden", "L2", 1, "940.00", "ines", "2024-01-01"},
-		{"linden", "L3", 3, "1510.00", "jonas", "2023-08-01"},
-		{"linden", "L4", 2, "1240.00", "kemi", "2025-06-01"},
-		{"linden", "L5", 2, "1240.00", "", ""},
+		{"elm", "E1", 2, "1180.00"},
+		{"elm", "E2", 1, "890.00"},
+		{"elm", "E3", 3, "1460.00"},
+		{"elm", "E4", 2, "1180.00"},
+		{"elm", "E5", 1, "890.00"},
+		{"harbor", "H1", 2, "1050.00"},
+		{"harbor", "H2", 2, "1050.00"},
+		{"harbor", "H3", 3, "1320.00"},
+		{"harbor", "H4", 1, "780.00"},
+		{"linden", "L1", 2, "1240.00"},
+		{"linden", "L2", 1, "940.00"},
+		{"linden", "L3", 3, "1510.00"},
+		{"linden", "L4", 2, "1240.00"},
+		{"linden", "L5", 2, "1240.00"},
 	}
-	for _, u := range units {
+	units := map[string]int64{} // by name, unique across the demo
+	for _, u := range unitList {
 		var id int64
 		if err := tx.GetContext(ctx, &id, `INSERT INTO units (site_id, name, bedrooms, monthly_charge) VALUES ($1, $2, $3, $4) RETURNING id`,
 			d.sites[u.site], u.name, u.bedrooms, u.charge); err != nil {
 			return err
 		}
-		if u.resident == "" {
+		units[u.name] = id
+	}
+	// A few years of comings and goings, through the same functions a move
+	// uses: Ben lived at Harbor before moving to Elm, and Liam lived at
+	// Linden until he left to care for family (he is still a member).
+	history := []struct {
+		unit, member, from, until string
+	}{
+		{"H4", "ben", "2022-03-01", "2024-09-01"},
+		{"L5", "liam", "2021-10-01", "2024-12-01"},
+		{"E1", "ada", "2023-04-01", ""},
+		{"E2", "ben", "2024-09-01", ""},
+		{"E3", "chloe", "2022-06-01", ""},
+		{"E4", "dev", "2025-02-01", ""},
+		{"H1", "elena", "2023-01-01", ""},
+		{"H2", "farid", "2024-05-01", ""},
+		{"H3", "grace", "2021-11-01", ""},
+		{"L1", "hugo", "2022-03-01", ""},
+		{"L2", "ines", "2024-01-01", ""},
+		{"L3", "jonas", "2023-08-01", ""},
+		{"L4", "kemi", "2025-06-01", ""},
+	}
+	for _, h := range history {
+		from, err := housing.ParseDate("from", h.from)
+		if err != nil {
+			return err
+		}
+		r, err := housing.StartResidency(ctx, tx, housing.NewResidency{UnitID: units[h.unit], MemberID: d.members[h.member].ID, StartsOn: from})
+		if err != nil {
+			return fmt.Errorf("residency of %s in %s: %w", h.member, h.unit, err)
+		}
+		if h.until == "" {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO residencies (site_id, unit_id, member_id, starts_on) VALUES ($1, $2, $3, $4)`,
-			d.sites[u.site], id, d.members[u.resident].ID, u.since); err != nil {
+		until, err := housing.ParseDate("until", h.until)
+		if err != nil {
+			return err
+		}
+		if err := housing.EndResidency(ctx, tx, r.ID, until); err != nil {
 			return err
 		}
 	}
