@@ -1,9 +1,104 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"hearth/app"
+	"hearth/finance/ledger"
+)
+
+// ledgerHandlers serve the treasurer's books, as pages and as API. The
+// ledger is the treasurer's alone: members see their own money through the
+// equity and charges areas, never here.
+type ledgerHandlers struct {
+	*Server
+	led *ledger.Ledger
+}
+
+func (s *Server) newLedgerHandlers() *ledgerHandlers {
+	return &ledgerHandlers{Server: s, led: ledger.New(s.db, s.cfg.Currency)}
+}
+
+// requireAdmin guards every ledger route: the group middleware makes it
+// impossible to add a ledger route that forgets the check.
+func requireAdmin(c *fiber.Ctx) error {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return err
+	}
+	return c.Next()
+}
 
 // mountLedgerAPI registers the ledger routes of the JSON API.
-func (s *Server) mountLedgerAPI(api fiber.Router) {}
+func (s *Server) mountLedgerAPI(api fiber.Router) {
+	h := s.newLedgerHandlers()
+	g := api.Group("/ledger", requireAdmin)
+	g.Get("/accounts", h.apiAccounts)
+	g.Post("/accounts", h.apiCreateAccount)
+	g.Get("/accounts/:code", h.apiAccount)
+	g.Get("/accounts/:code/statement", h.apiStatement)
+	g.Get("/entries", h.apiEntries)
+	g.Post("/entries", h.apiPostEntry)
+	g.Get("/entries/:entry_id", h.apiEntry)
+	g.Post("/entries/:entry_id/reversal", h.apiReverseEntry)
+	g.Get("/trial-balance", h.apiTrialBalance)
+}
 
 // mountLedgerPages registers the ledger pages.
-func (s *Server) mountLedgerPages(pages fiber.Router) {}
+func (s *Server) mountLedgerPages(pages fiber.Router) {
+	_ = s.newLedgerHandlers()
+}
+
+// paramCode reads an account code from the path, percent-encoded or not.
+func paramCode(c *fiber.Ctx) string {
+	code, err := url.PathUnescape(c.Params("code"))
+	if err != nil {
+		return c.Params("code")
+	}
+	return code
+}
+
+// queryDate reads an optional YYYY-MM-DD query parameter. Errors:
+// invalid_date (422).
+func queryDate(c *fiber.Ctx, name string) (*time.Time, error) {
+	s := c.Query(name)
+	if s == "" {
+		return nil, nil
+	}
+	t, err := ledger.ParseDate(s)
+	if err != nil {
+		return nil, err.(*app.Error).OnField(name)
+	}
+	return &t, nil
+}
+
+// queryPeriod reads the from and to query parameters. Errors: invalid_date,
+// invalid_period (422).
+func queryPeriod(c *fiber.Ctx) (ledger.Period, error) {
+	var p ledger.Period
+	var err error
+	if p.From, err = queryDate(c, "from"); err != nil {
+		return p, err
+	}
+	if p.To, err = queryDate(c, "to"); err != nil {
+		return p, err
+	}
+	return p, p.Check()
+}
+
+// queryInt reads an optional non-negative integer query parameter. Errors:
+// invalid_query (400).
+func queryInt(c *fiber.Ctx, name string) (int64, error) {
+	s := c.Query(name)
+	if s == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 0 {
+		return 0, app.Invalid("invalid_query", "The query parameter %s must be a whole number of zero or more.", name)
+	}
+	return n, nil
+}

@@ -201,3 +201,18 @@ func (l *Ledger) EnsureAccount(ctx context.Context, tx *sqlx.Tx, a Account) erro
 	}
 	return nil
 }
+
+// OpenAccount creates an account in a transaction of its own and returns
+// it. Errors: as CreateAccount.
+func (l *Ledger) OpenAccount(ctx context.Context, a Account) (AccountBalance, error) {
+	var out AccountBalance
+	err := app.InTx(ctx, l.DB, func(tx *sqlx.Tx) error {
+		if err := l.CreateAccount(ctx, tx, a); err != nil {
+			return err
+		}
+		var err error
+		out, err = l.Account(ctx, tx, a.Code, nil)
+		return err
+	})
+	return out, err
+}
