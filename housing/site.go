@@ -102,8 +102,10 @@ func checkTimezone(tz string) error {
 // siteError translates the constraints of the sites table.
 func siteError(err error) error {
 	switch app.PQConstraint(err) {
-	case "sites_name_key":
+	case "sites_name_key", "sites_name_ci_key":
 		return app.Conflict("site_name_taken", "Another site already has that name.").OnField("name")
+	case "sites_timezone_check":
+		return app.Unprocessable("unknown_timezone", "The database does not know that time zone; choose one such as Europe/Berlin.").OnField("timezone")
 	case "sites_name_check":
 		return app.Unprocessable("invalid_name", "Enter a site name of up to 200 characters.").OnField("name")
 	}

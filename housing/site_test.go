@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"hearth/app"
 	"hearth/app/apptest"
 	"hearth/housing"
 )
@@ -37,6 +38,7 @@ func TestCreateSite(t *testing.T) {
 		{"path in zone", housing.SiteInput{Name: "Harbor", Timezone: "../../etc/passwd"}, "unknown_timezone"},
 		{"blank name", housing.SiteInput{Name: "   ", Timezone: "UTC"}, "invalid_name"},
 		{"duplicate name", housing.SiteInput{Name: "Elm Court", Timezone: "UTC"}, "site_name_taken"},
+		{"duplicate name in other case", housing.SiteInput{Name: "ELM COURT", Timezone: "UTC"}, "site_name_taken"},
 	} {
 		_, err := svc.CreateSite(ctx, tc.in)
 		if got := errorCode(err); got != tc.want {
@@ -49,6 +51,17 @@ func TestCreateSite(t *testing.T) {
 	}
 	if got, want := len(sites), 1; got != want {
 		t.Errorf("sites = %d, want %d: refused sites must not be written", got, want)
+	}
+}
+
+// TestTimezoneGuardedBySchema checks that the schema refuses an unknown zone
+// from writers that bypass the service.
+func TestTimezoneGuardedBySchema(t *testing.T) {
+	t.Parallel()
+	db := apptest.NewDB(t)
+	_, err := db.Exec(`INSERT INTO sites (name, timezone) VALUES ('Elm Court', 'Mars/Olympus_Mons')`)
+	if got, want := app.PQConstraint(err), "sites_timezone_check"; got != want {
+		t.Errorf("constraint = %q (%v), want %q", got, err, want)
 	}
 }
 

@@ -80,7 +80,7 @@ func (in UnitInput) clean() (name string, charge decimal.Decimal, err error) {
 // unitError translates the constraints of the units table.
 func unitError(err error) error {
 	switch app.PQConstraint(err) {
-	case "units_site_name_key":
+	case "units_site_name_key", "units_site_name_ci_key":
 		return app.Conflict("unit_name_taken", "This site already has a unit with that name.").OnField("name")
 	case "units_site_id_fkey":
 		return siteNotFound()

@@ -31,6 +31,7 @@ func TestUnits(t *testing.T) {
 		want string
 	}{
 		{"duplicate name", housing.UnitInput{Name: "E1", Bedrooms: 1, MonthlyCharge: "100.00"}, "unit_name_taken"},
+		{"duplicate name in other case", housing.UnitInput{Name: "e1", Bedrooms: 1, MonthlyCharge: "100.00"}, "unit_name_taken"},
 		{"negative charge", housing.UnitInput{Name: "E2", Bedrooms: 1, MonthlyCharge: "-1.00"}, "negative_charge"},
 		{"fractions of a cent", housing.UnitInput{Name: "E2", Bedrooms: 1, MonthlyCharge: "100.001"}, "invalid_charge"},
 		{"not a number", housing.UnitInput{Name: "E2", Bedrooms: 1, MonthlyCharge: "lots"}, "invalid_charge"},
