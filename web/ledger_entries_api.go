@@ -179,4 +179,3 @@ func (h *ledgerHandlers) apiReverseEntry(c *fiber.Ctx) error {
 	}
 	return c.Status(postedStatus(posted)).JSON(fiber.Map{"id": posted.ID, "replayed": posted.Replayed})
 }
-
