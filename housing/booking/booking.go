@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"hearth/app"
 )
@@ -395,3 +396,5 @@ func (s *Service) insert(ctx context.Context, tx *sqlx.Tx, r *Resource, memberID
 func (s *Service) Booking(ctx context.Context, id int64) (Booking, error) {
 	return getBooking(ctx, s.DB, bookingSelect+` WHERE b.id = $1`, id)
 }
+
+func int64s(v []int64) pq.Int64Array { return pq.Int64Array(v) }

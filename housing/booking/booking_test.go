@@ -29,6 +29,9 @@ type fixture struct {
 	visitor     app.Member
 }
 
+// admin stands for the treasurer where a test sets things up.
+var admin = &app.Principal{Member: app.Member{ID: 0, Role: app.RoleAdmin}}
+
 // now is the pinned clock of the fixtures: a Monday morning in Berlin.
 var now = time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
 
@@ -65,7 +68,7 @@ func (f *fixture) MustCreateResource(t *testing.T, name string, kind booking.Kin
 	if rules.WhoMayBook == "" {
 		rules.WhoMayBook = booking.Members
 	}
-	if _, err := f.svc.SetRules(context.Background(), r.ID, rules); err != nil {
+	if _, err := f.svc.SetRules(context.Background(), admin, r.ID, rules); err != nil {
 		t.Fatalf("SetRules: %v", err)
 	}
 	return r
@@ -202,4 +205,110 @@ func TestWeeklyQuotaHoldsUnderRace(t *testing.T) {
 	}
 	// The next week has a quota of its own.
 	f.MustBook(t, r, f.resident, f.at(9, 8, 0), f.at(9, 9, 0))
+}
+
+// TestBrokenRulesAnswerWithTheRule checks each rule's code and message, and
+// that a refused request writes nothing.
+func TestBrokenRulesAnswerWithTheRule(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	weekdays := booking.WeekHours{}
+	for d := time.Monday; d <= time.Saturday; d++ {
+		weekdays = append(weekdays, booking.Hours{Weekday: d, Opens: 8 * 60, Closes: 22 * 60})
+	}
+	workshop := f.MustCreateResource(t, "Workshop", booking.Workshop, booking.Rules{
+		Hours: weekdays, MinMinutes: 30, MaxMinutes: 180, HorizonDays: 14, WhoMayBook: booking.Residents,
+	})
+	f.MustBook(t, workshop, f.resident, f.at(5, 9, 0), f.at(5, 10, 0))
+	if _, _, err := f.svc.AddBlackout(context.Background(), &app.Principal{Member: f.coordinator, CoordinatorOf: []int64{f.site.ID}},
+		workshop.ID, f.at(6, 0, 0), f.at(7, 0, 0), "new floor"); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name       string
+		who        app.Member
+		start, end time.Time
+		code, msg  string
+	}{
+		{"closing time", f.resident, f.at(4, 21, 0), f.at(4, 22, 30), "outside_opening_hours", "The workshop closes at 22:00."},
+		{"opening time", f.resident, f.at(4, 7, 30), f.at(4, 9, 0), "outside_opening_hours", "The workshop opens at 08:00."},
+		{"closed day", f.resident, f.at(8, 10, 0), f.at(8, 11, 0), "outside_opening_hours", "The workshop is closed on Sundays."},
+		{"too short", f.resident, f.at(4, 10, 0), f.at(4, 10, 15), "too_short", "The workshop must be booked for at least 30 minutes."},
+		{"too long", f.resident, f.at(4, 10, 0), f.at(4, 14, 0), "too_long", "The workshop can be booked for at most 3 hours at a time."},
+		{"too far ahead", f.resident, f.at(17, 10, 0), f.at(17, 11, 0), "too_far_ahead", "Bookings for the workshop open 14 days ahead: you can book times starting up to Monday 16 March."},
+		{"in the past", f.resident, f.at(2, 7, 0), f.at(2, 8, 0), "in_the_past", "That time has passed; choose a time from now on."},
+		{"blackout", f.resident, f.at(6, 10, 0), f.at(6, 11, 0), "in_blackout", "The workshop is closed from Fri 6 Mar 00:00 to Sat 7 Mar 00:00 (new floor)."},
+		{"visitor", f.visitor, f.at(4, 10, 0), f.at(4, 11, 0), "not_allowed_to_book", "Only residents of Linden Yard may book the workshop."},
+		{"ends before starts", f.resident, f.at(4, 11, 0), f.at(4, 10, 0), "ends_before_starts", "The end must come after the start."},
+		{"zero length", f.resident, f.at(4, 11, 0), f.at(4, 11, 0), "ends_before_starts", "The end must come after the start."},
+		{"absurd length", f.resident, f.at(4, 11, 0), f.at(4, 11, 0).AddDate(1, 0, 0), "too_long", "A booking can last at most 31 days."},
+		{"seconds", f.resident, f.at(4, 11, 0).Add(time.Second), f.at(4, 12, 0), "not_whole_minutes", "Give times in whole minutes, like 09:30."},
+		{"conflict", f.neighbour, f.at(5, 9, 30), f.at(5, 10, 30), "booking_conflict", "The workshop is already booked at that time."},
+	}
+	for _, c := range cases {
+		_, err := f.book(workshop, c.who, c.start, c.end)
+		e, ok := app.AsError(err)
+		if !ok {
+			t.Errorf("%s: got %v, want %s", c.name, err, c.code)
+			continue
+		}
+		if e.Code != c.code || e.Message != c.msg {
+			t.Errorf("%s: got %s %q, want %s %q", c.name, e.Code, e.Message, c.code, c.msg)
+		}
+	}
+	var n int
+	if err := f.db.Get(&n, `SELECT count(*) FROM bookings WHERE resource_id = $1`, workshop.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("bookings written: got %d, want only the first", n)
+	}
+}
+
+// TestBufferCountsForConflicts: a buffer keeps time free after each
+// booking, whichever booking was made first.
+func TestBufferCountsForConflicts(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	r := f.MustCreateResource(t, "Car", booking.Car, booking.Rules{BufferMinutes: 30})
+	f.MustBook(t, r, f.resident, f.at(4, 10, 0), f.at(4, 12, 0))
+	for _, c := range []struct {
+		start, end time.Time
+		code       string
+	}{
+		{f.at(4, 12, 0), f.at(4, 13, 0), "booking_conflict"}, // inside the buffer after
+		{f.at(4, 9, 0), f.at(4, 9, 45), "booking_conflict"},  // its own buffer runs into the booking
+		{f.at(4, 12, 30), f.at(4, 13, 0), ""},                // right after the buffer
+		{f.at(4, 8, 0), f.at(4, 9, 30), ""},                  // ends a buffer before
+		{f.at(4, 9, 30), f.at(4, 9, 45), "booking_conflict"}, // squeezed between: buffer to 10:15
+	} {
+		_, err := f.book(r, f.neighbour, c.start, c.end)
+		if got := codeOf(err); got != c.code {
+			t.Errorf("%s–%s: got %q, want %q", c.start.Format("15:04"), c.end.Format("15:04"), got, c.code)
+		}
+	}
+}
+
+// TestOpeningHoursFollowTheSiteAcrossDST: on the day Berlin moves its
+// clocks (29 March 2026), 08:00–22:00 is still 08:00–22:00 local, and
+// times given with any offset are judged in the site's zone.
+func TestOpeningHoursFollowTheSiteAcrossDST(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	var daily booking.WeekHours
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		daily = append(daily, booking.Hours{Weekday: d, Opens: 8 * 60, Closes: 22 * 60})
+	}
+	r := f.MustCreateResource(t, "Kitchen", booking.CommonKitchen, booking.Rules{Hours: daily})
+	// 20:00–22:00 local on 29 March is 18:00–20:00 UTC (CEST, +02:00).
+	b := f.MustBook(t, r, f.resident, time.Date(2026, 3, 29, 18, 0, 0, 0, time.UTC), time.Date(2026, 3, 29, 20, 0, 0, 0, time.UTC))
+	if got, want := b.StartsAt.Format(time.RFC3339), "2026-03-29T20:00:00+02:00"; got != want {
+		t.Errorf("answer: got %s, want %s", got, want)
+	}
+	// 21:00–23:00 UTC-04:00 on 28 March is 02:00–04:00 Berlin time.
+	ny := time.FixedZone("", -4*3600)
+	_, err := f.book(r, f.resident, time.Date(2026, 3, 27, 21, 0, 0, 0, ny), time.Date(2026, 3, 27, 23, 0, 0, 0, ny))
+	if got, want := codeOf(err), "outside_opening_hours"; got != want {
+		t.Errorf("02:00 Berlin given in another offset: got %q, want %q", got, want)
+	}
 }

@@ -131,24 +131,33 @@ type NewResource struct {
 	Description string
 }
 
+// clean checks and trims what a resource is given.
+func (n NewResource) clean() (name, desc string, err error) {
+	name = strings.TrimSpace(n.Name)
+	if name == "" || utf8.RuneCountInString(name) > 100 {
+		return "", "", app.Unprocessable("invalid_name", "Give the space a name of up to 100 characters.").OnField("name")
+	}
+	if !n.Kind.valid() {
+		return "", "", app.Unprocessable("invalid_kind",
+			"The kind is one of guest_room, workshop, common_kitchen, laundry, car or other.").OnField("kind")
+	}
+	desc = strings.TrimSpace(n.Description)
+	if utf8.RuneCountInString(desc) > 2000 {
+		return "", "", app.Unprocessable("invalid_description", "Keep the description under 2000 characters.").OnField("description")
+	}
+	return name, desc, nil
+}
+
 // CreateResource adds a shared space to a site, without rules. Errors:
 // invalid_name, invalid_kind, invalid_description (422); resource_name_taken
 // (409); not_found when the site does not exist.
 func (s *Service) CreateResource(ctx context.Context, n NewResource) (Resource, error) {
-	name := strings.TrimSpace(n.Name)
-	if name == "" || utf8.RuneCountInString(name) > 100 {
-		return Resource{}, app.Unprocessable("invalid_name", "Give the space a name of up to 100 characters.").OnField("name")
-	}
-	if !n.Kind.valid() {
-		return Resource{}, app.Unprocessable("invalid_kind",
-			"The kind is one of guest_room, workshop, common_kitchen, laundry, car or other.").OnField("kind")
-	}
-	desc := strings.TrimSpace(n.Description)
-	if utf8.RuneCountInString(desc) > 2000 {
-		return Resource{}, app.Unprocessable("invalid_description", "Keep the description under 2000 characters.").OnField("description")
+	name, desc, err := n.clean()
+	if err != nil {
+		return Resource{}, err
 	}
 	var id int64
-	err := s.DB.GetContext(ctx, &id, `
+	err = s.DB.GetContext(ctx, &id, `
 		INSERT INTO resources (site_id, name, kind, description) VALUES ($1, $2, $3, $4) RETURNING id`,
 		n.SiteID, name, n.Kind, desc)
 	switch app.PQConstraint(err) {
@@ -195,24 +204,24 @@ func selectResources(ctx context.Context, q sqlx.QueryerContext, query string, a
 
 // SetRules replaces the rules of a resource. Bookings already made stay as
 // they are; the new rules apply to bookings made from now on. Errors: those
-// of Rules.Validate; not_found.
-func (s *Service) SetRules(ctx context.Context, resourceID int64, rules Rules) (Resource, error) {
+// of Rules.Validate; forbidden unless by coordinates the site; not_found.
+func (s *Service) SetRules(ctx context.Context, by *app.Principal, resourceID int64, rules Rules) (Resource, error) {
 	if err := rules.Validate(); err != nil {
 		return Resource{}, err
 	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		// The UPDATE locks the resource row, so bookings in flight (which
-		// hold it FOR SHARE) finish under the old rules or start under the new.
-		var siteID int64
-		err := tx.GetContext(ctx, &siteID, `
+		// Locking the row lets bookings in flight (which hold it FOR SHARE)
+		// finish under the old rules; later ones start under the new.
+		siteID, err := lockForChange(ctx, tx, by, resourceID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `
 			UPDATE resources SET min_minutes = $2, max_minutes = $3, horizon_days = $4, weekly_quota_bookings = $5,
 			       weekly_quota_minutes = $6, buffer_minutes = $7, approval_required = $8, who_may_book = $9
-			WHERE id = $1 RETURNING site_id`,
+			WHERE id = $1`,
 			resourceID, rules.MinMinutes, rules.MaxMinutes, rules.HorizonDays, rules.WeeklyQuotaBookings,
 			rules.WeeklyQuotaMinutes, rules.BufferMinutes, rules.ApprovalRequired, rules.WhoMayBook)
-		if app.ErrNoRows(err) {
-			return app.NotFound("There is no such space.")
-		}
 		if err != nil {
 			return fmt.Errorf("booking: unable to update rules: %w", err)
 		}
@@ -232,4 +241,78 @@ func (s *Service) SetRules(ctx context.Context, resourceID int64, rules Rules) (
 		return Resource{}, err
 	}
 	return s.Resource(ctx, resourceID)
+}
+
+// SiteResources lists the resources of a site by name.
+func (s *Service) SiteResources(ctx context.Context, siteID int64) ([]Resource, error) {
+	return selectResources(ctx, s.DB, `SELECT `+resourceColumns+`
+		FROM resources r JOIN sites s ON s.id = r.site_id WHERE r.site_id = $1 ORDER BY r.name, r.id`, siteID)
+}
+
+// Bookable lists the resources a member may book: those of the site they
+// live at or coordinate, and those of other sites open to every member
+// (guest rooms for visitors). The member's home site comes first.
+func (s *Service) Bookable(ctx context.Context, p *app.Principal) ([]Resource, error) {
+	home := int64(0)
+	if p.Home != nil {
+		home = p.Home.SiteID
+	}
+	return selectResources(ctx, s.DB, `SELECT `+resourceColumns+`
+		FROM resources r JOIN sites s ON s.id = r.site_id
+		WHERE r.who_may_book = 'members' OR r.site_id = $1 OR r.site_id = ANY($2)
+		ORDER BY r.site_id <> $1, s.name, r.name, r.id`, home, int64s(p.CoordinatorOf))
+}
+
+// Coordinated lists the resources of the sites p coordinates (all of them
+// for an admin).
+func (s *Service) Coordinated(ctx context.Context, p *app.Principal) ([]Resource, error) {
+	return selectResources(ctx, s.DB, `SELECT `+resourceColumns+`
+		FROM resources r JOIN sites s ON s.id = r.site_id
+		WHERE $1 OR r.site_id = ANY($2)
+		ORDER BY s.name, r.name, r.id`, p.IsAdmin(), int64s(p.CoordinatorOf))
+}
+
+// MayBook reports whether p may book r under its who-may-book rule, so
+// that pages offer the form only where it can succeed.
+func (r *Resource) MayBook(p *app.Principal) bool {
+	return r.WhoMayBook == Members || p.LivesAt(r.SiteID) || p.Coordinates(r.SiteID)
+}
+
+// UpdateResource renames or re-describes a resource. Errors: those of
+// CreateResource; forbidden unless by coordinates the site; not_found.
+func (s *Service) UpdateResource(ctx context.Context, by *app.Principal, id int64, n NewResource) (Resource, error) {
+	r, err := s.Resource(ctx, id)
+	if err != nil {
+		return r, err
+	}
+	if err := by.RequireCoordinator(r.SiteID); err != nil {
+		return r, err
+	}
+	n.SiteID = r.SiteID
+	name, desc, err := n.clean()
+	if err != nil {
+		return r, err
+	}
+	_, err = s.DB.ExecContext(ctx, `UPDATE resources SET name = $2, kind = $3, description = $4 WHERE id = $1`, id, name, n.Kind, desc)
+	if app.PQConstraint(err) == "resources_site_name_key" {
+		return r, app.Conflict("resource_name_taken", "This site already has a space called %s.", name).OnField("name")
+	}
+	if err != nil {
+		return r, fmt.Errorf("booking: unable to update resource: %v", err)
+	}
+	return s.Resource(ctx, id)
+}
+
+// lockForChange locks a resource row against bookings in flight and checks
+// that by coordinates its site. It returns the site. Errors: not_found, forbidden.
+func lockForChange(ctx context.Context, tx *sqlx.Tx, by *app.Principal, resourceID int64) (int64, error) {
+	var siteID int64
+	err := tx.GetContext(ctx, &siteID, `SELECT site_id FROM resources WHERE id = $1 FOR UPDATE`, resourceID)
+	if app.ErrNoRows(err) {
+		return 0, app.NotFound("There is no such space.")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("booking: unable to lock resource: %w", err)
+	}
+	return siteID, by.RequireCoordinator(siteID)
 }

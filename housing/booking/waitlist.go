@@ -151,7 +151,7 @@ func (s *Service) AcceptOffer(ctx context.Context, by *app.Principal, bookingID 
 			return app.Conflict("offer_lapsed", "This offer lapsed at %s and passed to the next member waiting.",
 				b.OfferExpiresAt.Format("Mon 2 Jan 15:04"))
 		}
-		r, err := getResource(ctx, tx, `SELECT `+resourceColumns+` FROM resources r JOIN sites s ON s.id = r.site_id WHERE r.id = $1 FOR SHARE OF r`, b.ResourceID)
+		r, err := s.lockedResource(ctx, tx, b.ResourceID)
 		if err != nil {
 			return err
 		}
@@ -204,7 +204,7 @@ func (s *Service) settleOffers(ctx context.Context) error {
 	}
 	for _, id := range due {
 		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			r, err := getResource(ctx, tx, `SELECT `+resourceColumns+` FROM resources r JOIN sites s ON s.id = r.site_id WHERE r.id = $1 FOR SHARE OF r`, id)
+			r, err := s.lockedResource(ctx, tx, id)
 			if err != nil {
 				return err
 			}

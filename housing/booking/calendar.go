@@ -1,0 +1,182 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"hearth/app"
+)
+
+// MaxWindow is the longest stretch of time one calendar query covers.
+const MaxWindow = 366 * 24 * time.Hour
+
+// Interval is a stretch of time [StartsAt, EndsAt).
+type Interval = span
+
+// checkWindow refuses calendar windows that are empty or too long:
+// ends_before_starts, window_too_long (422).
+func checkWindow(from, to time.Time) error {
+	if !to.After(from) {
+		return app.Unprocessable("ends_before_starts", "The end of the period must come after its start.").OnField("to")
+	}
+	if to.Sub(from) > MaxWindow {
+		return app.Unprocessable("window_too_long", "Ask for at most a year at a time.").OnField("to")
+	}
+	return nil
+}
+
+// Bookings lists the active bookings of a resource that overlap [from, to),
+// in time order, with times in the site's zone. Errors: ends_before_starts,
+// window_too_long (422).
+func (s *Service) Bookings(ctx context.Context, r *Resource, from, to time.Time) ([]Booking, error) {
+	if err := checkWindow(from, to); err != nil {
+		return nil, err
+	}
+	if err := s.settleOffers(ctx); err != nil {
+		return nil, err
+	}
+	// blocks contains during, so the first condition lets the exclusion
+	// constraint's index find the rows; the second keeps the exact ones.
+	return selectBookings(ctx, s.DB, bookingSelect+`
+		WHERE b.site_id = $1 AND b.resource_id = $2 AND b.`+activeStatuses+`
+		  AND b.blocks && tstzrange($3, $4, '[)') AND b.during && tstzrange($3, $4, '[)')
+		ORDER BY lower(b.during), b.id`, r.SiteID, r.ID, from, to)
+}
+
+// FreeTime returns the stretches of [from, to) in which a booking of the
+// resource could start and end: not in the past, within the booking horizon
+// and the opening hours, outside blackouts and other bookings with their
+// buffers (a booking must end a buffer before the next one starts), and
+// at least the minimum length long. Times are in the site's zone. Errors:
+// those of Bookings.
+func (s *Service) FreeTime(ctx context.Context, r *Resource, from, to time.Time) ([]Interval, error) {
+	if err := checkWindow(from, to); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if err := s.settleOffers(ctx); err != nil {
+		return nil, err
+	}
+	var busy []span
+	if err := s.DB.SelectContext(ctx, &busy, `
+		SELECT lower(blocks) AS starts_at, upper(blocks) AS ends_at FROM bookings
+		WHERE site_id = $1 AND resource_id = $2 AND `+activeStatuses+` AND blocks && tstzrange($3, $4, '[)')
+		ORDER BY lower(blocks)`, r.SiteID, r.ID, from, to.Add(r.Buffer())); err != nil {
+		return nil, fmt.Errorf("booking: unable to read busy time: %v", err)
+	}
+	var closed []span
+	if err := s.DB.SelectContext(ctx, &closed, `
+		SELECT lower(during) AS starts_at, upper(during) AS ends_at FROM resource_blackouts
+		WHERE site_id = $1 AND resource_id = $2 AND during && tstzrange($3, $4, '[)')
+		ORDER BY lower(during)`, r.SiteID, r.ID, from, to); err != nil {
+		return nil, fmt.Errorf("booking: unable to read blackouts: %v", err)
+	}
+	return r.free(from, to, now, busy, closed), nil
+}
+
+// free computes FreeTime from the busy (blocked) ranges and blackouts.
+func (r *Resource) free(from, to, now time.Time, busy, closed []span) []Interval {
+	// Bookable from the current minute on, and only until the horizon.
+	if earliest := now.Truncate(time.Minute); from.Before(earliest) {
+		from = earliest
+	}
+	days := MaxAheadDays
+	if r.HorizonDays > 0 {
+		days = r.HorizonDays
+	}
+	if last := nextDate(localDate(now, r.loc), days+1); to.After(last) {
+		to = last
+	}
+	if !to.After(from) {
+		return nil
+	}
+	// A booking [s, e) fits iff [s, e+buffer) misses every blocked range,
+	// that is iff [s, e) misses every blocked range moved a buffer earlier.
+	blocked := make([]span, len(busy))
+	for i, b := range busy {
+		blocked[i] = span{b.StartsAt.Add(-r.Buffer()), b.EndsAt}
+	}
+	gaps := subtract([]span{{from, to}}, merge(blocked))
+	free := subtract(intersect(gaps, r.openIn(from, to)), merge(closed))
+	out := free[:0]
+	for _, f := range free {
+		if f.EndsAt.Sub(f.StartsAt) >= max(time.Minute, time.Duration(r.MinMinutes)*time.Minute) {
+			out = append(out, span{f.StartsAt.In(r.loc), f.EndsAt.In(r.loc)})
+		}
+	}
+	return out
+}
+
+// openIn returns the opening windows of the resource within [from, to),
+// merged where one day's window runs into the next day's.
+func (r *Resource) openIn(from, to time.Time) []span {
+	var open []span
+	for day := localDate(from, r.loc); day.Before(to); day = nextDate(day, 1) {
+		h, ok := r.Hours.On(day.Weekday())
+		if !ok {
+			continue
+		}
+		y, m, d := day.Date()
+		open = append(open, span{h.Opens.On(y, m, d, r.loc), h.Closes.On(y, m, d, r.loc)})
+	}
+	return intersect(merge(open), []span{{from, to}})
+}
+
+// merge joins overlapping or touching spans of a list sorted by start.
+func merge(in []span) []span {
+	var out []span
+	for _, s := range in {
+		if !s.EndsAt.After(s.StartsAt) {
+			continue
+		}
+		if n := len(out); n > 0 && !s.StartsAt.After(out[n-1].EndsAt) {
+			if s.EndsAt.After(out[n-1].EndsAt) {
+				out[n-1].EndsAt = s.EndsAt
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// intersect returns the time in both of two sorted, disjoint span lists.
+func intersect(a, b []span) []span {
+	var out []span
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		s, e := later(a[i].StartsAt, b[j].StartsAt), earlier(a[i].EndsAt, b[j].EndsAt)
+		if e.After(s) {
+			out = append(out, span{s, e})
+		}
+		if a[i].EndsAt.Before(b[j].EndsAt) {
+			i++
+		} else {
+			j++
+		}
+	}
+	return out
+}
+
+// subtract returns the time of a (sorted, disjoint) not covered by b
+// (sorted, disjoint).
+func subtract(a, b []span) []span {
+	var out []span
+	j := 0
+	for _, s := range a {
+		cur := s.StartsAt
+		for j < len(b) && !b[j].EndsAt.After(cur) {
+			j++
+		}
+		for k := j; k < len(b) && b[k].StartsAt.Before(s.EndsAt); k++ {
+			if b[k].StartsAt.After(cur) {
+				out = append(out, span{cur, b[k].StartsAt})
+			}
+			cur = later(cur, b[k].EndsAt)
+		}
+		if s.EndsAt.After(cur) {
+			out = append(out, span{cur, s.EndsAt})
+		}
+	}
+	return out
+}
