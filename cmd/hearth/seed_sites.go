@@ -55,13 +55,13 @@ func seedSites(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 		units[u.name] = id
 	}
 	// A few years of comings and goings, through the same functions a move
-	// uses: Ben lived at Harbor before moving to Elm, and Liam lived at
-	// Linden until he left to care for family (he is still a member).
+	// uses: Ben lived at Linden and Dev at Harbor before both moved to Elm.
+	// Liam has never had a home here yet.
 	history := []struct {
 		unit, member, from, until string
 	}{
-		{"H4", "ben", "2022-03-01", "2024-09-01"},
-		{"L5", "liam", "2021-10-01", "2024-12-01"},
+		{"L5", "ben", "2022-03-01", "2024-09-01"},
+		{"H4", "dev", "2022-09-01", "2025-02-01"},
 		{"E1", "ada", "2023-04-01", ""},
 		{"E2", "ben", "2024-09-01", ""},
 		{"E3", "chloe", "2022-06-01", ""},
