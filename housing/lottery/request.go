@@ -3,23 +3,12 @@ package lottery
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 
 	"hearth/app"
 )
-
-// mayEnter refuses a member who may not take part in a window of the
-// resource: a space for residents takes requests from the site's residents
-// and coordinators only, a space for members from any member.
-func mayEnter(actor *app.Principal, res resource) error {
-	if res.WhoMayBook == "residents" && !actor.LivesAt(res.SiteID) && !slices.Contains(actor.CoordinatorOf, res.SiteID) {
-		return app.Errorf(app.KindForbidden, "not_eligible", "Only residents of this site can book %s, so only they can enter its lottery.", res.Name)
-	}
-	return nil
-}
 
 // SetRequest replaces the actor's request in a window with the given slots,
 // best first. Errors: not_found; not_eligible (403); window_closed,
@@ -86,12 +75,9 @@ func (s *Service) enterable(ctx context.Context, tx *sqlx.Tx, actor *app.Princip
 	if err != nil {
 		return w, err
 	}
-	res, err := loadResource(ctx, tx, w.ResourceID)
-	if err != nil {
-		return w, err
-	}
-	if err := mayEnter(actor, res); err != nil {
-		return w, err
+	if !w.MayEnter(actor) {
+		return w, app.Errorf(app.KindForbidden, "not_eligible",
+			"Only residents of %s can book %s, so only they can enter its lottery.", w.SiteName, w.ResourceName)
 	}
 	if err := w.requireOpen(); err != nil {
 		return w, err

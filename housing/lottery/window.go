@@ -39,6 +39,7 @@ type Window struct {
 	Timezone       string     `db:"timezone"`
 	ResourceID     int64      `db:"resource_id"`
 	ResourceName   string     `db:"resource_name"`
+	WhoMayBook     string     `db:"who_may_book"`
 	Title          string     `db:"title"`
 	Description    string     `db:"description"`
 	SlotsPerMember int        `db:"slots_per_member"`
@@ -57,6 +58,13 @@ type Window struct {
 // requests at now.
 func (w Window) AcceptsRequests(now time.Time) bool {
 	return w.Status == StatusOpen && now.Before(w.ClosesAt)
+}
+
+// MayEnter reports whether a member may take part: in a window of a space for
+// residents, the site's residents and coordinators; otherwise any member.
+// These are the people the booking engine lets book the space.
+func (w Window) MayEnter(p *app.Principal) bool {
+	return w.WhoMayBook != "residents" || p.LivesAt(w.SiteID) || slices.Contains(p.CoordinatorOf, w.SiteID)
 }
 
 // AwaitingDraw reports whether the window has closed and may be drawn.
@@ -102,17 +110,12 @@ type NewWindow struct {
 
 // resource is what the lottery needs to know of a resource.
 type resource struct {
-	ID            int64  `db:"id"`
-	SiteID        int64  `db:"site_id"`
-	Name          string `db:"name"`
-	Timezone      string `db:"timezone"`
-	BufferMinutes int    `db:"buffer_minutes"`
-	WhoMayBook    string `db:"who_may_book"`
+	ID            int64 `db:"id"`
+	SiteID        int64 `db:"site_id"`
+	BufferMinutes int   `db:"buffer_minutes"`
 }
 
-const resourceQuery = `
-	SELECT r.id, r.site_id, r.name, s.timezone, r.buffer_minutes, r.who_may_book
-	FROM resources r JOIN sites s ON s.id = r.site_id WHERE r.id = $1`
+const resourceQuery = `SELECT r.id, r.site_id, r.buffer_minutes FROM resources r WHERE r.id = $1`
 
 func loadResource(ctx context.Context, q sqlx.QueryerContext, id int64) (resource, error) {
 	var r resource
@@ -279,7 +282,7 @@ func (n NewWindow) validate(now time.Time, buffer time.Duration) (string, string
 }
 
 const windowColumns = `
-	w.id, w.site_id, s.name AS site_name, s.timezone, w.resource_id, r.name AS resource_name,
+	w.id, w.site_id, s.name AS site_name, s.timezone, w.resource_id, r.name AS resource_name, r.who_may_book,
 	w.title, w.description, w.slots_per_member, w.opened_at, w.opened_by, w.closes_at, w.status,
 	w.drawn_at, w.seed_hash,
 	(SELECT count(DISTINCT q.member_id) FROM lottery_requests q WHERE q.site_id = w.site_id AND q.window_id = w.id) AS entrants,
