@@ -250,3 +250,41 @@ func TestCoordinatorsAPI(t *testing.T) {
 		t.Errorf("a removed coordinator adds a unit: %d, want 403", status)
 	}
 }
+
+// TestRacingPlacementsAPI fires 20 placements of different members into one
+// unit at once: exactly one gets 201, every other one 409 unit_occupied,
+// none a 500.
+func TestRacingPlacementsAPI(t *testing.T) {
+	t.Parallel()
+	h := newHousingCast(t)
+	ts := h.ts
+	unit := apptest.MustCreateUnit(t, ts.DB, h.elm.ID, "E1", "1000.00")
+	path := fmt.Sprintf("/api/v1/sites/%d/residencies", h.elm.ID)
+	var members []int64
+	for i := range 20 {
+		members = append(members, apptest.MustCreateMember(t, ts.DB, fmt.Sprintf("Racer %d", i), app.RoleMember).ID)
+	}
+	type result struct {
+		status int
+		code   string
+	}
+	results := make(chan result, len(members))
+	start := make(chan struct{})
+	for i, m := range members {
+		go func() {
+			<-start
+			status, body := ts.call(t, "POST", path, h.chloeTok, map[string]any{
+				"unit_id": unit, "member_id": m, "starts_on": fmt.Sprintf("2026-03-%02d", i+1)})
+			results <- result{status, errorCode(body)}
+		}()
+	}
+	close(start)
+	got := map[result]int{}
+	for range members {
+		got[<-results]++
+	}
+	want := map[result]int{{201, ""}: 1, {409, "unit_occupied"}: len(members) - 1}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("results = %v, want %v", got, want)
+	}
+}
