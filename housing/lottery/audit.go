@@ -20,7 +20,37 @@ func (s *Service) Record(ctx context.Context, windowID int64) (Record, error) {
 	if err != nil {
 		return Record{}, err
 	}
-	slots, err := s.Slots(ctx, windowID)
+	return s.record(ctx, w)
+}
+
+// Detail is a window as its page shows it to one member: the window, its
+// published record, and the member's own request (best first).
+type Detail struct {
+	Window
+	Record    Record
+	MyRequest []int64
+}
+
+// Detail returns a window with its record and the member's request.
+// Errors: not_found.
+func (s *Service) Detail(ctx context.Context, windowID, memberID int64) (Detail, error) {
+	w, err := s.Window(ctx, windowID)
+	if err != nil {
+		return Detail{}, err
+	}
+	rec, err := s.record(ctx, w)
+	if err != nil {
+		return Detail{}, err
+	}
+	mine, err := s.Request(ctx, memberID, windowID)
+	if err != nil {
+		return Detail{}, err
+	}
+	return Detail{Window: w, Record: rec, MyRequest: mine}, nil
+}
+
+func (s *Service) record(ctx context.Context, w Window) (Record, error) {
+	slots, err := s.Slots(ctx, w.ID)
 	if err != nil {
 		return Record{}, err
 	}
@@ -89,17 +119,21 @@ func (s *Service) Record(ctx context.Context, windowID int64) (Record, error) {
 // VerifyStored verifies a drawn window from the database: everything Verify
 // checks on its published record, and besides that, that the published past
 // allocations match the history of earlier draws and that every allocation
-// holds its booking. Errors: not_found, and those of Verify.
+// holds its booking. Errors: not_found; a window that was not drawn; those
+// of Verify.
 func (s *Service) VerifyStored(ctx context.Context, windowID int64) (Record, Verification, error) {
-	r, err := s.Record(ctx, windowID)
+	w, err := s.Window(ctx, windowID)
+	if err != nil {
+		return Record{}, Verification{}, err
+	}
+	if w.Status != StatusDrawn {
+		return Record{}, Verification{}, fmt.Errorf("lottery %d is %s, not drawn: there is nothing to verify", w.ID, w.Status)
+	}
+	r, err := s.record(ctx, w)
 	if err != nil {
 		return r, Verification{}, err
 	}
 	v, err := Verify(r)
-	if err != nil {
-		return r, v, err
-	}
-	w, err := s.Window(ctx, windowID)
 	if err != nil {
 		return r, v, err
 	}

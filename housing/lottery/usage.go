@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+
+	"hearth/app"
 )
 
 // MemberUsage is one household's take of one scarce resource over a season:
@@ -40,8 +42,9 @@ type ResourceUsage struct {
 // over the drawn windows whose first slot starts in [From, To).
 type Usage struct {
 	SiteID    int64           `json:"site_id"`
-	From      time.Time       `json:"from"`
-	To        time.Time       `json:"to"`
+	SiteName  string          `json:"site_name"`
+	From      string          `json:"from"` // YYYY-MM-DD, in the site's zone
+	To        string          `json:"to"`   // YYYY-MM-DD, exclusive
 	Resources []ResourceUsage `json:"resources"`
 }
 
@@ -50,14 +53,17 @@ type Usage struct {
 func roundShare(d decimal.Decimal) decimal.Decimal { return d.Round(2) }
 
 const usageQuery = `
-	WITH win AS (
+	WITH season AS (
+	    SELECT tstzrange($2::date::timestamp AT TIME ZONE s.timezone, $3::date::timestamp AT TIME ZONE s.timezone, '[)') AS during
+	    FROM sites s WHERE s.id = $1
+	), win AS (
 	    SELECT w.id, w.resource_id,
 	           (SELECT count(*) FROM lottery_entrants e WHERE e.site_id = w.site_id AND e.window_id = w.id) AS entrants,
 	           (SELECT count(*) FROM lottery_allocations a WHERE a.site_id = w.site_id AND a.window_id = w.id) AS allocated
-	    FROM lottery_windows w
+	    FROM lottery_windows w, season
 	    WHERE w.site_id = $1 AND w.status = 'drawn'
 	      AND (SELECT min(lower(sl.during)) FROM lottery_slots sl WHERE sl.site_id = w.site_id AND sl.window_id = w.id)
-	          <@ tstzrange($2, $3, '[)')
+	          <@ season.during
 	)
 	SELECT win.resource_id, r.name AS resource_name,
 	       (SELECT count(*) FROM win w2 WHERE w2.resource_id = win.resource_id) AS resource_windows,
@@ -90,16 +96,28 @@ const usageQuery = `
 	ORDER BY r.name, win.resource_id, m.name, e.member_id`
 
 // Usage returns each household's share of each scarce resource of a site
-// over the drawn windows whose first slot starts in [from, to).
+// over the drawn windows whose first slot starts in the season [from, to):
+// calendar dates (their year, month and day count) in the site's zone.
+// Errors: not_found for an unknown site; invalid_season (422).
 func (s *Service) Usage(ctx context.Context, siteID int64, from, to time.Time) (Usage, error) {
-	u := Usage{SiteID: siteID, From: from, To: to, Resources: []ResourceUsage{}}
+	u := Usage{SiteID: siteID, From: from.Format(time.DateOnly), To: to.Format(time.DateOnly), Resources: []ResourceUsage{}}
+	if u.To <= u.From {
+		return u, app.Unprocessable("invalid_season", "The season must end after it begins.").OnField("to")
+	}
+	err := s.DB.GetContext(ctx, &u.SiteName, `SELECT name FROM sites WHERE id = $1`, siteID)
+	if app.ErrNoRows(err) {
+		return u, app.NotFound("There is no site %d.", siteID)
+	}
+	if err != nil {
+		return u, fmt.Errorf("lottery: unable to fetch site: %v", err)
+	}
 	var rows []struct {
 		ResourceID      int64  `db:"resource_id"`
 		ResourceName    string `db:"resource_name"`
 		ResourceWindows int    `db:"resource_windows"`
 		MemberUsage
 	}
-	if err := s.DB.SelectContext(ctx, &rows, usageQuery, siteID, from, to); err != nil {
+	if err := s.DB.SelectContext(ctx, &rows, usageQuery, siteID, u.From, u.To); err != nil {
 		return u, fmt.Errorf("lottery: unable to compute usage: %v", err)
 	}
 	for _, r := range rows {

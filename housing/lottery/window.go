@@ -106,16 +106,20 @@ type NewWindow struct {
 	ClosesAt       time.Time
 	SlotsPerMember int
 	Slots          []NewSlot
+	Nights         *Nights // instead of Slots: nights in the site's zone
 }
 
 // resource is what the lottery needs to know of a resource.
 type resource struct {
-	ID            int64 `db:"id"`
-	SiteID        int64 `db:"site_id"`
-	BufferMinutes int   `db:"buffer_minutes"`
+	ID            int64  `db:"id"`
+	SiteID        int64  `db:"site_id"`
+	BufferMinutes int    `db:"buffer_minutes"`
+	Timezone      string `db:"timezone"`
 }
 
-const resourceQuery = `SELECT r.id, r.site_id, r.buffer_minutes FROM resources r WHERE r.id = $1`
+const resourceQuery = `
+	SELECT r.id, r.site_id, r.buffer_minutes, s.timezone
+	FROM resources r JOIN sites s ON s.id = r.site_id WHERE r.id = $1`
 
 func loadResource(ctx context.Context, q sqlx.QueryerContext, id int64) (resource, error) {
 	var r resource
@@ -130,10 +134,11 @@ func loadResource(ctx context.Context, q sqlx.QueryerContext, id int64) (resourc
 }
 
 // Open opens a lottery window for a resource: it generates the seed, stores
-// it with its SHA-256 commitment and fixes the slots. Only a coordinator of
-// the resource's site (or an admin) may open one.
+// it with its SHA-256 commitment and fixes the slots (given, or made from
+// Nights). Only a coordinator of the resource's site (or an admin) may open
+// one.
 //
-// Errors: not_found; forbidden; invalid_title, invalid_description,
+// Errors: not_found; forbidden; those of Nights.Slots; invalid_title, invalid_description,
 // closes_in_past, invalid_slots_per_member, no_slots, too_many_slots,
 // invalid_slot, slot_before_close, slots_overlap, slots_closer_than_buffer
 // (422); window_overlaps (409) when another window of the resource offers
@@ -147,6 +152,15 @@ func (s *Service) Open(ctx context.Context, actor *app.Principal, n NewWindow) (
 		}
 		if err := actor.RequireCoordinator(res.SiteID); err != nil {
 			return err
+		}
+		if n.Nights != nil && len(n.Slots) == 0 {
+			loc, err := booking.Location(res.Timezone)
+			if err != nil {
+				return err
+			}
+			if n.Slots, err = n.Nights.Slots(loc); err != nil {
+				return err
+			}
 		}
 		title, desc, slots, err := n.validate(time.Now(), time.Duration(res.BufferMinutes)*time.Minute)
 		if err != nil {
