@@ -49,7 +49,19 @@ func (s *Server) mountLedgerAPI(api fiber.Router) {
 
 // mountLedgerPages registers the ledger pages.
 func (s *Server) mountLedgerPages(pages fiber.Router) {
-	_ = s.newLedgerHandlers()
+	h := s.newLedgerHandlers()
+	g := pages.Group("/ledger", requireAdmin)
+	g.Get("/", h.chartPage)
+	g.Post("/accounts", h.createAccount)
+	g.Get("/accounts/:code", h.statementPage)
+	g.Get("/accounts/:code/statement.csv", h.statementCSV)
+	g.Get("/entries", h.journalPage)
+	g.Get("/entries.csv", h.journalCSV)
+	g.Get("/entries/new", h.newEntryPage) // before /entries/:entry_id
+	g.Post("/entries", h.postEntry)
+	g.Get("/entries/:entry_id", h.entryPage)
+	g.Post("/entries/:entry_id/reversal", h.reverseEntry)
+	g.Get("/trial-balance", h.trialBalancePage)
 }
 
 // paramCode reads an account code from the path, percent-encoded or not.

@@ -58,6 +58,19 @@ func (t AccountType) NormalSign() int {
 	return -1
 }
 
+// Heading names the type's part of a chart of accounts ("Assets").
+func (t AccountType) Heading() string {
+	switch t {
+	case Asset:
+		return "Assets"
+	case Liability:
+		return "Liabilities"
+	case Expense:
+		return "Expenses"
+	}
+	return strings.ToUpper(string(t[:1])) + string(t[1:])
+}
+
 // Account is an account of the chart of accounts.
 type Account struct {
 	Code     string      // hierarchical, "assets:bank:operating"
@@ -73,6 +86,13 @@ type Account struct {
 	// concurrent writers; see Post.
 	NonNegative bool
 }
+
+// Parent is the code up to its last segment, colon included
+// ("assets:bank:" for "assets:bank:operating"), "" for a top-level code.
+func (a Account) Parent() string { return a.Code[:strings.LastIndex(a.Code, ":")+1] }
+
+// Leaf is the last segment of the code ("operating").
+func (a Account) Leaf() string { return a.Code[strings.LastIndex(a.Code, ":")+1:] }
 
 // Posting moves Amount into (debit, positive) or out of (credit, negative)
 // an account, named by its code.
