@@ -4,7 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"time"
 
@@ -76,8 +76,8 @@ func mayView(member string) string {
 // (no such resource, or one the actor may not follow).
 func (s *Service) NewLink(ctx context.Context, actor *app.Principal, resourceID int64) (string, error) {
 	raw := make([]byte, tokenBytes)
-	rand.Read(raw) // crypto/rand.Read never fails on supported systems
-	token := base64.RawURLEncoding.EncodeToString(raw)
+	rand.Read(raw)                   // crypto/rand.Read never fails on supported systems
+	token := hex.EncodeToString(raw) // hex keeps the URL free of characters routers treat specially
 	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		siteID, err := s.replace(ctx, tx, actor, resourceID)
 		if err != nil {

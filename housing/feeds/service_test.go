@@ -169,7 +169,7 @@ func TestNewLinkRevokesTheOldOne(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(first) < 43 || first == second {
+	if len(first) != 64 || first == second {
 		t.Fatalf("tokens %q and %q: want two distinct 256-bit tokens", first, second)
 	}
 	if _, err := w.svc.Calendar(ctx, first); code(err) != "not_found" {
@@ -197,7 +197,7 @@ func TestNewLinkRevokesTheOldOne(t *testing.T) {
 	if _, err := w.svc.Calendar(ctx, second); code(err) != "not_found" {
 		t.Errorf("revoked link: got %v, want not_found", err)
 	}
-	for _, guess := range []string{"", "x", strings.Repeat("A", 43)} {
+	for _, guess := range []string{"", "x", strings.Repeat("a", 64)} {
 		if _, err := w.svc.Calendar(ctx, guess); code(err) != "not_found" {
 			t.Errorf("guessed token %q: got %v", guess, err)
 		}
