@@ -1,0 +1,671 @@
+package equity
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/shopspring/decimal"
+
+	"hearth/app"
+	"hearth/finance/ledger"
+	"hearth/finance/loan"
+)
+
+// ParseMonth reads a month written YYYY-MM and returns its first day.
+// Errors: invalid_month (422).
+func ParseMonth(s string) (time.Time, error) {
+	t, err := time.Parse("2006-01", strings.TrimSpace(s))
+	if err != nil || t.Year() < 1900 || t.Year() > 2999 {
+		return time.Time{}, app.Unprocessable("invalid_month", "Write the month as YYYY-MM, such as 2027-01.").OnField("month")
+	}
+	return t, nil
+}
+
+// MonthOf returns the first day of the month of t.
+func MonthOf(t time.Time) time.Time {
+	y, m, _ := t.Date()
+	return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// DaysIn returns the number of days of the month starting on month.
+func DaysIn(month time.Time) int { return month.AddDate(0, 1, -1).Day() }
+
+// ChargeSplit is a carrying charge and its parts: the unit's share of the
+// site mortgage's interest and principal for the month, the reserve fund's
+// part and the operating part. The parts add up to Total.
+type ChargeSplit struct {
+	Total     decimal.Decimal `json:"total"`
+	Operating decimal.Decimal `json:"operating"`
+	Reserves  decimal.Decimal `json:"reserves"`
+	Interest  decimal.Decimal `json:"interest"`
+	Principal decimal.Decimal `json:"principal"`
+}
+
+// UnitWeight is a unit of a site and its full monthly charge, which is also
+// its weight in the split of the site's mortgage installment.
+type UnitWeight struct {
+	UnitID        int64           `db:"id"`
+	Name          string          `db:"name"`
+	MonthlyCharge decimal.Decimal `db:"monthly_charge"`
+}
+
+// SplitSiteCharges splits the full monthly charge of every unit of a site:
+//
+//   - the installment's interest and its principal are each split over all
+//     the site's units, occupied or not, by charge weight (monthly charge
+//     over the site's total) with SplitCents, so the parts add up to the
+//     installment exactly (the cooperative carries a vacant unit's part);
+//   - reserves = RoundMoney(monthly charge × reservePct / 100);
+//   - operating = monthly charge − interest − principal − reserves.
+//
+// Errors: charge_too_low (422) when a unit's charge does not cover its part
+// of the mortgage and reserves, or no unit has a charge to carry a mortgage.
+func SplitSiteCharges(units []UnitWeight, interest, principal, reservePct decimal.Decimal) (map[int64]ChargeSplit, error) {
+	weights := make([]decimal.Decimal, len(units))
+	for i, u := range units {
+		weights[i] = u.MonthlyCharge
+	}
+	is, ps := SplitCents(interest, weights), SplitCents(principal, weights)
+	out := make(map[int64]ChargeSplit, len(units))
+	carried := decimal.Zero
+	for i, u := range units {
+		m := u.MonthlyCharge
+		reserves := RoundMoney(m.Mul(reservePct).Div(hundred))
+		operating := m.Sub(is[i]).Sub(ps[i]).Sub(reserves)
+		if operating.IsNegative() {
+			return nil, app.Unprocessable("charge_too_low",
+				"Unit %s is charged %s a month, less than its part of the mortgage (%s) and reserves (%s): raise its monthly charge or lower the reserve rate.",
+				u.Name, money(m), money(is[i].Add(ps[i])), money(reserves))
+		}
+		carried = carried.Add(is[i]).Add(ps[i])
+		out[u.UnitID] = ChargeSplit{Total: m, Operating: operating, Reserves: reserves, Interest: is[i], Principal: ps[i]}
+	}
+	if !carried.Equal(interest.Add(principal)) {
+		return nil, app.Unprocessable("charge_too_low", "No unit of the site has a monthly charge to carry the mortgage installment of %s.", money(interest.Add(principal)))
+	}
+	return out, nil
+}
+
+// Prorate returns the charge of days of a month of daysInMonth days:
+// total = RoundMoney(full total × days / daysInMonth), split into the four
+// parts in proportion to the full month's parts with SplitCents, so the parts
+// still add up to the total and none is negative. A whole month is the full
+// split unchanged.
+func Prorate(full ChargeSplit, days, daysInMonth int) ChargeSplit {
+	if days >= daysInMonth {
+		return full
+	}
+	total := full.Total.Mul(decimal.NewFromInt(int64(days))).DivRound(decimal.NewFromInt(int64(daysInMonth)), MoneyPlaces)
+	p := SplitCents(total, []decimal.Decimal{full.Interest, full.Principal, full.Reserves, full.Operating})
+	return ChargeSplit{Total: total, Interest: p[0], Principal: p[1], Reserves: p[2], Operating: p[3]}
+}
+
+// ChargeRun is the report of a run of the monthly charges.
+type ChargeRun struct {
+	ID           int64               `json:"id"`
+	Month        time.Time           `json:"month"`
+	RunOn        time.Time           `json:"run_on"`
+	Posted       int                 `json:"posted"`  // residency charges posted by this run
+	Skipped      int                 `json:"skipped"` // already charged by an earlier run
+	Total        decimal.Decimal     `json:"total"`   // of the charges this run posted
+	Installments int                 `json:"installments"`
+	Sites        []SiteChargeSummary `json:"sites"`
+	NoPool       []string            `json:"sites_without_pool"` // occupied sites that have no share pool and were not charged
+	Duration     time.Duration       `json:"-"`
+}
+
+// SiteChargeSummary is one site's part of a run.
+type SiteChargeSummary struct {
+	SiteID    int64           `json:"site_id"`
+	SiteName  string          `json:"site_name"`
+	Price     decimal.Decimal `json:"price"` // the share price the principal parts bought at (zero when none did)
+	Posted    int             `json:"posted"`
+	Skipped   int             `json:"skipped"`
+	Total     decimal.Decimal `json:"total"`
+	Principal decimal.Decimal `json:"principal"`
+	Shares    decimal.Decimal `json:"shares"`
+}
+
+// occupancy is one residency's days in the month.
+type occupancy struct {
+	ResidencyID int64 `db:"residency_id"`
+	SiteID      int64 `db:"site_id"`
+	UnitID      int64 `db:"unit_id"`
+	MemberID    int64 `db:"member_id"`
+	Days        int   `db:"days"`
+}
+
+// sitePlan is what a run will post for one site.
+type sitePlan struct {
+	SiteID     int64
+	SiteName   string
+	ReservePct decimal.Decimal
+	Units      []UnitWeight
+	Mortgage   *Loan
+	Due        *loan.Installment // the mortgage installment due in the month
+	Splits     map[int64]ChargeSplit
+	Residents  []occupancy
+}
+
+// RunCharges posts the carrying charges of a month for every residency at a
+// site with a share pool, each in its site's own transaction, dated today
+// (the run day): see SplitSiteCharges and Prorate for the amounts. The
+// principal part of each charge buys shares for the resident at the run
+// day's price. Before the charges it posts each site mortgage's installments
+// due up to the month's end, and after them each open share loan's, billed
+// to its member. A residency already charged for the month is skipped, so a
+// second run of a month posts nothing and says so.
+//
+// A month can be charged from its last day on. Every split is checked before
+// anything is written.
+//
+// Errors: invalid_month, month_not_over, charge_too_low (422), and those of
+// SharePriceOn.
+func (s *Service) RunCharges(ctx context.Context, month time.Time, by *int64) (ChargeRun, error) {
+	started := time.Now()
+	month = MonthOf(month)
+	today := s.Today()
+	run := ChargeRun{Month: month, RunOn: today, Total: decimal.Zero}
+	last := month.AddDate(0, 1, -1)
+	if last.After(today) {
+		return run, app.Unprocessable("month_not_over",
+			"%s can be charged from its last day, %s, on.", month.Format("January 2006"), sqlDate(last)).OnField("month")
+	}
+	plans, noPool, err := s.planCharges(ctx, month)
+	if err != nil {
+		return run, err
+	}
+	run.NoPool = noPool
+	if err := s.DB.GetContext(ctx, &run.ID, `
+		INSERT INTO charge_runs (month, run_by, posted, skipped, total, duration_ms) VALUES ($1::date, $2, 0, 0, 0, 0) RETURNING id`,
+		sqlDate(month), by); err != nil {
+		return run, fmt.Errorf("equity: unable to start the run: %w", err)
+	}
+	defer func() {
+		run.Duration = time.Since(started)
+		s.DB.ExecContext(context.WithoutCancel(ctx), `UPDATE charge_runs SET posted = $2, skipped = $3, total = $4, duration_ms = $5 WHERE id = $1`,
+			run.ID, run.Posted, run.Skipped, run.Total, run.Duration.Milliseconds())
+	}()
+	for _, p := range plans {
+		sum, n, err := s.chargeSite(ctx, run.ID, month, p)
+		if err != nil {
+			return run, fmt.Errorf("charges for %s: %w", p.SiteName, err)
+		}
+		run.Sites = append(run.Sites, sum)
+		run.Posted += sum.Posted
+		run.Skipped += sum.Skipped
+		run.Total = run.Total.Add(sum.Total)
+		run.Installments += n
+	}
+	n, err := s.postShareLoanInstallments(ctx, month)
+	run.Installments += n
+	return run, err
+}
+
+// planCharges reads what a month's run needs and computes every split.
+func (s *Service) planCharges(ctx context.Context, month time.Time) ([]*sitePlan, []string, error) {
+	next := month.AddDate(0, 1, 0)
+	var pools []struct {
+		SiteID     int64           `db:"site_id"`
+		Name       string          `db:"name"`
+		ReservePct decimal.Decimal `db:"reserve_pct"`
+	}
+	if err := s.DB.SelectContext(ctx, &pools, `
+		SELECT p.site_id, s.name, p.reserve_pct FROM share_pools p JOIN sites s ON s.id = p.site_id ORDER BY s.name`); err != nil {
+		return nil, nil, fmt.Errorf("equity: unable to read pools: %w", err)
+	}
+	plans := make(map[int64]*sitePlan, len(pools))
+	ordered := make([]*sitePlan, 0, len(pools))
+	ids := make([]int64, 0, len(pools))
+	for _, p := range pools {
+		sp := &sitePlan{SiteID: p.SiteID, SiteName: p.Name, ReservePct: p.ReservePct}
+		plans[p.SiteID] = sp
+		ordered = append(ordered, sp)
+		ids = append(ids, p.SiteID)
+	}
+	var units []struct {
+		UnitWeight
+		SiteID int64 `db:"site_id"`
+	}
+	if err := s.DB.SelectContext(ctx, &units, `
+		SELECT id, site_id, name, monthly_charge FROM units WHERE site_id = ANY($1) ORDER BY site_id, id`, pq.Array(ids)); err != nil {
+		return nil, nil, fmt.Errorf("equity: unable to read units: %w", err)
+	}
+	for _, u := range units {
+		plans[u.SiteID].Units = append(plans[u.SiteID].Units, u.UnitWeight)
+	}
+	var occ []occupancy
+	if err := s.DB.SelectContext(ctx, &occ, `
+		SELECT r.id AS residency_id, r.site_id, r.unit_id, r.member_id,
+		       least(coalesce(r.ends_on, $2::date), $2::date) - greatest(r.starts_on, $1::date) AS days
+		FROM residencies r
+		WHERE daterange(r.starts_on, r.ends_on, '[)') && daterange($1::date, $2::date, '[)')
+		ORDER BY r.site_id, r.unit_id, r.starts_on`, sqlDate(month), sqlDate(next)); err != nil {
+		return nil, nil, fmt.Errorf("equity: unable to read residencies: %w", err)
+	}
+	noPoolSet := map[int64]bool{}
+	for _, o := range occ {
+		if p, ok := plans[o.SiteID]; ok {
+			p.Residents = append(p.Residents, o)
+		} else {
+			noPoolSet[o.SiteID] = true
+		}
+	}
+	var noPool []string
+	if len(noPoolSet) > 0 {
+		var nids []int64
+		for id := range noPoolSet {
+			nids = append(nids, id)
+		}
+		if err := s.DB.SelectContext(ctx, &noPool, `SELECT name FROM sites WHERE id = ANY($1) ORDER BY name`, pq.Array(nids)); err != nil {
+			return nil, nil, fmt.Errorf("equity: unable to read sites: %w", err)
+		}
+	}
+	mortgages, err := s.loanWhere(ctx, s.DB, "l.kind = 'mortgage' AND l.site_id = ANY($1) AND (l.closed_on IS NULL OR l.closed_on >= $2::date)",
+		pq.Array(ids), sqlDate(month))
+	if err != nil {
+		return nil, nil, err
+	}
+	for i := range mortgages {
+		m := mortgages[i]
+		rows, err := m.Schedule()
+		if err != nil {
+			return nil, nil, err
+		}
+		for k := range rows {
+			if r := rows[k]; !r.Date.Before(month) && r.Date.Before(next) && (m.ClosedOn == nil || !m.ClosedOn.Before(r.Date)) {
+				p := plans[m.SiteID]
+				p.Mortgage, p.Due = &m, &r
+			}
+		}
+	}
+	for _, p := range ordered {
+		interest, principal := decimal.Zero, decimal.Zero
+		if p.Due != nil {
+			interest, principal = p.Due.Interest, p.Due.Principal
+		}
+		p.Splits, err = SplitSiteCharges(p.Units, interest, principal, p.ReservePct)
+		if err != nil {
+			e, _ := app.AsError(err)
+			return nil, nil, app.Unprocessable(e.Code, "%s: %s", p.SiteName, e.Message)
+		}
+	}
+	return ordered, noPool, nil
+}
+
+// chargeSite posts one site's charges in a transaction of its own, retried
+// when PostgreSQL reports a deadlock or serialization failure (every write
+// is idempotent, so a retry posts only what is missing).
+func (s *Service) chargeSite(ctx context.Context, runID int64, month time.Time, p *sitePlan) (SiteChargeSummary, int, error) {
+	var (
+		sum SiteChargeSummary
+		n   int
+		err error
+	)
+	for attempt := 1; attempt <= 5; attempt++ {
+		sum, n = SiteChargeSummary{SiteID: p.SiteID, SiteName: p.SiteName, Total: decimal.Zero, Principal: decimal.Zero, Shares: decimal.Zero}, 0
+		err = app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+			var err error
+			n, err = s.chargeSiteTx(ctx, tx, runID, month, p, &sum)
+			return err
+		})
+		if err == nil || !app.IsRetryable(err) {
+			break
+		}
+	}
+	return sum, n, err
+}
+
+func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, month time.Time, p *sitePlan, sum *SiteChargeSummary) (int, error) {
+	// One run at a time per site: a concurrent run of the same month waits
+	// here and then finds everything charged.
+	if _, err := tx.ExecContext(ctx, `SELECT 1 FROM share_pools WHERE site_id = $1 FOR UPDATE`, p.SiteID); err != nil {
+		return 0, fmt.Errorf("equity: unable to lock pool: %w", err)
+	}
+	installments := 0
+	if p.Mortgage != nil {
+		var err error
+		if installments, err = s.postDueInstallments(ctx, tx, p.Mortgage.ID, p.Due.Period); err != nil {
+			return 0, err
+		}
+	}
+	var done []int64
+	if err := tx.SelectContext(ctx, &done, `SELECT residency_id FROM unit_charges WHERE site_id = $1 AND month = $2::date`, p.SiteID, sqlDate(month)); err != nil {
+		return 0, fmt.Errorf("equity: unable to read charges: %w", err)
+	}
+	charged := make(map[int64]bool, len(done))
+	for _, r := range done {
+		charged[r] = true
+	}
+	dim := DaysIn(month)
+	type pending struct {
+		occupancy
+		split ChargeSplit
+	}
+	var todo []pending
+	members := map[int64]bool{}
+	needPrice := false
+	for _, o := range p.Residents {
+		if charged[o.ResidencyID] {
+			sum.Skipped++
+			continue
+		}
+		split := Prorate(p.Splits[o.UnitID], o.Days, dim)
+		if !split.Total.IsPositive() {
+			continue
+		}
+		todo = append(todo, pending{o, split})
+		members[o.MemberID] = true
+		needPrice = needPrice || split.Principal.IsPositive()
+	}
+	if len(todo) == 0 {
+		return installments, nil
+	}
+	if err := s.ensureReceivables(ctx, tx, members); err != nil {
+		return 0, err
+	}
+	today := s.Today()
+	var price decimal.Decimal
+	if needPrice {
+		pr, err := s.SharePriceOn(ctx, tx, p.SiteID, today)
+		if err != nil {
+			return 0, err
+		}
+		price = pr.Price
+		sum.Price = price
+	}
+	acc := AccountsOfSite(p.SiteID)
+	monthText := month.Format("2006-01")
+	var (
+		evMembers, evEntries       []int64
+		evQty, evValue, evAmount   []string
+		evKeys                     []string
+		chResidency, chUnit, chMem []int64
+		chDays                     []int64
+		chMonthly, chTotal, chOp   []string
+		chRes, chInt, chPrin       []string
+		chEntry                    []int64
+		chKey                      []string
+		holdSites, holdMembers     []int64
+		holdQty                    []decimal.Decimal
+	)
+	for _, t := range todo {
+		sp := t.split
+		qty, value := decimal.Zero, decimal.Zero
+		if sp.Principal.IsPositive() {
+			qty = SharesFor(sp.Principal, price)
+			value = ValueOf(qty, price)
+		}
+		key := fmt.Sprintf("equity:charge:%s:residency:%d", monthText, t.ResidencyID)
+		posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+			IdempotencyKey: key,
+			Description:    fmt.Sprintf("Carrying charge %s, %d of %d days", monthText, t.Days, dim),
+			EffectiveDate:  today,
+			Metadata: map[string]string{"site_id": id(p.SiteID), "unit_id": id(t.UnitID), "member_id": id(t.MemberID),
+				"residency_id": id(t.ResidencyID), "month": monthText},
+			Postings: netPostings(
+				ledger.Posting{Account: AccountsOfMember(t.MemberID).Receivable, Amount: sp.Total},
+				ledger.Posting{Account: acc.Operating, Amount: sp.Operating.Neg()},
+				ledger.Posting{Account: acc.Reserves, Amount: sp.Reserves.Neg()},
+				ledger.Posting{Account: acc.InterestIncome, Amount: sp.Interest.Neg()},
+				ledger.Posting{Account: acc.SharesEarned, Amount: value.Neg()},
+				ledger.Posting{Account: acc.Rounding, Amount: value.Sub(sp.Principal)},
+			),
+		})
+		if err != nil {
+			return 0, err
+		}
+		if qty.IsPositive() {
+			evMembers = append(evMembers, t.MemberID)
+			evEntries = append(evEntries, posted.ID)
+			evQty, evValue, evAmount = append(evQty, qty.String()), append(evValue, value.String()), append(evAmount, sp.Principal.String())
+			evKeys = append(evKeys, key)
+			holdSites, holdMembers, holdQty = append(holdSites, p.SiteID), append(holdMembers, t.MemberID), append(holdQty, qty)
+			sum.Shares = sum.Shares.Add(qty)
+		}
+		chResidency, chUnit, chMem = append(chResidency, t.ResidencyID), append(chUnit, t.UnitID), append(chMem, t.MemberID)
+		chDays = append(chDays, int64(t.Days))
+		chMonthly = append(chMonthly, p.Splits[t.UnitID].Total.String())
+		chTotal, chOp, chRes = append(chTotal, sp.Total.String()), append(chOp, sp.Operating.String()), append(chRes, sp.Reserves.String())
+		chInt, chPrin = append(chInt, sp.Interest.String()), append(chPrin, sp.Principal.String())
+		chEntry, chKey = append(chEntry, posted.ID), append(chKey, key)
+		sum.Posted++
+		sum.Total = sum.Total.Add(sp.Total)
+		sum.Principal = sum.Principal.Add(sp.Principal)
+	}
+	eventIDs := map[string]int64{}
+	if len(evKeys) > 0 {
+		var rows []struct {
+			ID  int64  `db:"id"`
+			Key string `db:"idempotency_key"`
+		}
+		if err := tx.SelectContext(ctx, &rows, `
+			INSERT INTO share_events (site_id, member_id, kind, effective_on, quantity, price, value, amount, entry_id, idempotency_key)
+			SELECT $1, m, 'charge', $2::date, q, $3, v, a, e, k
+			FROM unnest($4::bigint[], $5::numeric[], $6::numeric[], $7::numeric[], $8::bigint[], $9::text[]) AS t (m, q, v, a, e, k)
+			RETURNING id, idempotency_key`,
+			p.SiteID, sqlDate(today), price, pq.Array(evMembers), pq.Array(evQty), pq.Array(evValue), pq.Array(evAmount),
+			pq.Array(evEntries), pq.Array(evKeys)); err != nil {
+			return 0, fmt.Errorf("equity: unable to write the register: %w", err)
+		}
+		for _, r := range rows {
+			eventIDs[r.Key] = r.ID
+		}
+		if err := moveHoldings(ctx, tx, holdSites, holdMembers, holdQty); err != nil {
+			return 0, err
+		}
+	}
+	events := make([]*int64, len(chKey))
+	for i, k := range chKey {
+		if id, ok := eventIDs[k]; ok {
+			events[i] = &id
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO unit_charges (site_id, unit_id, residency_id, member_id, month, days, days_in_month, monthly_charge,
+		                          total, operating, reserves, interest, principal, share_event_id, entry_id, run_id)
+		SELECT $1, u, r, m, $2::date, d, $3, mc, t, o, rs, i, p, ev, e, $4
+		FROM unnest($5::bigint[], $6::bigint[], $7::bigint[], $8::int[], $9::numeric[], $10::numeric[], $11::numeric[],
+		            $12::numeric[], $13::numeric[], $14::numeric[], $15::bigint[], $16::bigint[])
+		     AS x (u, r, m, d, mc, t, o, rs, i, p, ev, e)`,
+		p.SiteID, sqlDate(month), dim, runID,
+		pq.Array(chUnit), pq.Array(chResidency), pq.Array(chMem), pq.Array(chDays), pq.Array(chMonthly), pq.Array(chTotal),
+		pq.Array(chOp), pq.Array(chRes), pq.Array(chInt), pq.Array(chPrin), pq.Array(events), pq.Array(chEntry)); err != nil {
+		return 0, fmt.Errorf("equity: unable to record charges: %w", err)
+	}
+	return installments, nil
+}
+
+// postDueInstallments posts, in order, the installments of a loan up to
+// period that are not posted yet, and returns how many it posted.
+func (s *Service) postDueInstallments(ctx context.Context, tx *sqlx.Tx, loanID int64, upTo int) (int, error) {
+	ls, err := s.loanWhere(ctx, tx, "l.id = $1 FOR UPDATE OF l", loanID)
+	if err != nil || len(ls) == 0 {
+		return 0, err
+	}
+	l := ls[0]
+	if !l.Open() || l.PaidPeriods >= upTo {
+		return 0, nil
+	}
+	payment, balance := l.MonthlyPayment(), l.Balance()
+	n := 0
+	for k := l.PaidPeriods + 1; k <= upTo && k <= l.Months; k++ {
+		row := l.installment(k, balance, payment)
+		if err := s.postInstallment(ctx, tx, l, row); err != nil {
+			return n, err
+		}
+		balance = row.Balance
+		n++
+	}
+	return n, nil
+}
+
+// postShareLoanInstallments posts every open share loan's installments due
+// up to the end of the month, in transactions of a few hundred loans.
+func (s *Service) postShareLoanInstallments(ctx context.Context, month time.Time) (int, error) {
+	next := month.AddDate(0, 1, 0)
+	loans, err := s.loanWhere(ctx, s.DB, "l.kind = 'share_loan' AND l.closed_on IS NULL AND l.starts_on < $1::date ORDER BY l.id", sqlDate(month))
+	if err != nil {
+		return 0, err
+	}
+	type due struct {
+		id   int64
+		upTo int
+	}
+	var dues []due
+	for _, l := range loans {
+		upTo := l.PaidPeriods
+		for upTo < l.Months && dueDate(l.StartsOn, upTo+1).Before(next) {
+			upTo++
+		}
+		if upTo > l.PaidPeriods {
+			dues = append(dues, due{l.ID, upTo})
+		}
+	}
+	sort.Slice(dues, func(i, j int) bool { return dues[i].id < dues[j].id })
+	total := 0
+	const batch = 500
+	for start := 0; start < len(dues); start += batch {
+		chunk := dues[start:min(start+batch, len(dues))]
+		n := 0
+		err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+			n = 0
+			for _, d := range chunk {
+				k, err := s.postDueInstallments(ctx, tx, d.id, d.upTo)
+				if err != nil {
+					return err
+				}
+				n += k
+			}
+			return nil
+		})
+		if err != nil {
+			return total, fmt.Errorf("share loan installments: %w", err)
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// dueDate is the due date of installment k of a loan started on start, as
+// finance/loan counts it: k months after the start, on the start's day of
+// the month or the month's last day when it is shorter.
+func dueDate(start time.Time, k int) time.Time {
+	y, m, day := start.Date()
+	first := time.Date(y, m+time.Month(k), 1, 0, 0, 0, 0, time.UTC)
+	if last := first.AddDate(0, 1, -1).Day(); day > last {
+		day = last
+	}
+	return time.Date(first.Year(), first.Month(), day, 0, 0, 0, 0, time.UTC)
+}
+
+// ensureReceivables creates the member accounts a run needs that are
+// missing. It reads the chart of accounts once instead of asking the ledger
+// account by account, so a run of ten thousand residents costs one query
+// when every account exists (the usual case: admission creates them).
+func (s *Service) ensureReceivables(ctx context.Context, tx *sqlx.Tx, members map[int64]bool) error {
+	codes := make([]string, 0, len(members))
+	byCode := map[string]int64{}
+	for m := range members {
+		c := AccountsOfMember(m).Receivable
+		codes = append(codes, c)
+		byCode[c] = m
+	}
+	var have []string
+	if err := tx.SelectContext(ctx, &have, `SELECT code FROM ledger_accounts WHERE code = ANY($1)`, pq.Array(codes)); err != nil {
+		return fmt.Errorf("equity: unable to read accounts: %w", err)
+	}
+	for _, c := range have {
+		delete(byCode, c)
+	}
+	for _, m := range byCode {
+		if err := s.ensureMemberAccounts(ctx, tx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ChargeRuns lists the runs of the monthly charges, latest first.
+func (s *Service) ChargeRuns(ctx context.Context, q sqlx.QueryerContext, limit int) ([]ChargeRunRecord, error) {
+	rs := []ChargeRunRecord{}
+	if err := sqlx.SelectContext(ctx, q, &rs, `
+		SELECT c.id, c.month, c.posted, c.skipped, c.total, c.duration_ms, c.created_at, coalesce(m.name, '') AS run_by
+		FROM charge_runs c LEFT JOIN members m ON m.id = c.run_by ORDER BY c.id DESC LIMIT $1`, limit); err != nil {
+		return nil, fmt.Errorf("equity: unable to list runs: %w", err)
+	}
+	for i := range rs {
+		rs[i].Month = Day(rs[i].Month)
+	}
+	return rs, nil
+}
+
+// ChargeRunRecord is a past run as recorded.
+type ChargeRunRecord struct {
+	ID         int64           `db:"id" json:"id"`
+	Month      time.Time       `db:"month" json:"month"`
+	Posted     int             `db:"posted" json:"posted"`
+	Skipped    int             `db:"skipped" json:"skipped"`
+	Total      decimal.Decimal `db:"total" json:"total"`
+	DurationMS int             `db:"duration_ms" json:"duration_ms"`
+	CreatedAt  time.Time       `db:"created_at" json:"created_at"`
+	RunBy      string          `db:"run_by" json:"run_by"`
+}
+
+// UnitCharge is a posted carrying charge with the names a page shows.
+type UnitCharge struct {
+	ID          int64           `db:"id" json:"id"`
+	SiteID      int64           `db:"site_id" json:"site_id"`
+	SiteName    string          `db:"site_name" json:"site_name"`
+	UnitID      int64           `db:"unit_id" json:"unit_id"`
+	UnitName    string          `db:"unit_name" json:"unit_name"`
+	MemberID    int64           `db:"member_id" json:"member_id"`
+	MemberName  string          `db:"member_name" json:"member_name"`
+	Month       time.Time       `db:"month" json:"month"`
+	Days        int             `db:"days" json:"days"`
+	DaysInMonth int             `db:"days_in_month" json:"days_in_month"`
+	Monthly     decimal.Decimal `db:"monthly_charge" json:"monthly_charge"`
+	Total       decimal.Decimal `db:"total" json:"total"`
+	Operating   decimal.Decimal `db:"operating" json:"operating"`
+	Reserves    decimal.Decimal `db:"reserves" json:"reserves"`
+	Interest    decimal.Decimal `db:"interest" json:"interest"`
+	Principal   decimal.Decimal `db:"principal" json:"principal"`
+	Shares      decimal.Decimal `db:"shares" json:"shares"`
+	Price       decimal.Decimal `db:"price" json:"price"`
+	PostedOn    time.Time       `db:"posted_on" json:"posted_on"`
+	EntryID     int64           `db:"entry_id" json:"entry_id"`
+}
+
+const selectUnitCharges = `
+SELECT c.id, c.site_id, s.name AS site_name, c.unit_id, u.name AS unit_name, c.member_id, m.name AS member_name,
+       c.month, c.days, c.days_in_month, c.monthly_charge, c.total, c.operating, c.reserves, c.interest, c.principal,
+       coalesce(e.quantity, 0) AS shares, coalesce(e.price, 0) AS price, c.created_at::date AS posted_on, c.entry_id
+FROM unit_charges c
+JOIN sites s ON s.id = c.site_id JOIN units u ON u.id = c.unit_id JOIN members m ON m.id = c.member_id
+LEFT JOIN share_events e ON e.id = c.share_event_id`
+
+// ChargesOfMonth lists the charges posted for a month, by site and unit.
+func (s *Service) ChargesOfMonth(ctx context.Context, q sqlx.QueryerContext, month time.Time) ([]UnitCharge, error) {
+	return s.unitCharges(ctx, q, selectUnitCharges+` WHERE c.month = $1::date ORDER BY s.name, u.name, c.id`, sqlDate(MonthOf(month)))
+}
+
+// ChargesOfMember lists a member's charges, latest first.
+func (s *Service) ChargesOfMember(ctx context.Context, q sqlx.QueryerContext, memberID int64) ([]UnitCharge, error) {
+	return s.unitCharges(ctx, q, selectUnitCharges+` WHERE c.member_id = $1 ORDER BY c.month DESC, c.id DESC`, memberID)
+}
+
+func (s *Service) unitCharges(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) ([]UnitCharge, error) {
+	cs := []UnitCharge{}
+	if err := sqlx.SelectContext(ctx, q, &cs, query, args...); err != nil {
+		return nil, fmt.Errorf("equity: unable to list charges: %w", err)
+	}
+	for i := range cs {
+		cs[i].Month, cs[i].PostedOn = Day(cs[i].Month), Day(cs[i].PostedOn)
+	}
+	return cs, nil
+}

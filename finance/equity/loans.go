@@ -1,0 +1,650 @@
+package equity
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/shopspring/decimal"
+
+	"hearth/app"
+	"hearth/finance/ledger"
+	"hearth/finance/loan"
+)
+
+// LoanKind tells a site's blanket mortgage from a member's share loan.
+type LoanKind string
+
+// The kinds of loan from the credit union.
+const (
+	Mortgage  LoanKind = "mortgage"
+	ShareLoan LoanKind = "share_loan"
+)
+
+// Label names a loan kind for people.
+func (k LoanKind) Label() string {
+	if k == Mortgage {
+		return "Blanket mortgage"
+	}
+	return "Share loan"
+}
+
+// Loan is a fixed-rate loan from the credit union, amortized monthly by
+// finance/loan. Its terms never change: a paydown or an increase of a share
+// loan closes it and opens a replacement (ReplacesLoanID) for the new balance
+// over the remaining months.
+type Loan struct {
+	ID             int64           `db:"id" json:"id"`
+	Kind           LoanKind        `db:"kind" json:"kind"`
+	SiteID         int64           `db:"site_id" json:"site_id"`
+	SiteName       string          `db:"site_name" json:"site_name"`
+	MemberID       *int64          `db:"member_id" json:"member_id"`
+	MemberName     *string         `db:"member_name" json:"member_name"`
+	Lender         string          `db:"lender" json:"lender"`
+	Principal      decimal.Decimal `db:"principal" json:"principal"`
+	YearlyRatePct  decimal.Decimal `db:"yearly_rate_pct" json:"yearly_rate_pct"`
+	Months         int             `db:"months" json:"months"`
+	StartsOn       time.Time       `db:"starts_on" json:"starts_on"`
+	ReplacesLoanID *int64          `db:"replaces_loan_id" json:"replaces_loan_id"`
+	ClosedOn       *time.Time      `db:"closed_on" json:"closed_on"`
+	PaidPeriods    int             `db:"paid_periods" json:"paid_periods"`
+	PaidPrincipal  decimal.Decimal `db:"paid_principal" json:"-"`
+	Key            string          `db:"idempotency_key" json:"-"`
+}
+
+func (l *Loan) normalize() {
+	l.StartsOn = Day(l.StartsOn)
+	if l.ClosedOn != nil {
+		c := Day(*l.ClosedOn)
+		l.ClosedOn = &c
+	}
+}
+
+// Terms returns the loan's terms for finance/loan.
+func (l Loan) Terms() loan.Terms {
+	return loan.Terms{Principal: l.Principal, YearlyRatePct: l.YearlyRatePct, Months: l.Months, Start: l.StartsOn}
+}
+
+// MonthlyPayment is the level monthly payment (loan.MonthlyPayment).
+func (l Loan) MonthlyPayment() decimal.Decimal { return loan.MonthlyPayment(l.Terms()) }
+
+// Open reports whether the loan is still running.
+func (l Loan) Open() bool { return l.ClosedOn == nil }
+
+// Schedule is the loan's amortization schedule (loan.Schedule).
+func (l Loan) Schedule() ([]loan.Installment, error) { return loan.Schedule(l.Terms()) }
+
+// Balance is the principal owed after the paid installments (the
+// schedule's balance after them); zero once the loan is closed. The ledger
+// account of the open loan holds the same amount.
+func (l Loan) Balance() decimal.Decimal {
+	if !l.Open() {
+		return decimal.Zero
+	}
+	return l.Principal.Sub(l.PaidPrincipal)
+}
+
+// installment returns installment k of the loan's schedule from the
+// balance before it and the level payment: one step of loan.Schedule
+// (interest = balance × rate / 1200 rounded to the cent, principal = payment
+// − interest, the last installment taking the whole balance), so that a run
+// over ten thousand loans need not compute ten thousand whole schedules.
+// TestInstallmentStepsMatchSchedule checks that the steps give loan.Schedule.
+func (l Loan) installment(k int, balance, payment decimal.Decimal) loan.Installment {
+	interest := balance.Mul(l.YearlyRatePct).DivRound(decimal.NewFromInt(1200), MoneyPlaces)
+	principal := payment.Sub(interest)
+	if k == l.Months || principal.GreaterThan(balance) {
+		principal = balance
+	}
+	return loan.Installment{
+		Period: k, Date: dueDate(l.StartsOn, k),
+		Payment: interest.Add(principal), Interest: interest, Principal: principal, Balance: balance.Sub(principal),
+	}
+}
+
+// APR is the annual percentage rate of the loan by Regulation Z Appendix J
+// (loan.APR): the principal advanced on the start day, repaid by Months
+// level payments from one month later.
+func (l Loan) APR() (decimal.Decimal, error) {
+	return loan.APR(loan.APRInput{
+		Amount:           l.Principal,
+		Payment:          l.MonthlyPayment(),
+		Count:            l.Months,
+		Frequency:        loan.Monthly,
+		AdvanceDate:      l.StartsOn,
+		FirstPaymentDate: l.StartsOn.AddDate(0, 1, 0),
+	})
+}
+
+const selectLoans = `
+SELECT l.id, l.kind, l.site_id, s.name AS site_name, l.member_id, m.name AS member_name, l.lender, l.principal,
+       l.yearly_rate_pct, l.months, l.starts_on, l.replaces_loan_id, l.closed_on, l.idempotency_key,
+       coalesce(i.paid_periods, 0) AS paid_periods, coalesce(i.paid_principal, 0) AS paid_principal
+FROM loans l
+LEFT JOIN LATERAL (SELECT count(*) AS paid_periods, sum(principal) AS paid_principal
+                   FROM loan_installments WHERE loan_id = l.id) i ON true JOIN sites s ON s.id = l.site_id LEFT JOIN members m ON m.id = l.member_id`
+
+func (s *Service) loanWhere(ctx context.Context, q sqlx.QueryerContext, where string, args ...any) ([]Loan, error) {
+	ls := []Loan{}
+	if err := sqlx.SelectContext(ctx, q, &ls, selectLoans+" WHERE "+where, args...); err != nil {
+		return nil, fmt.Errorf("equity: unable to read loans: %w", err)
+	}
+	for i := range ls {
+		ls[i].normalize()
+	}
+	return ls, nil
+}
+
+// Loan returns one loan. Errors: loan_not_found (404).
+func (s *Service) Loan(ctx context.Context, q sqlx.QueryerContext, loanID int64) (Loan, error) {
+	ls, err := s.loanWhere(ctx, q, "l.id = $1", loanID)
+	if err != nil {
+		return Loan{}, err
+	}
+	if len(ls) == 0 {
+		return Loan{}, app.Errorf(app.KindNotFound, "loan_not_found", "There is no such loan.")
+	}
+	return ls[0], nil
+}
+
+// SiteLoans lists a site's mortgages, the open one first.
+func (s *Service) SiteLoans(ctx context.Context, q sqlx.QueryerContext, siteID int64) ([]Loan, error) {
+	return s.loanWhere(ctx, q, "l.site_id = $1 AND l.kind = 'mortgage' ORDER BY l.closed_on DESC NULLS FIRST, l.id DESC", siteID)
+}
+
+// MemberLoans lists a member's share loans, the open one first.
+func (s *Service) MemberLoans(ctx context.Context, q sqlx.QueryerContext, memberID int64) ([]Loan, error) {
+	return s.loanWhere(ctx, q, "l.member_id = $1 AND l.kind = 'share_loan' ORDER BY l.closed_on DESC NULLS FIRST, l.id DESC", memberID)
+}
+
+// ShareLoanOf returns a member's open share loan. Errors: no_share_loan (404).
+func (s *Service) ShareLoanOf(ctx context.Context, q sqlx.QueryerContext, memberID int64) (Loan, error) {
+	ls, err := s.loanWhere(ctx, q, "l.member_id = $1 AND l.kind = 'share_loan' AND l.closed_on IS NULL", memberID)
+	if err != nil {
+		return Loan{}, err
+	}
+	if len(ls) == 0 {
+		return Loan{}, app.Errorf(app.KindNotFound, "no_share_loan", "The member has no open share loan.")
+	}
+	return ls[0], nil
+}
+
+// checkRateAndTerm checks a yearly rate and a term as finance/loan would.
+// Errors: rate_negative, rate_too_high, term_not_positive, term_too_long (422).
+func checkRateAndTerm(ratePct decimal.Decimal, months int) error {
+	t := loan.Terms{Principal: decimal.NewFromInt(1), YearlyRatePct: ratePct, Months: months}
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if !ratePct.Equal(ratePct.Round(4)) {
+		return app.Unprocessable("rate_too_high", "The yearly rate has at most four decimals.").OnField("rate")
+	}
+	return nil
+}
+
+// NewMortgage is what recording a site's blanket mortgage needs.
+type NewMortgage struct {
+	SiteID         int64
+	Lender         string // default "Credit union"
+	Principal      decimal.Decimal
+	YearlyRatePct  decimal.Decimal
+	Months         int
+	StartsOn       time.Time // the day it is funded; today when zero, never in the past
+	IdempotencyKey string
+}
+
+// CreateMortgage records a site's blanket mortgage, funded on StartsOn, and
+// posts its principal: the property it paid for against the mortgage owed.
+// The monthly charge run posts its installments. A site has one open
+// mortgage at a time; an existing mortgage is entered as a new loan of its
+// current balance over its remaining months (docs/equity.md).
+//
+// Errors: site_not_found (404); principal_not_positive, principal_not_cents,
+// term_not_positive, term_too_long, rate_negative, rate_too_high,
+// loan_start_in_past, invalid_idempotency_key (422); mortgage_exists,
+// idempotency_key_reused (409).
+func (s *Service) CreateMortgage(ctx context.Context, tx *sqlx.Tx, in NewMortgage) (Loan, error) {
+	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+		return Loan{}, err
+	}
+	today := s.Today()
+	start := today
+	if !in.StartsOn.IsZero() {
+		start = Day(in.StartsOn)
+	}
+	in.Lender = strings.TrimSpace(in.Lender)
+	if in.Lender == "" {
+		in.Lender = "Credit union"
+	}
+	t := loan.Terms{Principal: in.Principal, YearlyRatePct: in.YearlyRatePct, Months: in.Months, Start: start}
+	if err := t.Validate(); err != nil {
+		return Loan{}, err
+	}
+	if err := checkRateAndTerm(in.YearlyRatePct, in.Months); err != nil {
+		return Loan{}, err
+	}
+	if start.Before(today) {
+		return Loan{}, app.Unprocessable("loan_start_in_past",
+			"A loan is recorded from the day it is funded, today or later. Enter an older mortgage as a loan of its balance today over its remaining months.").OnField("starts_on")
+	}
+	if len(in.Lender) > 200 {
+		return Loan{}, app.Unprocessable("lender_too_long", "The lender's name has at most 200 characters.").OnField("lender")
+	}
+	if prior, err := s.loanWhere(ctx, tx, "l.idempotency_key = $1", in.IdempotencyKey); err != nil {
+		return Loan{}, err
+	} else if len(prior) == 1 {
+		p := prior[0]
+		if p.Kind != Mortgage || p.SiteID != in.SiteID || !p.Principal.Equal(in.Principal) || p.Months != in.Months ||
+			!p.YearlyRatePct.Equal(in.YearlyRatePct) || !p.StartsOn.Equal(start) {
+			return Loan{}, keyReused(in.IdempotencyKey)
+		}
+		return p, nil
+	}
+	if err := s.openPool(ctx, tx, in.SiteID); err != nil {
+		return Loan{}, err
+	}
+	var loanID int64
+	err := tx.GetContext(ctx, &loanID, `
+		INSERT INTO loans (kind, site_id, lender, principal, yearly_rate_pct, months, starts_on, idempotency_key)
+		VALUES ('mortgage', $1, $2, $3, $4, $5, $6::date, $7) RETURNING id`,
+		in.SiteID, in.Lender, in.Principal, in.YearlyRatePct, in.Months, sqlDate(start), in.IdempotencyKey)
+	if err != nil {
+		return Loan{}, loanError(err)
+	}
+	acc := AccountsOfSite(in.SiteID)
+	if _, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+		IdempotencyKey: fmt.Sprintf("equity:loan:%d:funded", loanID),
+		Description:    fmt.Sprintf("Blanket mortgage from %s: %s at %s%% over %d months", in.Lender, money(in.Principal), in.YearlyRatePct.String(), in.Months),
+		EffectiveDate:  today,
+		Metadata:       map[string]string{"site_id": id(in.SiteID), "loan_id": id(loanID)},
+		Postings: []ledger.Posting{
+			{Account: acc.Property, Amount: in.Principal},
+			{Account: acc.Mortgage, Amount: in.Principal.Neg()},
+		},
+	}); err != nil {
+		return Loan{}, err
+	}
+	return s.Loan(ctx, tx, loanID)
+}
+
+func loanError(err error) error {
+	switch app.PQConstraint(err) {
+	case "loans_one_open_mortgage":
+		return app.Conflict("mortgage_exists", "This site already has an open blanket mortgage.")
+	case "loans_one_open_share_loan":
+		return app.Conflict("share_loan_exists", "The member already has an open share loan.")
+	case "loans_idempotency_key_key":
+		return app.Conflict("idempotency_key_reused", "That idempotency key was already used for another loan.")
+	case "loans_site_id_fkey":
+		return app.Errorf(app.KindNotFound, "site_not_found", "There is no such site.")
+	case "loans_member_id_fkey":
+		return app.Errorf(app.KindNotFound, "member_not_found", "There is no such member.")
+	}
+	return fmt.Errorf("equity: unable to write loan: %w", err)
+}
+
+// PayoffQuote returns what closes an open loan on a day: the schedule's
+// balance after the paid installments plus interest accrued since the last
+// one (loan.PayoffQuote). Errors: loan_not_found (404); loan_closed,
+// payoff_date_too_early (422).
+func (s *Service) PayoffQuote(ctx context.Context, q sqlx.QueryerContext, loanID int64, on time.Time) (loan.Payoff, error) {
+	l, err := s.Loan(ctx, q, loanID)
+	if err != nil {
+		return loan.Payoff{}, err
+	}
+	if !l.Open() {
+		return loan.Payoff{}, app.Unprocessable("loan_closed", "This loan was closed on %s.", sqlDate(*l.ClosedOn))
+	}
+	return loan.PayoffQuote(l.Terms(), l.PaidPeriods, Day(on))
+}
+
+// LoanChange changes a member's share loan today: a positive Delta lends
+// more (opening a loan when there is none), a negative Delta pays it down.
+// The money lent is credited to the member's settlement account, for
+// IssueShares in the same transaction; a paydown comes from the settlement
+// account (the proceeds of RedeemShares) or, when FromCash, from cash the
+// member pays now.
+type LoanChange struct {
+	MemberID int64
+	SiteID   int64           // the site whose shares secure the new loan
+	Delta    decimal.Decimal // in cents, not zero
+	FromCash bool
+	// YearlyRatePct and Months set the terms of a new loan (the settings'
+	// share-loan terms when zero); a changed loan keeps its rate and end.
+	YearlyRatePct  *decimal.Decimal
+	Months         int
+	IdempotencyKey string
+}
+
+// LoanChangeResult says what ChangeShareLoan did: the loan it closed (if
+// any), the loan now open (nil after a payoff), the interest accrued since
+// the last installment that it settled, and the ledger entry.
+type LoanChangeResult struct {
+	Closed   *Loan
+	Open     *Loan
+	Interest decimal.Decimal
+	EntryID  int64
+	Replayed bool
+}
+
+// ChangeShareLoan opens, increases, pays down or pays off a member's share
+// loan today, inside the caller's transaction. The open loan, if any, is
+// closed at its payoff quote: the interest accrued since its last
+// installment is settled (first out of a paydown, as loan.Allocate
+// allocates a payment, the rest billed to the member's account) and a
+// replacement loan is opened for the new principal over the months left, at
+// the same rate. It does not check the loan-to-value limit, because the
+// shares the loan pays for are issued after it: call CheckLoanToValue at the
+// end of the transaction.
+//
+// Errors: invalid_idempotency_key, loan_change_zero, amount_not_cents,
+// no_share_loan, paydown_exceeds_loan, and the term errors of finance/loan
+// (422); idempotency_key_reused (409); settlement_short (422) when the
+// settlement account does not hold a paydown.
+func (s *Service) ChangeShareLoan(ctx context.Context, tx *sqlx.Tx, in LoanChange) (LoanChangeResult, error) {
+	var res LoanChangeResult
+	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+		return res, err
+	}
+	if in.Delta.IsZero() {
+		return res, app.Unprocessable("loan_change_zero", "Say how much to lend or to pay down.").OnField("loan")
+	}
+	if !isCents(in.Delta) {
+		return res, app.Unprocessable("amount_not_cents", "Amounts are in whole cents, such as 2500.50.").OnField("loan")
+	}
+	if done, err := s.replayLoanChange(ctx, tx, in, &res); done || err != nil {
+		return res, err
+	}
+	if err := s.ensureMemberAccounts(ctx, tx, in.MemberID); err != nil {
+		return res, err
+	}
+	today := s.Today()
+	ls, err := s.loanWhere(ctx, tx, "l.member_id = $1 AND l.kind = 'share_loan' AND l.closed_on IS NULL FOR UPDATE OF l", in.MemberID)
+	if err != nil {
+		return res, err
+	}
+	macc := AccountsOfMember(in.MemberID)
+	source := macc.Settlement
+	if in.FromCash {
+		source = AccountBank
+	}
+	var (
+		postings  []ledger.Posting
+		balance   = decimal.Zero
+		newTerms  loan.Terms
+		replaces  *int64
+		principal decimal.Decimal // principal of the replacement (zero: none)
+	)
+	if len(ls) == 0 {
+		if in.Delta.IsNegative() {
+			return res, app.Unprocessable("no_share_loan", "The member has no share loan to pay down.").OnField("loan")
+		}
+		st, err := s.Settings(ctx, tx)
+		if err != nil {
+			return res, err
+		}
+		newTerms = loan.Terms{YearlyRatePct: st.ShareLoanRatePct, Months: st.ShareLoanMonths}
+		if in.YearlyRatePct != nil {
+			newTerms.YearlyRatePct = *in.YearlyRatePct
+		}
+		if in.Months != 0 {
+			newTerms.Months = in.Months
+		}
+		principal = in.Delta
+	} else {
+		old := ls[0]
+		res.Closed = &old
+		replaces = &old.ID
+		balance = old.Balance()
+		accrued := decimal.Zero
+		if quote, err := loan.PayoffQuote(old.Terms(), old.PaidPeriods, today); err == nil {
+			accrued = quote.AccruedInterest
+		}
+		billed := accrued
+		if in.Delta.IsNegative() {
+			pay := in.Delta.Neg()
+			interest, paid, over := loan.Allocate(pay, accrued, balance)
+			if over.IsPositive() {
+				return res, app.Unprocessable("paydown_exceeds_loan",
+					"The loan is paid off with %s today; %s is %s too much.", money(balance.Add(accrued)), money(pay), money(over)).OnField("loan")
+			}
+			billed = accrued.Sub(interest)
+			principal = balance.Sub(paid)
+			postings = append(postings,
+				ledger.Posting{Account: source, Amount: pay},
+				ledger.Posting{Account: AccountBank, Amount: pay.Neg()}, // passed on to the credit union
+				ledger.Posting{Account: macc.ShareLoan, Amount: paid.Neg()},
+				ledger.Posting{Account: AccountShareLoanFunding, Amount: paid},
+			)
+		} else {
+			principal = balance.Add(in.Delta)
+		}
+		if billed.IsPositive() {
+			// Interest the paydown did not cover: the cooperative pays it to
+			// the credit union and bills the member.
+			postings = append(postings,
+				ledger.Posting{Account: macc.Receivable, Amount: billed},
+				ledger.Posting{Account: AccountBank, Amount: billed.Neg()})
+		}
+		res.Interest = accrued
+		months := old.Months - old.PaidPeriods
+		if months < 1 {
+			months = 1
+		}
+		newTerms = loan.Terms{YearlyRatePct: old.YearlyRatePct, Months: months}
+		if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = $1`, old.ID, sqlDate(today)); err != nil {
+			return res, loanError(err)
+		}
+		c := old
+		c.ClosedOn = &today
+		res.Closed = &c
+	}
+	if in.Delta.IsPositive() {
+		postings = append(postings,
+			ledger.Posting{Account: macc.ShareLoan, Amount: in.Delta},
+			ledger.Posting{Account: macc.Settlement, Amount: in.Delta.Neg()},
+			ledger.Posting{Account: AccountBank, Amount: in.Delta}, // advanced by the credit union
+			ledger.Posting{Account: AccountShareLoanFunding, Amount: in.Delta.Neg()},
+		)
+	}
+	var toLoan *int64
+	if principal.IsPositive() {
+		newTerms.Principal, newTerms.Start = principal, today
+		if err := newTerms.Validate(); err != nil {
+			return res, err
+		}
+		if err := checkRateAndTerm(newTerms.YearlyRatePct, newTerms.Months); err != nil {
+			return res, err
+		}
+		var lid int64
+		err := tx.GetContext(ctx, &lid, `
+			INSERT INTO loans (kind, site_id, member_id, principal, yearly_rate_pct, months, starts_on, replaces_loan_id, idempotency_key)
+			VALUES ('share_loan', $1, $2, $3, $4, $5, $6::date, $7, $8) RETURNING id`,
+			in.SiteID, in.MemberID, principal, newTerms.YearlyRatePct, newTerms.Months, sqlDate(today), replaces, "loan-change:"+in.IdempotencyKey)
+		if err != nil {
+			return res, loanError(err)
+		}
+		toLoan = &lid
+		l, err := s.Loan(ctx, tx, lid)
+		if err != nil {
+			return res, err
+		}
+		res.Open = &l
+	}
+	desc := fmt.Sprintf("Share loan: %s lent", money(in.Delta))
+	if in.Delta.IsNegative() {
+		desc = fmt.Sprintf("Share loan: %s paid down", money(in.Delta.Neg()))
+	}
+	posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+		IdempotencyKey: "equity:loan-change:" + in.IdempotencyKey,
+		Description:    desc,
+		EffectiveDate:  today,
+		Metadata:       map[string]string{"member_id": id(in.MemberID), "site_id": id(in.SiteID)},
+		Postings:       netPostings(postings...),
+	})
+	if err != nil {
+		return res, translateLedger(err)
+	}
+	res.EntryID = posted.ID
+	_, err = tx.ExecContext(ctx, `
+		INSERT INTO loan_changes (site_id, member_id, from_loan_id, to_loan_id, changed_on, delta, interest, from_cash, entry_id, idempotency_key)
+		VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10)`,
+		in.SiteID, in.MemberID, replaces, toLoan, sqlDate(today), in.Delta, res.Interest, in.FromCash, posted.ID, in.IdempotencyKey)
+	if app.PQConstraint(err) == "loan_changes_idempotency_key_key" {
+		return res, keyReused(in.IdempotencyKey)
+	}
+	if err != nil {
+		return res, fmt.Errorf("equity: unable to record loan change: %w", err)
+	}
+	return res, nil
+}
+
+// replayLoanChange fills res from an earlier change with the same key.
+func (s *Service) replayLoanChange(ctx context.Context, tx *sqlx.Tx, in LoanChange, res *LoanChangeResult) (bool, error) {
+	var prior struct {
+		MemberID int64           `db:"member_id"`
+		Delta    decimal.Decimal `db:"delta"`
+		FromCash bool            `db:"from_cash"`
+		From     *int64          `db:"from_loan_id"`
+		To       *int64          `db:"to_loan_id"`
+		Interest decimal.Decimal `db:"interest"`
+		EntryID  int64           `db:"entry_id"`
+	}
+	err := tx.GetContext(ctx, &prior, `
+		SELECT member_id, delta, from_cash, from_loan_id, to_loan_id, interest, entry_id FROM loan_changes WHERE idempotency_key = $1`, in.IdempotencyKey)
+	if app.ErrNoRows(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("equity: unable to read loan changes: %w", err)
+	}
+	if prior.MemberID != in.MemberID || !prior.Delta.Equal(in.Delta) || prior.FromCash != in.FromCash {
+		return true, keyReused(in.IdempotencyKey)
+	}
+	*res = LoanChangeResult{Interest: prior.Interest, EntryID: prior.EntryID, Replayed: true}
+	for _, p := range []struct {
+		id  *int64
+		dst **Loan
+	}{{prior.From, &res.Closed}, {prior.To, &res.Open}} {
+		if p.id == nil {
+			continue
+		}
+		l, err := s.Loan(ctx, tx, *p.id)
+		if err != nil {
+			return true, err
+		}
+		*p.dst = &l
+	}
+	return true, nil
+}
+
+// CheckLoanToValue refuses a member's share loan that is more than the
+// cooperative's loan-to-value limit of the value of all their shares at
+// today's prices. Call it at the end of a transaction that lends or issues.
+// Errors: beyond_loan_to_value (422), and those of SharePriceOn.
+func (s *Service) CheckLoanToValue(ctx context.Context, q sqlx.QueryerContext, memberID int64) error {
+	owed, err := s.balance(ctx, q, AccountsOfMember(memberID).ShareLoan, nil, debitNormal)
+	if err != nil || !owed.IsPositive() {
+		return err
+	}
+	st, err := s.Settings(ctx, q)
+	if err != nil {
+		return err
+	}
+	hs, err := s.Holdings(ctx, q, memberID)
+	if err != nil {
+		return err
+	}
+	value := decimal.Zero
+	for _, h := range hs {
+		value = value.Add(h.Value)
+	}
+	limit := LoanLimit(value, st.LoanToValuePct)
+	if owed.GreaterThan(limit) {
+		return app.Unprocessable("beyond_loan_to_value",
+			"A share loan of %s is more than %s%% of the shares' value %s: the credit union lends at most %s.",
+			money(owed), st.LoanToValuePct.String(), money(value), money(limit)).OnField("loan")
+	}
+	return nil
+}
+
+// LoanLimit is the most a share loan may be against shares worth value:
+// value × pct / 100, cut down to the cent (the limit is never rounded up).
+func LoanLimit(value, pct decimal.Decimal) decimal.Decimal {
+	return value.Mul(pct).Div(hundred).Truncate(MoneyPlaces)
+}
+
+// postInstallment posts installment period of a loan (the next unpaid one),
+// dated today: a mortgage's from the operating account (interest to the
+// site's expense), a share loan's billed to the member's account and passed
+// on to the credit union. Payments are allocated interest first, then
+// principal (loan.Allocate). The loan closes with its last installment.
+func (s *Service) postInstallment(ctx context.Context, tx *sqlx.Tx, l Loan, row loan.Installment) error {
+	balanceBefore := row.Balance.Add(row.Principal)
+	interest, principal, _ := loan.Allocate(row.Payment, row.Interest, balanceBefore)
+	var postings []ledger.Posting
+	if l.Kind == Mortgage {
+		acc := AccountsOfSite(l.SiteID)
+		postings = []ledger.Posting{
+			{Account: acc.Mortgage, Amount: principal},
+			{Account: acc.InterestExpense, Amount: interest},
+			{Account: AccountBank, Amount: row.Payment.Neg()},
+		}
+	} else {
+		macc := AccountsOfMember(*l.MemberID)
+		postings = []ledger.Posting{
+			{Account: macc.Receivable, Amount: row.Payment},
+			{Account: macc.ShareLoan, Amount: principal.Neg()},
+			{Account: AccountShareLoanFunding, Amount: principal},
+			{Account: AccountBank, Amount: row.Payment.Neg()},
+		}
+	}
+	today := s.Today()
+	posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+		IdempotencyKey: fmt.Sprintf("equity:loan:%d:installment:%d", l.ID, row.Period),
+		Description:    fmt.Sprintf("%s installment %d of %d, due %s", l.Kind.Label(), row.Period, l.Months, sqlDate(row.Date)),
+		EffectiveDate:  today,
+		Metadata:       map[string]string{"loan_id": id(l.ID), "site_id": id(l.SiteID)},
+		Postings:       netPostings(postings...),
+	})
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO loan_installments (loan_id, period, site_id, due_on, payment, interest, principal, entry_id)
+		VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8)`,
+		l.ID, row.Period, l.SiteID, sqlDate(row.Date), row.Payment, interest, principal, posted.ID); err != nil {
+		return fmt.Errorf("equity: unable to record installment: %w", err)
+	}
+	if row.Period == l.Months {
+		if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = $1`, l.ID, sqlDate(today)); err != nil {
+			return loanError(err)
+		}
+	}
+	return nil
+}
+
+// Installments lists the posted installments of a loan.
+func (s *Service) Installments(ctx context.Context, q sqlx.QueryerContext, loanID int64) ([]PostedInstallment, error) {
+	var out []PostedInstallment
+	if err := sqlx.SelectContext(ctx, q, &out, `
+		SELECT period, due_on, payment, interest, principal, entry_id FROM loan_installments WHERE loan_id = $1 ORDER BY period`, loanID); err != nil {
+		return nil, fmt.Errorf("equity: unable to list installments: %w", err)
+	}
+	for i := range out {
+		out[i].DueOn = Day(out[i].DueOn)
+	}
+	return out, nil
+}
+
+// PostedInstallment is an installment of a loan that has been posted.
+type PostedInstallment struct {
+	Period    int             `db:"period" json:"period"`
+	DueOn     time.Time       `db:"due_on" json:"due_on"`
+	Payment   decimal.Decimal `db:"payment" json:"payment"`
+	Interest  decimal.Decimal `db:"interest" json:"interest"`
+	Principal decimal.Decimal `db:"principal" json:"principal"`
+	EntryID   int64           `db:"entry_id" json:"entry_id"`
+}

@@ -1,0 +1,277 @@
+package equity
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"hearth/app"
+)
+
+// Statement is a member's equity: what they hold at each site and what it
+// is worth today, their share loan, their net equity, and its history.
+type Statement struct {
+	MemberID    int64           `json:"member_id"`
+	MemberName  string          `json:"member_name"`
+	On          time.Time       `json:"on"`
+	Holdings    []Holding       `json:"holdings"`
+	SharesValue decimal.Decimal `json:"shares_value"`
+	Loan        *Loan           `json:"share_loan"`
+	LoanBalance decimal.Decimal `json:"loan_balance"` // from the ledger
+	// AccountBalance is what the member owes on their account (charges and
+	// loan installments billed, less payments); negative when in credit.
+	AccountBalance decimal.Decimal  `json:"account_balance"`
+	NetEquity      decimal.Decimal  `json:"net_equity"` // SharesValue − LoanBalance
+	Events         []StatementEvent `json:"events"`     // oldest first
+	Series         []EquityPoint    `json:"series"`     // month ends, then today
+	Marks          []ChartMark      `json:"marks"`
+}
+
+// EventType is the sort of a statement line.
+type EventType string
+
+// The lines of a statement.
+const (
+	EventShares    EventType = "shares"     // an issue or redemption other than a charge
+	EventCharge    EventType = "charge"     // a monthly carrying charge
+	EventLoan      EventType = "loan"       // a share loan opened, increased, paid down or off
+	EventAppraisal EventType = "appraisal"  // an appraisal of a site where the member held shares
+	EventValuation EventType = "valuation"  // CSV only: a holding valued today
+	EventShareLoan EventType = "share_loan" // CSV only: the loan balance today
+	EventNetEquity EventType = "net_equity" // CSV only: net equity today
+)
+
+// StatementEvent is one dated line of a statement.
+type StatementEvent struct {
+	Date        time.Time       `json:"date"`
+	Type        EventType       `json:"type"`
+	Kind        string          `json:"kind"` // the share kind, for share lines
+	SiteID      int64           `json:"site_id,omitempty"`
+	SiteName    string          `json:"site_name,omitempty"`
+	Quantity    decimal.Decimal `json:"quantity"`
+	Price       decimal.Decimal `json:"price"`
+	Value       decimal.Decimal `json:"value"`
+	Amount      decimal.Decimal `json:"amount"`
+	Description string          `json:"description"`
+}
+
+// EquityPoint is the member's equity at the end of a day: shares at that
+// day's prices, less the share loan owed.
+type EquityPoint struct {
+	Date        time.Time       `json:"date"`
+	SharesValue decimal.Decimal `json:"shares_value"`
+	Loan        decimal.Decimal `json:"loan"`
+	Net         decimal.Decimal `json:"net"`
+}
+
+// MarkKind says what a chart mark shows.
+type MarkKind string
+
+// The marks of the equity chart.
+const (
+	MarkCharge    MarkKind = "charge"
+	MarkMove      MarkKind = "move"
+	MarkAppraisal MarkKind = "appraisal"
+	MarkBuyIn     MarkKind = "buy_in"
+)
+
+// ChartMark is an event marked on the equity chart.
+type ChartMark struct {
+	Date  time.Time `json:"date"`
+	Kind  MarkKind  `json:"kind"`
+	Label string    `json:"label"`
+}
+
+// MemberStatement builds a member's statement as of today. Errors:
+// member_not_found (404), and those of SharePriceOn.
+func (s *Service) MemberStatement(ctx context.Context, memberID int64) (Statement, error) {
+	today := s.Today()
+	st := Statement{MemberID: memberID, On: today}
+	err := s.DB.GetContext(ctx, &st.MemberName, `SELECT name FROM members WHERE id = $1`, memberID)
+	if app.ErrNoRows(err) {
+		return st, app.Errorf(app.KindNotFound, "member_not_found", "There is no such member.")
+	}
+	if err != nil {
+		return st, fmt.Errorf("equity: unable to read member: %w", err)
+	}
+	if st.Holdings, err = s.Holdings(ctx, s.DB, memberID); err != nil {
+		return st, err
+	}
+	st.SharesValue = decimal.Zero
+	for _, h := range st.Holdings {
+		st.SharesValue = st.SharesValue.Add(h.Value)
+	}
+	macc := AccountsOfMember(memberID)
+	if st.LoanBalance, err = s.balance(ctx, s.DB, macc.ShareLoan, nil, debitNormal); err != nil {
+		return st, err
+	}
+	if st.AccountBalance, err = s.balance(ctx, s.DB, macc.Receivable, nil, debitNormal); err != nil {
+		return st, err
+	}
+	if l, err := s.ShareLoanOf(ctx, s.DB, memberID); err == nil {
+		st.Loan = &l
+	} else if app.ErrorKind(err) != app.KindNotFound {
+		return st, err
+	}
+	st.NetEquity = st.SharesValue.Sub(st.LoanBalance)
+	if st.Events, err = s.statementEvents(ctx, memberID); err != nil {
+		return st, err
+	}
+	for _, e := range st.Events {
+		switch {
+		case e.Type == EventAppraisal:
+			st.Marks = append(st.Marks, ChartMark{e.Date, MarkAppraisal, e.Description})
+		case e.Type == EventCharge:
+			st.Marks = append(st.Marks, ChartMark{e.Date, MarkCharge, e.Description})
+		case ShareKind(e.Kind).IsMove():
+			st.Marks = append(st.Marks, ChartMark{e.Date, MarkMove, e.Description})
+		case ShareKind(e.Kind) == BuyIn:
+			st.Marks = append(st.Marks, ChartMark{e.Date, MarkBuyIn, e.Description})
+		}
+	}
+	st.Series, err = s.equitySeries(ctx, memberID, st.Events, today)
+	return st, err
+}
+
+// statementEvents lists share events, charges, loan changes and the
+// appraisals of the sites the member held shares at, oldest first.
+func (s *Service) statementEvents(ctx context.Context, memberID int64) ([]StatementEvent, error) {
+	var shares []struct {
+		ShareEvent
+		SiteName string `db:"site_name"`
+	}
+	if err := s.DB.SelectContext(ctx, &shares, `
+		SELECT e.id, e.site_id, e.member_id, e.kind, e.effective_on, e.quantity, e.price, e.value, e.amount, e.entry_id,
+		       e.idempotency_key, s.name AS site_name
+		FROM share_events e JOIN sites s ON s.id = e.site_id
+		WHERE e.member_id = $1 AND e.kind <> 'charge' ORDER BY e.effective_on, e.id`, memberID); err != nil {
+		return nil, fmt.Errorf("equity: unable to read the register: %w", err)
+	}
+	var out []StatementEvent
+	since := map[int64]time.Time{}
+	held := func(site int64, on time.Time) {
+		if d, ok := since[site]; !ok || on.Before(d) {
+			since[site] = on
+		}
+	}
+	for _, e := range shares {
+		on := Day(e.EffectiveOn)
+		held(e.SiteID, on)
+		desc := fmt.Sprintf("%s: %s shares at %s", e.Kind.Label(), e.Quantity.Abs().String(), e.Price.StringFixed(PricePlaces))
+		out = append(out, StatementEvent{Date: on, Type: EventShares, Kind: string(e.Kind), SiteID: e.SiteID, SiteName: e.SiteName,
+			Quantity: e.Quantity, Price: e.Price, Value: e.Value, Amount: e.Amount, Description: desc})
+	}
+	charges, err := s.ChargesOfMember(ctx, s.DB, memberID)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range charges {
+		held(c.SiteID, c.PostedOn)
+		desc := fmt.Sprintf("Carrying charge %s for %s (%d of %d days): principal %s", c.Month.Format("Jan 2006"), c.UnitName,
+			c.Days, c.DaysInMonth, money(c.Principal))
+		out = append(out, StatementEvent{Date: c.PostedOn, Type: EventCharge, Kind: string(Charge), SiteID: c.SiteID, SiteName: c.SiteName,
+			Quantity: c.Shares, Price: c.Price, Value: ValueOf(c.Shares, c.Price), Amount: c.Total, Description: desc})
+	}
+	var changes []struct {
+		On       time.Time       `db:"changed_on"`
+		Delta    decimal.Decimal `db:"delta"`
+		Interest decimal.Decimal `db:"interest"`
+		SiteID   int64           `db:"site_id"`
+		SiteName string          `db:"site_name"`
+		Closed   bool            `db:"closed"`
+	}
+	if err := s.DB.SelectContext(ctx, &changes, `
+		SELECT c.changed_on, c.delta, c.interest, c.site_id, s.name AS site_name, c.to_loan_id IS NULL AS closed
+		FROM loan_changes c JOIN sites s ON s.id = c.site_id WHERE c.member_id = $1 ORDER BY c.changed_on, c.id`, memberID); err != nil {
+		return nil, fmt.Errorf("equity: unable to read loan changes: %w", err)
+	}
+	for _, c := range changes {
+		desc := "Share loan: " + money(c.Delta) + " lent"
+		switch {
+		case c.Closed:
+			desc = "Share loan paid off with " + money(c.Delta.Neg())
+		case c.Delta.IsNegative():
+			desc = "Share loan: " + money(c.Delta.Neg()) + " paid down"
+		}
+		out = append(out, StatementEvent{Date: Day(c.On), Type: EventLoan, SiteID: c.SiteID, SiteName: c.SiteName,
+			Amount: c.Delta, Description: desc})
+	}
+	for site, from := range since {
+		as, err := s.Appraisals(ctx, s.DB, site)
+		if err != nil {
+			return nil, err
+		}
+		var name string
+		if err := s.DB.GetContext(ctx, &name, `SELECT name FROM sites WHERE id = $1`, site); err != nil {
+			return nil, fmt.Errorf("equity: unable to read site: %w", err)
+		}
+		for _, a := range as {
+			if a.EffectiveOn.Before(from) {
+				continue
+			}
+			out = append(out, StatementEvent{Date: a.EffectiveOn, Type: EventAppraisal, SiteID: site, SiteName: name, Amount: a.Amount,
+				Description: fmt.Sprintf("%s appraised at %s", name, money(a.Amount))})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	return out, nil
+}
+
+// equitySeries values the member's equity at the end of every month from
+// their first event to today, and today.
+func (s *Service) equitySeries(ctx context.Context, memberID int64, events []StatementEvent, today time.Time) ([]EquityPoint, error) {
+	var moves []struct {
+		SiteID   int64           `db:"site_id"`
+		On       time.Time       `db:"effective_on"`
+		Quantity decimal.Decimal `db:"quantity"`
+	}
+	if err := s.DB.SelectContext(ctx, &moves, `
+		SELECT site_id, effective_on, sum(quantity) AS quantity FROM share_events WHERE member_id = $1
+		GROUP BY site_id, effective_on ORDER BY effective_on`, memberID); err != nil {
+		return nil, fmt.Errorf("equity: unable to read the register: %w", err)
+	}
+	first := today
+	for _, e := range events {
+		if e.Type != EventAppraisal && e.Date.Before(first) {
+			first = e.Date
+		}
+	}
+	if len(moves) == 0 && first.Equal(today) {
+		return nil, nil
+	}
+	var dates []time.Time
+	for d := MonthOf(first).AddDate(0, 1, -1); d.Before(today); d = MonthOf(d).AddDate(0, 2, -1) {
+		dates = append(dates, d)
+	}
+	dates = append(dates, today)
+	held := map[int64]decimal.Decimal{}
+	k := 0
+	loanCode := AccountsOfMember(memberID).ShareLoan
+	points := make([]EquityPoint, 0, len(dates))
+	for _, d := range dates {
+		for k < len(moves) && !Day(moves[k].On).After(d) {
+			held[moves[k].SiteID] = held[moves[k].SiteID].Add(moves[k].Quantity)
+			k++
+		}
+		value := decimal.Zero
+		for site, q := range held {
+			if !q.IsPositive() {
+				continue
+			}
+			p, err := s.SharePriceOn(ctx, s.DB, site, d)
+			if err != nil {
+				return nil, err
+			}
+			value = value.Add(ValueOf(q, p.Price))
+		}
+		owed, err := s.balance(ctx, s.DB, loanCode, &d, debitNormal)
+		if err != nil {
+			return nil, err
+		}
+		points = append(points, EquityPoint{Date: d, SharesValue: value, Loan: owed, Net: value.Sub(owed)})
+	}
+	return points, nil
+}
