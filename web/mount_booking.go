@@ -51,4 +51,4 @@ func (s *Server) mountBookingPages(pages fiber.Router) {}
 
 // mountPublicPages registers pages reachable without signing in, such as
 // calendar feeds at unguessable URLs.
-func (s *Server) mountPublicPages(pages fiber.Router) {}
+func (s *Server) mountPublicPages(pages fiber.Router) { s.mountFeeds(pages) }
