@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 
 	"hearth/app"
 	"hearth/housing/booking"
@@ -398,4 +399,47 @@ func (w Window) requireOpen() error {
 		return app.Conflict("window_cancelled", "This lottery was cancelled.")
 	}
 	return nil
+}
+
+// ResourceChoice is a resource a coordinator may open a window for.
+type ResourceChoice struct {
+	ID       int64  `db:"id"`
+	Name     string `db:"name"`
+	Kind     string `db:"kind"`
+	SiteID   int64  `db:"site_id"`
+	SiteName string `db:"site_name"`
+	Timezone string `db:"timezone"`
+}
+
+// Openable lists the resources of the sites the actor coordinates (every
+// site for an admin), guest rooms first.
+func (s *Service) Openable(ctx context.Context, actor *app.Principal) ([]ResourceChoice, error) {
+	var rs []ResourceChoice
+	err := s.DB.SelectContext(ctx, &rs, `
+		SELECT r.id, r.name, r.kind, r.site_id, s.name AS site_name, s.timezone
+		FROM resources r JOIN sites s ON s.id = r.site_id
+		WHERE $1 OR r.site_id = ANY($2)
+		ORDER BY s.name, (r.kind = 'guest_room') DESC, r.name`, actor.IsAdmin(), pq.Int64Array(actor.CoordinatorOf))
+	if err != nil {
+		return nil, fmt.Errorf("lottery: unable to list resources: %v", err)
+	}
+	return rs, nil
+}
+
+// SiteChoice is a site whose usage can be shown.
+type SiteChoice struct {
+	ID   int64  `db:"id"`
+	Name string `db:"name"`
+}
+
+// SitesWithWindows lists the sites that have had a lottery, by name.
+func (s *Service) SitesWithWindows(ctx context.Context) ([]SiteChoice, error) {
+	var ss []SiteChoice
+	err := s.DB.SelectContext(ctx, &ss, `
+		SELECT s.id, s.name FROM sites s
+		WHERE EXISTS (SELECT 1 FROM lottery_windows w WHERE w.site_id = s.id) ORDER BY s.name`)
+	if err != nil {
+		return nil, fmt.Errorf("lottery: unable to list sites: %v", err)
+	}
+	return ss, nil
 }
