@@ -192,6 +192,9 @@ func (s *Service) RunCharges(ctx context.Context, month time.Time, by *int64) (C
 			run.ID, run.Posted, run.Skipped, run.Total, run.Duration.Milliseconds())
 	}()
 	for _, p := range plans {
+		if len(p.Residents) == 0 && p.Due == nil {
+			continue
+		}
 		sum, n, err := s.chargeSite(ctx, run.ID, month, p)
 		if err != nil {
 			return run, fmt.Errorf("charges for %s: %w", p.SiteName, err)
