@@ -73,12 +73,12 @@ func TestMonthlyChargeRun(t *testing.T) {
 		normal int64
 		want   string
 	}{
-		{sa.Mortgage, -1, "99900.45"},          // 100,000 − 99.55
-		{sa.InterestExpense, 1, "500.00"},      // paid to the credit union
-		{sa.InterestIncome, -1, "230.17"},      // collected: 167.14 + 63.03
-		{sa.SharesEarned, -1, "45.83"},         // 33.28 + 12.55
-		{sa.Reserves, -1, "162.50"},            // 118.00 + 44.50
-		{sa.Operating, -1, "1186.50"},          // 861.58 + 324.92
+		{sa.Mortgage, -1, "99900.45"},     // 100,000 − 99.55
+		{sa.InterestExpense, 1, "500.00"}, // paid to the credit union
+		{sa.InterestIncome, -1, "230.17"}, // collected: 167.14 + 63.03
+		{sa.SharesEarned, -1, "45.83"},    // 33.28 + 12.55
+		{sa.Reserves, -1, "162.50"},       // 118.00 + 44.50
+		{sa.Operating, -1, "1186.50"},     // 861.58 + 324.92
 		{equity.AccountsOfMember(ada).Receivable, 1, "1180.00"},
 		{equity.AccountsOfMember(ben).Receivable, 1, "445.00"},
 	} {
