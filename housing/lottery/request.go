@@ -15,45 +15,48 @@ import (
 // no_preferences, unknown_slot, duplicate_slot (422); already_drawn,
 // window_cancelled (409).
 func (s *Service) SetRequest(ctx context.Context, actor *app.Principal, windowID int64, slotIDs []int64) error {
-	return app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		w, err := s.enterable(ctx, tx, actor, windowID)
-		if err != nil {
-			return err
+	return app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error { return s.SetRequestTx(ctx, tx, actor, windowID, slotIDs) })
+}
+
+// SetRequestTx is SetRequest inside the caller's transaction.
+func (s *Service) SetRequestTx(ctx context.Context, tx *sqlx.Tx, actor *app.Principal, windowID int64, slotIDs []int64) error {
+	w, err := s.enterable(ctx, tx, actor, windowID)
+	if err != nil {
+		return err
+	}
+	if len(slotIDs) == 0 {
+		return app.Unprocessable("no_preferences", "Choose at least one slot.").OnField("slots")
+	}
+	slots, err := selectSlots(ctx, tx, windowID)
+	if err != nil {
+		return err
+	}
+	known := map[int64]bool{}
+	for _, sl := range slots {
+		known[sl.ID] = true
+	}
+	seen := map[int64]bool{}
+	for _, id := range slotIDs {
+		if !known[id] {
+			return app.Unprocessable("unknown_slot", "Slot %d is not part of this lottery.", id).OnField("slots")
 		}
-		if len(slotIDs) == 0 {
-			return app.Unprocessable("no_preferences", "Choose at least one slot.").OnField("slots")
+		if seen[id] {
+			return app.Unprocessable("duplicate_slot", "Each slot can be ranked only once.").OnField("slots")
 		}
-		slots, err := selectSlots(ctx, tx, windowID)
-		if err != nil {
-			return err
-		}
-		known := map[int64]bool{}
-		for _, sl := range slots {
-			known[sl.ID] = true
-		}
-		seen := map[int64]bool{}
-		for _, id := range slotIDs {
-			if !known[id] {
-				return app.Unprocessable("unknown_slot", "Slot %d is not part of this lottery.", id).OnField("slots")
-			}
-			if seen[id] {
-				return app.Unprocessable("duplicate_slot", "Each slot can be ranked only once.").OnField("slots")
-			}
-			seen[id] = true
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM lottery_requests WHERE site_id = $1 AND window_id = $2 AND member_id = $3`,
-			w.SiteID, w.ID, actor.ID); err != nil {
+		seen[id] = true
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM lottery_requests WHERE site_id = $1 AND window_id = $2 AND member_id = $3`,
+		w.SiteID, w.ID, actor.ID); err != nil {
+		return requestError(err)
+	}
+	for i, id := range slotIDs {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO lottery_requests (site_id, window_id, member_id, slot_id, rank) VALUES ($1, $2, $3, $4, $5)`,
+			w.SiteID, w.ID, actor.ID, id, i+1); err != nil {
 			return requestError(err)
 		}
-		for i, id := range slotIDs {
-			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO lottery_requests (site_id, window_id, member_id, slot_id, rank) VALUES ($1, $2, $3, $4, $5)`,
-				w.SiteID, w.ID, actor.ID, id, i+1); err != nil {
-				return requestError(err)
-			}
-		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // Withdraw removes the actor's request from a window. Errors: as SetRequest.

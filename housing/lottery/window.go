@@ -139,77 +139,83 @@ func loadResource(ctx context.Context, q sqlx.QueryerContext, id int64) (resourc
 // Nights). Only a coordinator of the resource's site (or an admin) may open
 // one.
 //
-// Errors: not_found; forbidden; those of Nights.Slots; invalid_title, invalid_description,
-// closes_in_past, invalid_slots_per_member, no_slots, too_many_slots,
-// invalid_slot, slot_before_close, slots_overlap, slots_closer_than_buffer
-// (422); window_overlaps (409) when another window of the resource offers
-// some of the same time.
+// Errors: not_found; forbidden; those of Nights.Slots; invalid_title,
+// invalid_description, closes_in_past, invalid_slots_per_member, no_slots,
+// too_many_slots, invalid_slot, slot_before_close, slots_overlap,
+// slots_closer_than_buffer (422); window_overlaps (409) when another window
+// of the resource offers some of the same time; and the booking engine's
+// error for a slot it would refuse (booking_conflict, too_long, …).
 func (s *Service) Open(ctx context.Context, actor *app.Principal, n NewWindow) (Window, error) {
-	var id int64
+	var w Window
 	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		res, err := loadResource(ctx, tx, n.ResourceID)
-		if err != nil {
-			return err
-		}
-		if err := actor.RequireCoordinator(res.SiteID); err != nil {
-			return err
-		}
-		if n.Nights != nil && len(n.Slots) == 0 {
-			loc, err := booking.Location(res.Timezone)
-			if err != nil {
-				return err
-			}
-			if n.Slots, err = n.Nights.Slots(loc); err != nil {
-				return err
-			}
-		}
-		title, desc, slots, err := n.validate(time.Now(), time.Duration(res.BufferMinutes)*time.Minute)
-		if err != nil {
-			return err
-		}
-		// Windows of one resource are opened one at a time, so that the
-		// overlap check below cannot race another opening.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('lottery-resource', $1))`, res.ID); err != nil {
-			return fmt.Errorf("lottery: unable to lock resource: %v", err)
-		}
-		var overlapping int
-		if err := tx.GetContext(ctx, &overlapping, `
-			SELECT count(*) FROM lottery_slots sl JOIN lottery_windows w ON w.site_id = sl.site_id AND w.id = sl.window_id
-			WHERE w.site_id = $1 AND w.resource_id = $2 AND w.status <> 'cancelled'
-			  AND sl.during && tstzrange($3, $4, '[)')`,
-			res.SiteID, res.ID, slots[0].StartsAt, slots[len(slots)-1].EndsAt); err != nil {
-			return fmt.Errorf("lottery: unable to check other windows: %v", err)
-		}
-		if overlapping > 0 {
-			return app.Conflict("window_overlaps", "Another lottery of this space already offers some of these dates.")
-		}
-		seed := make([]byte, SeedSize)
-		rand.Read(seed) // crypto/rand.Read never fails on supported systems
-		if err := tx.GetContext(ctx, &id, `
-			INSERT INTO lottery_windows (site_id, resource_id, title, description, slots_per_member, opened_by, closes_at, seed, seed_hash)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, sha256($8)) RETURNING id`,
-			res.SiteID, res.ID, title, desc, n.SlotsPerMember, actor.ID, n.ClosesAt, seed); err != nil {
-			return fmt.Errorf("lottery: unable to open window: %v", err)
-		}
-		if err := s.tryBookings(ctx, tx, actor, res.ID, slots); err != nil {
-			return err
-		}
-		for _, sl := range slots {
-			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO lottery_slots (site_id, window_id, label, during) VALUES ($1, $2, $3, tstzrange($4, $5, '[)'))`,
-				res.SiteID, id, sl.Label, sl.StartsAt, sl.EndsAt); err != nil {
-				if app.PQConstraint(err) == "lottery_slots_no_overlap" {
-					return app.Unprocessable("slots_overlap", "Two slots overlap.").OnField("slots")
-				}
-				return fmt.Errorf("lottery: unable to add slot: %v", err)
-			}
-		}
-		return nil
+		var err error
+		w, err = s.OpenTx(ctx, tx, actor, n)
+		return err
 	})
+	return w, err
+}
+
+// OpenTx is Open inside the caller's transaction.
+func (s *Service) OpenTx(ctx context.Context, tx *sqlx.Tx, actor *app.Principal, n NewWindow) (Window, error) {
+	res, err := loadResource(ctx, tx, n.ResourceID)
 	if err != nil {
 		return Window{}, err
 	}
-	return s.Window(ctx, id)
+	if err := actor.RequireCoordinator(res.SiteID); err != nil {
+		return Window{}, err
+	}
+	if n.Nights != nil && len(n.Slots) == 0 {
+		loc, err := booking.Location(res.Timezone)
+		if err != nil {
+			return Window{}, err
+		}
+		if n.Slots, err = n.Nights.Slots(loc); err != nil {
+			return Window{}, err
+		}
+	}
+	title, desc, slots, err := n.validate(time.Now(), time.Duration(res.BufferMinutes)*time.Minute)
+	if err != nil {
+		return Window{}, err
+	}
+	// Windows of one resource are opened one at a time, so that the
+	// overlap check below cannot race another opening.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('lottery-resource', $1))`, res.ID); err != nil {
+		return Window{}, fmt.Errorf("lottery: unable to lock resource: %v", err)
+	}
+	var overlapping int
+	if err := tx.GetContext(ctx, &overlapping, `
+		SELECT count(*) FROM lottery_slots sl JOIN lottery_windows w ON w.site_id = sl.site_id AND w.id = sl.window_id
+		WHERE w.site_id = $1 AND w.resource_id = $2 AND w.status <> 'cancelled'
+		  AND sl.during && tstzrange($3, $4, '[)')`,
+		res.SiteID, res.ID, slots[0].StartsAt, slots[len(slots)-1].EndsAt); err != nil {
+		return Window{}, fmt.Errorf("lottery: unable to check other windows: %v", err)
+	}
+	if overlapping > 0 {
+		return Window{}, app.Conflict("window_overlaps", "Another lottery of this space already offers some of these dates.")
+	}
+	seed := make([]byte, SeedSize)
+	rand.Read(seed) // crypto/rand.Read never fails on supported systems
+	var id int64
+	if err := tx.GetContext(ctx, &id, `
+		INSERT INTO lottery_windows (site_id, resource_id, title, description, slots_per_member, opened_by, closes_at, seed, seed_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, sha256($8)) RETURNING id`,
+		res.SiteID, res.ID, title, desc, n.SlotsPerMember, actor.ID, n.ClosesAt, seed); err != nil {
+		return Window{}, fmt.Errorf("lottery: unable to open window: %v", err)
+	}
+	if err := s.tryBookings(ctx, tx, actor, res.ID, slots); err != nil {
+		return Window{}, err
+	}
+	for _, sl := range slots {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO lottery_slots (site_id, window_id, label, during) VALUES ($1, $2, $3, tstzrange($4, $5, '[)'))`,
+			res.SiteID, id, sl.Label, sl.StartsAt, sl.EndsAt); err != nil {
+			if app.PQConstraint(err) == "lottery_slots_no_overlap" {
+				return Window{}, app.Unprocessable("slots_overlap", "Two slots overlap.").OnField("slots")
+			}
+			return Window{}, fmt.Errorf("lottery: unable to add slot: %v", err)
+		}
+	}
+	return getWindow(ctx, tx, id, "")
 }
 
 // tryBookings books every slot for the opener and takes the bookings back,
