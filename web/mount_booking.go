@@ -47,7 +47,27 @@ func (s *Server) mountBookingAPI(api fiber.Router) {
 }
 
 // mountBookingPages registers the booking pages.
-func (s *Server) mountBookingPages(pages fiber.Router) {}
+func (s *Server) mountBookingPages(pages fiber.Router) {
+	h := s.newBookingHandlers()
+	pages.Get("/spaces", h.spacesPage)
+	pages.Post("/spaces", h.createResource)
+	pages.Get("/spaces/new", h.newResourcePage) // before /spaces/:resource_id
+	pages.Get("/spaces/approvals", h.approvalsPage)
+	pages.Post("/spaces/approvals/:booking_id", h.decide)
+	pages.Get("/spaces/:resource_id", h.spacePage)
+	pages.Post("/spaces/:resource_id/book", h.book)
+	pages.Post("/spaces/:resource_id/waitlist", h.joinWaitlist)
+	pages.Get("/spaces/:resource_id/rules", h.rulesPage)
+	pages.Post("/spaces/:resource_id/rules", h.saveRules)
+	pages.Post("/spaces/:resource_id/details", h.saveDetails)
+	pages.Post("/spaces/:resource_id/blackouts", h.addBlackout)
+	pages.Post("/spaces/:resource_id/blackouts/:blackout_id/delete", h.removeBlackout)
+	pages.Get("/bookings", h.myBookingsPage)
+	pages.Post("/bookings/:booking_id/cancel", h.cancelBooking)
+	pages.Post("/bookings/:booking_id/accept", h.acceptOffer)
+	pages.Post("/bookings/series/:series_id/cancel", h.cancelSeries)
+	pages.Post("/bookings/waitlist/:entry_id/leave", h.leaveWaitlist)
+}
 
 // mountPublicPages registers pages reachable without signing in, such as
 // calendar feeds at unguessable URLs.

@@ -65,6 +65,7 @@ const activeStatuses = `status IN ('pending', 'confirmed', 'offered')`
 type Booking struct {
 	ID             int64      `db:"id"`
 	SiteID         int64      `db:"site_id"`
+	SiteName       string     `db:"site_name"`
 	ResourceID     int64      `db:"resource_id"`
 	ResourceName   string     `db:"resource_name"`
 	ResourceKind   Kind       `db:"resource_kind"`
@@ -99,7 +100,7 @@ func (b *Booking) localize() error {
 
 // bookingSelect reads Bookings; callers add WHERE and ORDER BY.
 const bookingSelect = `
-	SELECT b.id, b.site_id, b.resource_id, r.name AS resource_name, r.kind AS resource_kind,
+	SELECT b.id, b.site_id, s.name AS site_name, b.resource_id, r.name AS resource_name, r.kind AS resource_kind,
 	       b.member_id, m.name AS member_name, lower(b.during) AS starts_at, upper(b.during) AS ends_at,
 	       b.status, b.series_id, b.offer_expires_at, b.note, b.decided_at, b.cancelled_at, b.created_at, s.timezone
 	FROM bookings b
@@ -365,7 +366,7 @@ func times(n int) string {
 func (s *Service) insert(ctx context.Context, tx *sqlx.Tx, r *Resource, memberID int64, start, end time.Time,
 	status Status, seriesID *int64, offerExpires *time.Time) (Booking, error) {
 	b := Booking{
-		SiteID: r.SiteID, ResourceID: r.ID, ResourceName: r.Name, ResourceKind: r.Kind, MemberID: memberID,
+		SiteID: r.SiteID, SiteName: r.SiteName, ResourceID: r.ID, ResourceName: r.Name, ResourceKind: r.Kind, MemberID: memberID,
 		StartsAt: start.In(r.loc), EndsAt: end.In(r.loc), Status: status, SeriesID: seriesID,
 		OfferExpiresAt: offerExpires, Timezone: r.Timezone,
 	}

@@ -172,11 +172,7 @@ func (r *Rules) Validate() error {
 func (r *Resource) Summary() []string {
 	var out []string
 	if len(r.Hours) > 0 {
-		var days []string
-		for _, h := range r.Hours {
-			days = append(days, fmt.Sprintf("%s %s–%s", h.Weekday.String()[:3], h.Opens, h.Closes))
-		}
-		out = append(out, "Open "+strings.Join(days, ", ")+".")
+		out = append(out, "Open "+r.Hours.String()+".")
 	}
 	switch {
 	case r.MinMinutes > 0 && r.MaxMinutes > 0:
@@ -196,7 +192,7 @@ func (r *Resource) Summary() []string {
 		out = append(out, fmt.Sprintf("Each member may book it for %s a week.", minutesPhrase(r.WeeklyQuotaMinutes)))
 	}
 	if r.BufferMinutes > 0 {
-		out = append(out, fmt.Sprintf("%s is kept free between bookings.", strings.ToUpper(minutesPhrase(r.BufferMinutes)[:1])+minutesPhrase(r.BufferMinutes)[1:]))
+		out = append(out, fmt.Sprintf("Bookings are kept %s apart.", minutesPhrase(r.BufferMinutes)))
 	}
 	if r.ApprovalRequired {
 		out = append(out, "A coordinator approves each booking.")
@@ -207,4 +203,39 @@ func (r *Resource) Summary() []string {
 		out = append(out, "Any member of the cooperative may book it, also visitors from other sites.")
 	}
 	return out
+}
+
+// String says the opening hours the way a notice board does: "every day
+// 08:00–22:00", or days with the same hours grouped, "Mon–Fri 08:00–18:00,
+// Sat 10:00–16:00", closed days left out.
+func (w WeekHours) String() string {
+	if len(w) == 0 {
+		return "around the clock"
+	}
+	if len(w) == 7 && w.uniform() {
+		return fmt.Sprintf("every day %s–%s", w[0].Opens, w[0].Closes)
+	}
+	var parts []string
+	for i := 0; i < 7; {
+		d := time.Weekday((i + 1) % 7) // from Monday
+		h, open := w.On(d)
+		if !open {
+			i++
+			continue
+		}
+		j := i + 1
+		for ; j < 7; j++ {
+			n, ok := w.On(time.Weekday((j + 1) % 7))
+			if !ok || n.Opens != h.Opens || n.Closes != h.Closes {
+				break
+			}
+		}
+		days := d.String()[:3]
+		if j-i > 1 {
+			days += "–" + time.Weekday(j%7).String()[:3]
+		}
+		parts = append(parts, fmt.Sprintf("%s %s–%s", days, h.Opens, h.Closes))
+		i = j
+	}
+	return strings.Join(parts, ", ")
 }

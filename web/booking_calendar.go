@@ -1,0 +1,238 @@
+package web
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"hearth/app"
+	"hearth/housing/booking"
+)
+
+// The calendar of a resource as the space page draws it: a week of hourly
+// cells or a month of days, each saying whether its time is free, taken,
+// yours, closed or past. It only arranges what the booking service says
+// (bookings and free time) for the eye.
+
+// calendarCell is one hour of a week, or one day of a month.
+type calendarCell struct {
+	State string // free, partly, taken, mine, closed, past, outside (a day of another month)
+	Label string
+	Title string // the details, for a tooltip and screen readers
+	Link  string // where a click goes: the booking form filled in, or the week of a day
+	Day   string // the day of the month, in a month view
+}
+
+type calendarRow struct {
+	Label string
+	Cells []calendarCell
+}
+
+type calendarDay struct {
+	Label string // "Mon 9"
+	Date  string // 2026-03-09
+	Today bool
+}
+
+// calendarView is a week or a month, with the links to move through time.
+type calendarView struct {
+	Month                 bool
+	Title                 string
+	Days                  []calendarDay // column headings
+	Rows                  []calendarRow
+	Prev, Next, Today     string // query strings
+	WeekLink, MonthLink   string
+	From, To              time.Time
+	Timezone              string
+	Bookings              []booking.Booking
+	HasFree, AllInThePast bool
+}
+
+// calendarRange returns the period the page shows: the week (Monday to
+// Sunday) or the month of the date asked for, in the site's zone.
+func calendarRange(r *booking.Resource, week, month string, now time.Time) (from, to time.Time, isMonth bool) {
+	loc := r.Location()
+	today := now.In(loc)
+	if month != "" || (week == "" && r.Kind == booking.GuestRoom) {
+		m, err := time.ParseInLocation("2006-01", month, loc)
+		if err != nil {
+			m = time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, loc)
+		}
+		return m, m.AddDate(0, 1, 0), true
+	}
+	d, err := time.ParseInLocation("2006-01-02", week, loc)
+	if err != nil {
+		d = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc)
+	}
+	back := (int(d.Weekday()) + 6) % 7
+	from = time.Date(d.Year(), d.Month(), d.Day()-back, 0, 0, 0, 0, loc)
+	return from, time.Date(from.Year(), from.Month(), from.Day()+7, 0, 0, 0, 0, loc), false
+}
+
+// newWeekView lays out hourly cells of a week.
+func newWeekView(r *booking.Resource, from, to time.Time, bs []booking.Booking, free []booking.Interval, p *app.Principal, now time.Time) *calendarView {
+	loc := r.Location()
+	v := &calendarView{From: from, To: to, Timezone: r.Timezone, Bookings: bs}
+	last := to.AddDate(0, 0, -1)
+	v.Title = fmt.Sprintf("%s – %s", from.Format("Mon 2 January"), last.Format("Mon 2 January 2006"))
+	v.Prev = "week=" + from.AddDate(0, 0, -7).Format("2006-01-02")
+	v.Next = "week=" + to.Format("2006-01-02")
+	v.Today = "week=" + now.In(loc).Format("2006-01-02")
+	v.MonthLink = "month=" + from.Format("2006-01")
+	first, lastHour := hourRange(r)
+	todayDate := now.In(loc).Format("2006-01-02")
+	var days []time.Time
+	for d := from; d.Before(to); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc) {
+		days = append(days, d)
+		v.Days = append(v.Days, calendarDay{Label: d.Format("Mon 2"), Date: d.Format("2006-01-02"), Today: d.Format("2006-01-02") == todayDate})
+	}
+	for h := first; h < lastHour; h++ {
+		row := calendarRow{Label: fmt.Sprintf("%02d:00", h)}
+		for _, d := range days {
+			start := time.Date(d.Year(), d.Month(), d.Day(), h, 0, 0, 0, loc)
+			end := time.Date(d.Year(), d.Month(), d.Day(), h+1, 0, 0, 0, loc)
+			cell := cellFor(start, end, bs, free, p, now)
+			if cell.State == "free" || cell.State == "partly" {
+				v.HasFree = true
+				cell.Link = fmt.Sprintf("?week=%s&date=%s&start=%s#book", from.Format("2006-01-02"), d.Format("2006-01-02"), firstFree(start, end, free).Format("15:04"))
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	v.AllInThePast = !to.After(now)
+	return v
+}
+
+// hourRange is the hours the week grid shows: from the earliest opening to
+// the latest closing, or the whole day for a resource always open.
+func hourRange(r *booking.Resource) (first, last int) {
+	if len(r.Hours) == 0 {
+		return 0, 24
+	}
+	first, last = 24, 0
+	for _, h := range r.Hours {
+		first = min(first, int(h.Opens)/60)
+		last = max(last, (int(h.Closes)+59)/60)
+	}
+	return first, last
+}
+
+// cellFor says what [start, end) is: taken by a booking (yours or someone
+// else's), free to book in full or in part, closed, or past.
+func cellFor(start, end time.Time, bs []booking.Booking, free []booking.Interval, p *app.Principal, now time.Time) calendarCell {
+	if !end.After(now) {
+		return calendarCell{State: "past", Label: "", Title: "Past"}
+	}
+	var taken []string
+	whole, mine := false, false
+	for i := range bs {
+		b := &bs[i]
+		if !b.StartsAt.Before(end) || !b.EndsAt.After(start) {
+			continue
+		}
+		who := "Taken"
+		if b.MemberID == p.ID {
+			who, mine = "Yours", true
+		} else if b.VisibleTo(p) {
+			who = b.MemberName
+		}
+		if b.Status == booking.Pending {
+			who += " (pending)"
+		}
+		taken = append(taken, fmt.Sprintf("%s %s–%s", who, b.StartsAt.Format("15:04"), b.EndsAt.Format("15:04")))
+		if !b.StartsAt.After(start) && !b.EndsAt.Before(end) {
+			whole = true
+		}
+	}
+	freeMin := 0
+	for _, f := range free {
+		s, e := latestOf(f.StartsAt, start), earliestOf(f.EndsAt, end)
+		if e.After(s) {
+			freeMin += int(e.Sub(s) / time.Minute)
+		}
+	}
+	full := int(end.Sub(start) / time.Minute)
+	switch {
+	case len(taken) > 0 && (whole || freeMin == 0):
+		state, label := "taken", "Taken"
+		if mine {
+			state, label = "mine", "Yours"
+		}
+		return calendarCell{State: state, Label: label, Title: strings.Join(taken, "; ")}
+	case freeMin >= full:
+		return calendarCell{State: "free", Label: "Free", Title: "Free " + start.Format("15:04") + "–" + end.Format("15:04")}
+	case freeMin > 0:
+		return calendarCell{State: "partly", Label: "Partly free", Title: strings.Join(append(taken, fmt.Sprintf("%d minutes free", freeMin)), "; ")}
+	}
+	return calendarCell{State: "closed", Label: "", Title: "Not bookable"}
+}
+
+// firstFree returns when the free time of [start, end) begins.
+func firstFree(start, end time.Time, free []booking.Interval) time.Time {
+	for _, f := range free {
+		if f.EndsAt.After(start) && f.StartsAt.Before(end) {
+			return latestOf(f.StartsAt, start)
+		}
+	}
+	return start
+}
+
+// newMonthView lays out the days of a month, in weeks from Monday.
+func newMonthView(r *booking.Resource, from, to time.Time, bs []booking.Booking, free []booking.Interval, p *app.Principal, now time.Time) *calendarView {
+	loc := r.Location()
+	v := &calendarView{Month: true, From: from, To: to, Timezone: r.Timezone, Bookings: bs}
+	v.Title = from.Format("January 2006")
+	v.Prev = "month=" + from.AddDate(0, -1, 0).Format("2006-01")
+	v.Next = "month=" + to.Format("2006-01")
+	v.Today = "month=" + now.In(loc).Format("2006-01")
+	v.WeekLink = "week=" + from.Format("2006-01-02")
+	for _, name := range []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} {
+		v.Days = append(v.Days, calendarDay{Label: name})
+	}
+	todayDate := now.In(loc).Format("2006-01-02")
+	back := (int(from.Weekday()) + 6) % 7
+	day := time.Date(from.Year(), from.Month(), from.Day()-back, 0, 0, 0, 0, loc)
+	for day.Before(to) {
+		var row calendarRow
+		for range 7 {
+			next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc)
+			cell := calendarCell{State: "outside"}
+			if day.Month() == from.Month() {
+				cell = cellFor(day, next, bs, free, p, now)
+				if cell.State == "free" || cell.State == "partly" {
+					v.HasFree = true
+				}
+				if cell.State == "free" {
+					cell.Label = "Free"
+				}
+				if cell.State != "past" {
+					cell.Link = "?week=" + day.Format("2006-01-02")
+				}
+			}
+			if day.Format("2006-01-02") == todayDate {
+				cell.Title = "Today. " + cell.Title
+			}
+			cell.Day = day.Format("2")
+			row.Cells = append(row.Cells, cell)
+			day = next
+		}
+		v.Rows = append(v.Rows, row)
+	}
+	v.AllInThePast = !to.After(now)
+	return v
+}
+
+func latestOf(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+func earliestOf(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
