@@ -161,6 +161,8 @@ func (s *Service) ensureMemberAccounts(ctx context.Context, tx *sqlx.Tx, memberI
 	a := AccountsOfMember(memberID)
 	member := &memberID
 	for _, acc := range []ledger.Account{
+		{Code: AccountBank, Type: ledger.Asset, Name: "Operating account at the credit union"},
+		{Code: AccountShareLoanFunding, Type: ledger.Liability, Name: "Share loans funded by the credit union"},
 		{Code: a.Receivable, Type: ledger.Asset, Name: "Member's account", MemberID: member},
 		{Code: a.ShareLoan, Type: ledger.Asset, Name: "Share loan", MemberID: member},
 		{Code: a.Settlement, Type: ledger.Liability, Name: "Held for the member", MemberID: member, NonNegative: true},

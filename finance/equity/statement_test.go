@@ -1,0 +1,80 @@
+package equity_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"hearth/app/apptest"
+	"hearth/finance/equity"
+)
+
+// A member who bought in with a loan at a NAV site, paid three months of
+// charges and saw an appraisal: the statement values their shares at
+// today's price, takes off the loan, and marks each charge and the appraisal.
+func TestMemberStatement(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "2026-01-01")
+	ctx := context.Background()
+	site := e.site("Harbor House")
+	unit := e.unit(site, "H1", "1050.00", "40000")
+	m := e.member("Elena")
+	apptest.MustAddResidency(t, e.db, site, unit, m, "2026-01-01")
+	e.policyNAV(site, "100")
+	e.must("buy-in", func(tx *sqlx.Tx) error {
+		if _, err := e.svc.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("150000"), YearlyRatePct: dec("5"), Months: 360, IdempotencyKey: "m"}); err != nil {
+			return err
+		}
+		if _, err := e.svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: dec("150000")}); err != nil {
+			return err
+		}
+		if _, err := e.svc.ChangeShareLoan(ctx, tx, equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("30000"), IdempotencyKey: "loan"}); err != nil {
+			return err
+		}
+		_, err := e.svc.IssueShares(ctx, tx, equity.IssueRequest{SiteID: site, MemberID: m, Kind: equity.BuyIn, Amount: dec("40000"), Cash: dec("10000"), IdempotencyKey: "buy"})
+		return err
+	})
+	for _, month := range []string{"2026-01-01", "2026-02-01", "2026-03-01"} {
+		e.today = day(month).AddDate(0, 1, 0)
+		if _, err := e.svc.RunCharges(ctx, day(month), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.must("appraisal", func(tx *sqlx.Tx) error {
+		_, err := e.svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: dec("180000"), EffectiveOn: day("2026-04-02")})
+		return err
+	})
+	e.setToday("2026-04-10")
+	st, err := e.svc.MemberStatement(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Holdings) != 1 {
+		t.Fatalf("%d holdings, want 1", len(st.Holdings))
+	}
+	h := st.Holdings[0]
+	if want := equity.ValueOf(h.Quantity, h.Price.Price); !h.Value.Equal(want) || !st.SharesValue.Equal(want) {
+		t.Errorf("value %s, shares value %s, want quantity × price = %s", h.Value, st.SharesValue, want)
+	}
+	if !st.LoanBalance.IsPositive() || !st.NetEquity.Equal(st.SharesValue.Sub(st.LoanBalance)) {
+		t.Errorf("loan %s, net %s: net should be value − loan", st.LoanBalance, st.NetEquity)
+	}
+	marks := map[equity.MarkKind]int{}
+	for _, mk := range st.Marks {
+		marks[mk.Kind]++
+	}
+	if marks[equity.MarkCharge] != 3 || marks[equity.MarkAppraisal] != 2 || marks[equity.MarkBuyIn] != 1 {
+		t.Errorf("marks = %v, want 3 charges, 2 appraisals, 1 buy-in", marks)
+	}
+	if n := len(st.Series); n != 4 || !st.Series[n-1].Date.Equal(e.today) {
+		t.Fatalf("series of %d points ending %v, want the ends of January, February and March, and today", n, st.Series)
+	}
+	if last := st.Series[len(st.Series)-1]; !last.Net.Equal(st.NetEquity) {
+		t.Errorf("today's point %s, statement %s", last.Net, st.NetEquity)
+	}
+	// The appraisal raised the price: equity at the end grows over the months.
+	if first, last := st.Series[0], st.Series[len(st.Series)-1]; !last.Net.GreaterThan(first.Net) {
+		t.Errorf("net equity went from %s to %s, want growth", first.Net, last.Net)
+	}
+}
