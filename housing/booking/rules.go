@@ -232,7 +232,7 @@ func (w WeekHours) String() string {
 		}
 		days := d.String()[:3]
 		if j-i > 1 {
-			days += "–" + time.Weekday(j%7).String()[:3]
+			days += "–" + time.Weekday(j % 7).String()[:3]
 		}
 		parts = append(parts, fmt.Sprintf("%s %s–%s", days, h.Opens, h.Closes))
 		i = j
