@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -23,7 +22,6 @@ import (
 const (
 	maxPostings     = 1000
 	maxMetadataKeys = 50
-	balanceSlots    = 16 // must match ledger_balances' slot CHECK
 )
 
 // DateLayout is how dates are written in the API and in CSV.
@@ -151,58 +149,21 @@ func (l *Ledger) contentHash(c checked) []byte {
 	return h[:]
 }
 
-// accountRef is what posting needs to know of an account.
-type accountRef struct {
-	ID          int64       `db:"id"`
-	Code        string      `db:"code"`
-	Type        AccountType `db:"type"`
-	NonNegative bool        `db:"non_negative"`
-}
-
-func (a accountRef) guard() int {
-	if a.NonNegative {
-		return a.Type.NormalSign()
-	}
-	return 0
-}
-
-const selectAccountRefs = `SELECT id, code, type, non_negative FROM ledger_accounts WHERE code = ANY($1)`
-
-const claimEntry = `
-INSERT INTO ledger_entries (idempotency_key, content_hash, description, effective_date, metadata, reverses_entry_id, posted_by)
-VALUES ($1, $2, $3, $4, $5, $6, $7)
-ON CONFLICT (idempotency_key) DO NOTHING
-RETURNING id`
-
-// writePostings adds the postings and moves the balances of one entry. The
-// balance rows are upserted in (account, slot) order, the one order every
-// writer follows, so writers never deadlock on them; each day-total row is
-// written after the balance row of its account and slot, which its writer
-// already holds, so those rows never make anyone wait.
-const writePostings = `
-WITH deltas AS (
-    SELECT account_id, slot, guard, delta
-    FROM unnest($1::bigint[], $2::smallint[], $3::smallint[], $4::numeric[]) AS d (account_id, slot, guard, delta)
-), balances AS (
-    INSERT INTO ledger_balances AS b (account_id, slot, guard, balance)
-    SELECT account_id, slot, guard, delta FROM deltas ORDER BY account_id, slot
-    ON CONFLICT (account_id, slot) DO UPDATE SET balance = b.balance + excluded.balance
-    RETURNING account_id, slot
-), days AS (
-    INSERT INTO ledger_daily_totals AS t (account_id, day, slot, total)
-    SELECT d.account_id, $5::date, d.slot, d.delta FROM balances b JOIN deltas d USING (account_id, slot)
-    ON CONFLICT (account_id, day, slot) DO UPDATE SET total = t.total + excluded.total
-)
-INSERT INTO ledger_postings (entry_id, account_id, amount, effective_date)
-SELECT $6, account_id, amount, $5::date
-FROM unnest($7::bigint[], $8::numeric[]) WITH ORDINALITY AS p (account_id, amount, n)
-ORDER BY n`
+// callPost runs ledger_post (migration 00102), which resolves the
+// accounts, claims the key, moves the balances and inserts the postings in
+// one round trip.
+const callPost = `SELECT out_id, out_replayed, out_same, out_unknown FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 
 // Post writes a balanced entry inside the caller's transaction, so that a
 // move or a payment writes its own rows and its entry atomically. When an
 // entry with the same idempotency key exists (committed, or committed by a
 // concurrent transaction Post waits for), Post returns it with Replayed set
 // if its content is the same, and idempotency_key_reused (409) otherwise.
+//
+// Balances stay exact under concurrent writers without deadlocks: the
+// balance rows an entry moves are locked in one stable order, and a
+// NonNegative account's decreases queue on one row, each checked against
+// the ones before it.
 //
 // Errors: those of check (422), unknown_account (422),
 // insufficient_funds (422) when a NonNegative account would go below zero,
@@ -219,114 +180,33 @@ func (l *Ledger) Post(ctx context.Context, tx *sqlx.Tx, e Entry) (Posted, error)
 }
 
 func (l *Ledger) post(ctx context.Context, tx *sqlx.Tx, c checked, reverses *int64) (Posted, error) {
-	accounts, err := resolveAccounts(ctx, tx, c.Postings)
-	if err != nil {
-		return Posted{}, err
-	}
 	meta, err := json.Marshal(c.Metadata)
 	if err != nil || c.Metadata == nil {
 		meta = []byte("{}")
 	}
-
-	// Claim the key before taking any balance lock: a concurrent replay then
-	// waits here holding nothing the first writer needs.
-	var id int64
-	err = tx.QueryRowxContext(ctx, claimEntry, c.IdempotencyKey, c.hash, c.Description, c.date, meta, reverses, c.PostedBy).Scan(&id)
-	if app.ErrNoRows(err) {
-		return replay(ctx, tx, c)
-	}
-	if err != nil {
-		return Posted{}, translate(err, "claim entry")
-	}
-
-	type delta struct {
-		acct accountRef
-		slot int
-		sum  decimal.Decimal
-	}
-	byAccount := map[int64]*delta{}
-	postAccounts := make([]int64, len(c.Postings))
-	postAmounts := make([]string, len(c.Postings))
+	codes := make([]string, len(c.Postings))
+	amounts := make([]string, len(c.Postings))
 	for i, p := range c.Postings {
-		a := accounts[p.Account]
-		postAccounts[i], postAmounts[i] = a.ID, p.Amount.String()
-		if d, ok := byAccount[a.ID]; ok {
-			d.sum = d.sum.Add(p.Amount)
-		} else {
-			byAccount[a.ID] = &delta{acct: a, sum: p.Amount}
-		}
+		codes[i], amounts[i] = p.Account, p.Amount.String()
 	}
-	deltas := make([]*delta, 0, len(byAccount))
-	for _, d := range byAccount {
-		if d.sum.IsZero() {
-			continue
-		}
-		// Decreases of a guarded account all queue on slot 0 (see the
-		// ledger_balances table); everything else spreads over the slots.
-		if g := d.acct.guard(); g != 0 && d.sum.Sign() != g {
-			d.slot = 0
-		} else {
-			d.slot = rand.IntN(balanceSlots)
-		}
-		deltas = append(deltas, d)
+	var out struct {
+		ID       *int64         `db:"out_id"`
+		Replayed bool           `db:"out_replayed"`
+		Same     *bool          `db:"out_same"`
+		Unknown  pq.StringArray `db:"out_unknown"`
 	}
-	sort.Slice(deltas, func(i, j int) bool { return deltas[i].acct.ID < deltas[j].acct.ID })
-	ids, slots, guards, sums := make([]int64, len(deltas)), make([]int64, len(deltas)), make([]int64, len(deltas)), make([]string, len(deltas))
-	for i, d := range deltas {
-		ids[i], slots[i], guards[i], sums[i] = d.acct.ID, int64(d.slot), int64(d.acct.guard()), d.sum.String()
-	}
-	if _, err := tx.ExecContext(ctx, writePostings,
-		pq.Array(ids), pq.Array(slots), pq.Array(guards), pq.Array(sums), c.date,
-		id, pq.Array(postAccounts), pq.Array(postAmounts)); err != nil {
-		return Posted{}, translate(err, "write postings")
-	}
-	return Posted{ID: id}, nil
-}
-
-// resolveAccounts maps the codes of the postings to their accounts. Errors:
-// unknown_account (422).
-func resolveAccounts(ctx context.Context, tx *sqlx.Tx, postings []Posting) (map[string]accountRef, error) {
-	codes := make([]string, 0, len(postings))
-	for _, p := range postings {
-		codes = append(codes, p.Account)
-	}
-	var refs []accountRef
-	if err := tx.SelectContext(ctx, &refs, selectAccountRefs, pq.Array(codes)); err != nil {
-		return nil, fmt.Errorf("ledger: unable to read accounts: %w", err)
-	}
-	byCode := make(map[string]accountRef, len(refs))
-	for _, r := range refs {
-		byCode[r.Code] = r
-	}
-	var missing []string
-	seen := map[string]bool{}
-	for _, p := range postings {
-		if _, ok := byCode[p.Account]; !ok && !seen[p.Account] {
-			seen[p.Account] = true
-			missing = append(missing, p.Account)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, app.Unprocessable("unknown_account", "There is no account %s.", strings.Join(missing, ", "))
-	}
-	return byCode, nil
-}
-
-// replay returns the entry that already holds c's key. Errors:
-// idempotency_key_reused (409) when its content differs.
-func replay(ctx context.Context, tx *sqlx.Tx, c checked) (Posted, error) {
-	var orig struct {
-		ID   int64  `db:"id"`
-		Hash []byte `db:"content_hash"`
-	}
-	if err := tx.GetContext(ctx, &orig, `SELECT id, content_hash FROM ledger_entries WHERE idempotency_key = $1`, c.IdempotencyKey); err != nil {
-		return Posted{}, fmt.Errorf("ledger: unable to read the entry of key %q: %w", c.IdempotencyKey, err)
-	}
-	if !bytes.Equal(orig.Hash, c.hash) {
+	err = tx.QueryRowxContext(ctx, callPost, c.IdempotencyKey, c.hash, c.Description, c.date, meta, reverses, c.PostedBy,
+		pq.Array(codes), pq.Array(amounts)).StructScan(&out)
+	switch {
+	case err != nil:
+		return Posted{}, translate(err, "post entry")
+	case len(out.Unknown) > 0:
+		return Posted{}, app.Unprocessable("unknown_account", "There is no account %s.", strings.Join(out.Unknown, ", "))
+	case out.Replayed && (out.Same == nil || !*out.Same):
 		return Posted{}, app.Conflict("idempotency_key_reused",
-			"Idempotency key %q was already used for entry %d with other content.", c.IdempotencyKey, orig.ID).OnField("idempotency_key")
+			"Idempotency key %q was already used for entry %d with other content.", c.IdempotencyKey, *out.ID).OnField("idempotency_key")
 	}
-	return Posted{ID: orig.ID, Replayed: true}, nil
+	return Posted{ID: *out.ID, Replayed: out.Replayed}, nil
 }
 
 // PostEntry posts e in a transaction of its own, retrying it when
