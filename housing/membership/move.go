@@ -1,0 +1,411 @@
+package membership
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/shopspring/decimal"
+
+	"hearth/app"
+	"hearth/finance/equity"
+	"hearth/housing"
+)
+
+// Moves between sites, the nomad mortgage (docs/moves.md). A member living
+// at site A asks to move to a free unit at site B and sees a quote first:
+// their shares at A valued at A's price, the transfer fee, what B's unit
+// requires at B's price, and how the difference is settled. A coordinator of
+// B approves or declines; the member may withdraw until the move is
+// completed. Completing it is one transaction (move_complete.go).
+
+// Surplus says what happens to the value a member carries beyond what the
+// new unit requires.
+type Surplus string
+
+// The ways a surplus is settled.
+const (
+	SurplusPayout  Surplus = "payout"  // paid out to the member
+	SurplusPaydown Surplus = "paydown" // pays down the share loan; what is left over is paid out
+)
+
+// Shortfall says how a member pays what the new unit requires beyond the
+// value they carry.
+type Shortfall string
+
+// The ways a shortfall is paid.
+const (
+	ShortfallCash Shortfall = "cash" // paid in cash
+	ShortfallLoan Shortfall = "loan" // added to the share loan, within the loan-to-value limit
+)
+
+// MoveStatus is where a move request stands.
+type MoveStatus string
+
+// A request is requested, then approved, then completed; or it ends
+// declined by a coordinator or withdrawn by the member.
+const (
+	MoveRequested MoveStatus = "requested"
+	MoveApproved  MoveStatus = "approved"
+	MoveDeclined  MoveStatus = "declined"
+	MoveWithdrawn MoveStatus = "withdrawn"
+	MoveCompleted MoveStatus = "completed"
+)
+
+// Open reports whether the request still waits for something to happen.
+func (s MoveStatus) Open() bool { return s == MoveRequested || s == MoveApproved }
+
+// Label names a status for people.
+func (s MoveStatus) Label() string {
+	switch s {
+	case MoveRequested:
+		return "Awaiting a coordinator"
+	case MoveApproved:
+		return "Approved"
+	case MoveDeclined:
+		return "Declined"
+	case MoveWithdrawn:
+		return "Withdrawn"
+	case MoveCompleted:
+		return "Completed"
+	}
+	return string(s)
+}
+
+// MaxMoveAheadDays is how far ahead a move may be asked for.
+const MaxMoveAheadDays = 180
+
+// TransferFee is the fee a move takes: the value redeemed × the fee percent
+// / 100, rounded to the cent half away from zero (equity.RoundMoney).
+func TransferFee(value, pct decimal.Decimal) decimal.Decimal {
+	return equity.RoundMoney(value.Mul(pct).Shift(-2))
+}
+
+// Figures are the money of a move: what a quote shows, what a request
+// stores and what a completion settled. A price is zero when it plays no
+// part (no shares to redeem, no equity required).
+type Figures struct {
+	FromPrice      decimal.Decimal `db:"from_price" json:"from_price"`           // A's share price
+	SharesRedeemed decimal.Decimal `db:"shares_redeemed" json:"shares_redeemed"` // every share the member holds at A
+	ValueRedeemed  decimal.Decimal `db:"value_redeemed" json:"value_redeemed"`   // equity.ValueOf(shares, A's price)
+	FeePct         decimal.Decimal `db:"fee_pct" json:"fee_pct"`
+	Fee            decimal.Decimal `db:"fee" json:"fee"`                         // TransferFee(value redeemed, fee percent)
+	ToPrice        decimal.Decimal `db:"to_price" json:"to_price"`               // B's share price
+	RequiredEquity decimal.Decimal `db:"required_equity" json:"required_equity"` // what B's unit requires, spent on shares at B
+	SharesIssued   decimal.Decimal `db:"shares_issued" json:"shares_issued"`     // equity.SharesFor(required equity, B's price)
+	ValueIssued    decimal.Decimal `db:"value_issued" json:"value_issued"`       // equity.ValueOf(shares issued, B's price)
+	Payout         decimal.Decimal `db:"payout" json:"payout"`                   // surplus paid out
+	CashIn         decimal.Decimal `db:"cash_in" json:"cash_in"`                 // shortfall paid in cash
+	Paydown        decimal.Decimal `db:"paydown" json:"paydown"`                 // surplus paid on the share loan (interest first)
+	LoanIncrease   decimal.Decimal `db:"loan_increase" json:"loan_increase"`     // shortfall added to the share loan
+}
+
+// Difference is what the member carries beyond what B's unit requires:
+// value redeemed − fee − required equity. Positive is a surplus, negative a
+// shortfall.
+func (f Figures) Difference() decimal.Decimal {
+	return f.ValueRedeemed.Sub(f.Fee).Sub(f.RequiredEquity)
+}
+
+// Rounding is what the shares bought at B are worth less than the money
+// spent on them; it goes to B's rounding account.
+func (f Figures) Rounding() decimal.Decimal { return f.RequiredEquity.Sub(f.ValueIssued) }
+
+// Conserved reports whether the figures keep the identity of docs/moves.md:
+// value redeemed = fee + required equity + payout − cash in + paydown − loan increase.
+func (f Figures) Conserved() bool {
+	return f.ValueRedeemed.Equal(f.Fee.Add(f.RequiredEquity).Add(f.Payout).Sub(f.CashIn).Add(f.Paydown).Sub(f.LoanIncrease))
+}
+
+// staleAgainst returns stale_quote (409) when the money of a confirmed
+// quote differs from today's: a price, the shares held, the fee or what the
+// unit requires. The split of a surplus between loan paydown and payout may
+// move by the interest the loan accrued in between; that is not staleness.
+func (f Figures) staleAgainst(now Figures) error {
+	if !f.FromPrice.Equal(now.FromPrice) || !f.ToPrice.Equal(now.ToPrice) {
+		return app.Conflict("stale_quote", "The share price changed since you saw the quote: look at the new figures and confirm again.")
+	}
+	if !f.SharesRedeemed.Equal(now.SharesRedeemed) || !f.ValueRedeemed.Equal(now.ValueRedeemed) ||
+		!f.Fee.Equal(now.Fee) || !f.RequiredEquity.Equal(now.RequiredEquity) || !f.SharesIssued.Equal(now.SharesIssued) {
+		return app.Conflict("stale_quote", "The figures of this move changed since you saw the quote (your shares, the fee or what the unit requires): look at the new figures and confirm again.")
+	}
+	return nil
+}
+
+// Place is a unit at a site.
+type Place struct {
+	SiteID   int64  `db:"site_id" json:"site_id"`
+	SiteName string `db:"site_name" json:"site_name"`
+	UnitID   int64  `db:"unit_id" json:"unit_id"`
+	UnitName string `db:"unit_name" json:"unit_name"`
+}
+
+// Quote is what a move would do today: its Figures with the formulas of the
+// prices, and the share loan before and after against the loan-to-value
+// limit.
+type Quote struct {
+	MemberID    int64
+	From        Place
+	ResidencyID int64 // the residency at A that the move ends
+	To          Place
+	MoveOn      time.Time
+	QuotedOn    time.Time
+	Surplus     Surplus
+	Shortfall   Shortfall
+	Figures
+	FromPriceDetail *equity.Price // nil when there is nothing to redeem
+	ToPriceDetail   *equity.Price // nil when the unit requires no equity
+	HasLoan         bool
+	LoanBefore      decimal.Decimal // principal owed now
+	LoanPayoff      decimal.Decimal // what pays the loan off today: principal and accrued interest
+	LoanAfter       decimal.Decimal // principal owed after the move
+	ValueAfter      decimal.Decimal // every share the member holds after the move, at today's prices
+	LoanToValuePct  decimal.Decimal
+	LoanLimit       decimal.Decimal // equity.LoanLimit(ValueAfter, LoanToValuePct)
+}
+
+// WithinLimit reports whether the loan after the move keeps to the
+// loan-to-value limit.
+func (q Quote) WithinLimit() bool { return !q.LoanAfter.GreaterThan(q.LoanLimit) }
+
+// checkLimit returns beyond_loan_to_value (422) when the quote's loan is
+// beyond the limit.
+func (q Quote) checkLimit() error {
+	if q.WithinLimit() {
+		return nil
+	}
+	return app.Unprocessable("beyond_loan_to_value",
+		"After this move your share loan would be %s, more than %s%% of your shares' value %s: the credit union lends at most %s. Pay the shortfall in cash or pay the loan down with the surplus.",
+		q.LoanAfter.StringFixed(2), q.LoanToValuePct.String(), q.ValueAfter.StringFixed(2), q.LoanLimit.StringFixed(2)).OnField("shortfall")
+}
+
+// ParseSurplus reads a surplus choice; empty means payout. Errors:
+// invalid_surplus_choice (422).
+func ParseSurplus(s string) (Surplus, error) {
+	switch c := Surplus(strings.TrimSpace(s)); c {
+	case "":
+		return SurplusPayout, nil
+	case SurplusPayout, SurplusPaydown:
+		return c, nil
+	}
+	return "", app.Unprocessable("invalid_surplus_choice", "A surplus is paid out (payout) or pays down the share loan (paydown).").OnField("surplus")
+}
+
+// ParseShortfall reads a shortfall choice; empty means cash. Errors:
+// invalid_shortfall_choice (422).
+func ParseShortfall(s string) (Shortfall, error) {
+	switch c := Shortfall(strings.TrimSpace(s)); c {
+	case "":
+		return ShortfallCash, nil
+	case ShortfallCash, ShortfallLoan:
+		return c, nil
+	}
+	return "", app.Unprocessable("invalid_shortfall_choice", "A shortfall is paid in cash (cash) or added to the share loan (loan).").OnField("shortfall")
+}
+
+// QuoteRequest asks what moving a member to a unit on a day would do.
+type QuoteRequest struct {
+	MemberID  int64
+	UnitID    int64
+	MoveOn    time.Time
+	Surplus   Surplus
+	Shortfall Shortfall
+}
+
+// QuoteMove quotes a move of a member from where they live today to a unit
+// at another site, at today's prices. A quote beyond the loan-to-value
+// limit is returned (WithinLimit says so); requesting it is refused.
+//
+// Errors: invalid_surplus_choice, invalid_shortfall_choice,
+// move_date_in_past, move_date_too_far, move_date_too_early, no_home,
+// same_site (422); unit_not_found (404); unit_taken, member_already_resident
+// (409); and those of equity.SharePriceOn.
+func (s *Service) QuoteMove(ctx context.Context, in QuoteRequest) (Quote, error) {
+	return s.quoteMove(ctx, s.DB, in)
+}
+
+func (s *Service) quoteMove(ctx context.Context, q sqlx.QueryerContext, in QuoteRequest) (Quote, error) {
+	var err error
+	if in.Surplus, err = ParseSurplus(string(in.Surplus)); err != nil {
+		return Quote{}, err
+	}
+	if in.Shortfall, err = ParseShortfall(string(in.Shortfall)); err != nil {
+		return Quote{}, err
+	}
+	today := s.Equity.Today()
+	moveOn := equity.Day(in.MoveOn)
+	if moveOn.Before(today) {
+		return Quote{}, app.Unprocessable("move_date_in_past", "A move is asked for today or a later day.").OnField("move_on")
+	}
+	if moveOn.After(today.AddDate(0, 0, MaxMoveAheadDays)) {
+		return Quote{}, app.Unprocessable("move_date_too_far", "A move is asked for at most %d days ahead, by %s.",
+			MaxMoveAheadDays, today.AddDate(0, 0, MaxMoveAheadDays).Format(time.DateOnly)).OnField("move_on")
+	}
+	home, err := housing.CurrentResidency(ctx, q, in.MemberID, today)
+	if app.ErrorKind(err) == app.KindNotFound {
+		return Quote{}, app.Unprocessable("no_home", "You do not live at one of the cooperative's sites, so there is no home to move from. Ask a coordinator about joining a site instead.")
+	}
+	if err != nil {
+		return Quote{}, err
+	}
+	if !moveOn.After(home.StartsOn) {
+		return Quote{}, app.Unprocessable("move_date_too_early", "You moved in on %s: a move away is from the day after on.",
+			home.StartsOn.Format(time.DateOnly)).OnField("move_on")
+	}
+	if home.EndsOn != nil && home.EndsOn.Before(moveOn) {
+		return Quote{}, app.Conflict("home_changed", "Your home ends on %s, before the move: ask for a move on or before that day.",
+			home.EndsOn.Format(time.DateOnly)).OnField("move_on")
+	}
+	if err := checkFree(ctx, q, in.UnitID, in.MemberID, home.ID, moveOn); err != nil {
+		return Quote{}, err
+	}
+	return s.quote(ctx, q, in, home)
+}
+
+// checkFree refuses a unit that someone lives in on or after the move day,
+// and a member with another home from then on. Errors: unit_taken,
+// member_already_resident (409).
+func checkFree(ctx context.Context, q sqlx.QueryerContext, unitID, memberID, homeID int64, moveOn time.Time) error {
+	var clash struct {
+		Unit   bool `db:"unit"`
+		Member bool `db:"member"`
+	}
+	if err := sqlx.GetContext(ctx, q, &clash, `
+		SELECT EXISTS (SELECT 1 FROM residencies WHERE unit_id = $1 AND (ends_on IS NULL OR ends_on > $3::date)) AS unit,
+		       EXISTS (SELECT 1 FROM residencies WHERE member_id = $2 AND id <> $4 AND (ends_on IS NULL OR ends_on > $3::date)) AS member`,
+		unitID, memberID, moveOn.Format(time.DateOnly), homeID); err != nil {
+		return fmt.Errorf("membership: unable to read residencies: %w", err)
+	}
+	if clash.Unit {
+		return unitTaken()
+	}
+	if clash.Member {
+		return app.Conflict("member_already_resident", "You already have another home from that day on.").OnField("move_on")
+	}
+	return nil
+}
+
+func unitTaken() error {
+	return app.Conflict("unit_taken", "Someone else lives in that unit from that day, or has just taken it.").OnField("unit_id")
+}
+
+// quote computes the figures of moving out of home into a unit today. It
+// is the one place the money of a move is worked out: requests, their
+// confirmation and completion all call it.
+func (s *Service) quote(ctx context.Context, q sqlx.QueryerContext, in QuoteRequest, home housing.Residency) (Quote, error) {
+	qt := Quote{MemberID: in.MemberID, ResidencyID: home.ID, MoveOn: equity.Day(in.MoveOn), Surplus: in.Surplus, Shortfall: in.Shortfall}
+	var to struct {
+		Place
+		Required decimal.Decimal `db:"required_equity"`
+	}
+	err := sqlx.GetContext(ctx, q, &to, `
+		SELECT u.site_id, s.name AS site_name, u.id AS unit_id, u.name AS unit_name, u.required_equity
+		FROM units u JOIN sites s ON s.id = u.site_id WHERE u.id = $1`, in.UnitID)
+	if app.ErrNoRows(err) {
+		return qt, app.Errorf(app.KindNotFound, "unit_not_found", "There is no such unit.").OnField("unit_id")
+	}
+	if err != nil {
+		return qt, fmt.Errorf("membership: unable to read unit: %w", err)
+	}
+	qt.To = to.Place
+	if err := sqlx.GetContext(ctx, q, &qt.From, `
+		SELECT u.site_id, s.name AS site_name, u.id AS unit_id, u.name AS unit_name
+		FROM units u JOIN sites s ON s.id = u.site_id WHERE u.id = $1`, home.UnitID); err != nil {
+		return qt, fmt.Errorf("membership: unable to read unit: %w", err)
+	}
+	if qt.To.SiteID == qt.From.SiteID {
+		return qt, app.Unprocessable("same_site", "You already live at %s: a move is to another site.", qt.From.SiteName).OnField("unit_id")
+	}
+	today := s.Equity.Today()
+	qt.QuotedOn = today
+	settings, err := s.Equity.Settings(ctx, q)
+	if err != nil {
+		return qt, err
+	}
+	f := Figures{FeePct: settings.TransferFeePct, RequiredEquity: to.Required}
+	if f.SharesRedeemed, err = s.Equity.HoldingAt(ctx, q, qt.From.SiteID, in.MemberID); err != nil {
+		return qt, err
+	}
+	if f.SharesRedeemed.IsPositive() {
+		p, err := s.Equity.SharePriceOn(ctx, q, qt.From.SiteID, today)
+		if err != nil {
+			return qt, err
+		}
+		qt.FromPriceDetail, f.FromPrice = &p, p.Price
+		f.ValueRedeemed = equity.ValueOf(f.SharesRedeemed, p.Price)
+		f.Fee = TransferFee(f.ValueRedeemed, f.FeePct)
+	}
+	if f.RequiredEquity.IsPositive() {
+		p, err := s.Equity.SharePriceOn(ctx, q, qt.To.SiteID, today)
+		if err != nil {
+			return qt, err
+		}
+		qt.ToPriceDetail, f.ToPrice = &p, p.Price
+		f.SharesIssued = equity.SharesFor(f.RequiredEquity, p.Price)
+		if !f.SharesIssued.IsPositive() {
+			return qt, app.Unprocessable("amount_too_small", "%s buys no share at %s a share.", f.RequiredEquity.StringFixed(2), p.Price.String()).OnField("unit_id")
+		}
+		f.ValueIssued = equity.ValueOf(f.SharesIssued, p.Price)
+	}
+	accrued := decimal.Zero
+	loan, err := s.Equity.ShareLoanOf(ctx, q, in.MemberID)
+	switch {
+	case err == nil:
+		qt.HasLoan, qt.LoanBefore, qt.LoanPayoff = true, loan.Balance(), loan.Balance()
+		// As ChangeShareLoan does, a loan with no payoff quote today (it
+		// started today) has accrued nothing.
+		if payoff, err := s.Equity.PayoffQuote(ctx, q, loan.ID, today); err == nil {
+			accrued, qt.LoanPayoff = payoff.AccruedInterest, payoff.Total
+		}
+	case app.ErrorKind(err) != app.KindNotFound:
+		return qt, err
+	}
+	if d := f.Difference(); !d.IsNegative() {
+		if in.Surplus == SurplusPaydown && qt.HasLoan {
+			f.Paydown = decimal.Min(d, qt.LoanPayoff)
+		}
+		f.Payout = d.Sub(f.Paydown)
+	} else if in.Shortfall == ShortfallLoan {
+		f.LoanIncrease = d.Neg()
+	} else {
+		f.CashIn = d.Neg()
+	}
+	// A paydown settles the accrued interest first (loan.Allocate), then principal.
+	principalPaid := f.Paydown.Sub(decimal.Min(f.Paydown, accrued))
+	qt.LoanAfter = qt.LoanBefore.Sub(principalPaid).Add(f.LoanIncrease)
+	if qt.ValueAfter, err = s.valueAfter(ctx, q, in.MemberID, qt.From.SiteID, qt.To.SiteID, f); err != nil {
+		return qt, err
+	}
+	qt.LoanToValuePct = settings.LoanToValuePct
+	qt.LoanLimit = equity.LoanLimit(qt.ValueAfter, settings.LoanToValuePct)
+	qt.Figures = f
+	return qt, nil
+}
+
+// valueAfter values what the member will hold after the move at today's
+// prices, site by site as equity.CheckLoanToValue does: nothing at A, the
+// shares issued added to any already held at B, the rest as they are.
+func (s *Service) valueAfter(ctx context.Context, q sqlx.QueryerContext, memberID, fromSite, toSite int64, f Figures) (decimal.Decimal, error) {
+	hs, err := s.Equity.Holdings(ctx, q, memberID)
+	if err != nil {
+		return decimal.Zero, err
+	}
+	value := decimal.Zero
+	atB := false
+	for _, h := range hs {
+		switch h.SiteID {
+		case fromSite:
+		case toSite:
+			atB = true
+			value = value.Add(equity.ValueOf(h.Quantity.Add(f.SharesIssued), h.Price.Price))
+		default:
+			value = value.Add(h.Value)
+		}
+	}
+	if !atB {
+		value = value.Add(f.ValueIssued)
+	}
+	return value, nil
+}

@@ -1,0 +1,248 @@
+package membership
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
+	"github.com/shopspring/decimal"
+
+	"hearth/app"
+	"hearth/finance/equity"
+	"hearth/housing"
+)
+
+// Completion is what a completed move settled, at the prices of the day it
+// was completed, and the rows and entries it wrote.
+type Completion struct {
+	MoveID      int64     `db:"move_id"`
+	CompletedOn time.Time `db:"completed_on"` // the day the money moved
+	MoveOn      time.Time `db:"move_on"`      // the day the residencies changed
+	Figures
+	RedeemEventID      *int64    `db:"redeem_event_id"` // nil when there was nothing to redeem
+	IssueEventID       *int64    `db:"issue_event_id"`  // nil when the unit required no equity
+	LoanEntryID        *int64    `db:"loan_entry_id"`   // the share loan's paydown or increase
+	EndedResidencyID   int64     `db:"ended_residency_id"`
+	StartedResidencyID int64     `db:"started_residency_id"`
+	CompletedBy        *int64    `db:"completed_by"`
+	CreatedAt          time.Time `db:"created_at"`
+	// Replayed is true when the move had been completed before this call.
+	Replayed bool `db:"-"`
+}
+
+const completionColumns = `move_id, completed_on, move_on, from_price, shares_redeemed, value_redeemed, fee_pct, fee, to_price,
+required_equity, shares_issued, value_issued, payout, cash_in, paydown, loan_increase, redeem_event_id, issue_event_id,
+loan_entry_id, ended_residency_id, started_residency_id, completed_by, created_at`
+
+// completionsOf reads the completions of moves by move id.
+func completionsOf(ctx context.Context, q sqlx.QueryerContext, moveIDs []int64) (map[int64]Completion, error) {
+	var cs []Completion
+	if err := sqlx.SelectContext(ctx, q, &cs, `SELECT `+completionColumns+` FROM move_completions WHERE move_id = ANY($1)`, pq.Array(moveIDs)); err != nil {
+		return nil, fmt.Errorf("membership: unable to read completions: %w", err)
+	}
+	out := make(map[int64]Completion, len(cs))
+	for _, c := range cs {
+		c.CompletedOn, c.MoveOn = equity.Day(c.CompletedOn), equity.Day(c.MoveOn)
+		out[c.MoveID] = c
+	}
+	return out, nil
+}
+
+// CompleteMove completes an approved move in a transaction of its own (see
+// CompleteMoveTx), retried when PostgreSQL reports a deadlock, and returns
+// the move with its completion. Completing a completed move returns it
+// unchanged, with Replayed set.
+func (s *Service) CompleteMove(ctx context.Context, moveID int64, by *int64) (Move, error) {
+	var (
+		c   Completion
+		err error
+	)
+	for attempt := 1; attempt <= 5; attempt++ {
+		err = app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+			var err error
+			c, err = s.CompleteMoveTx(ctx, tx, moveID, by)
+			return err
+		})
+		if err == nil || !app.IsRetryable(err) {
+			break
+		}
+	}
+	if err != nil {
+		return Move{}, err
+	}
+	mv, err := s.Move(ctx, s.DB, moveID)
+	mv.Replayed = c.Replayed
+	return mv, err
+}
+
+// CompleteMoveTx completes an approved move inside the caller's
+// transaction, on or after its move day, at today's prices:
+//
+//  1. it ends the residency at A on the move day and starts one in B's
+//     unit on the same day (the monthly charge run charges each by its
+//     days), and records A's unit as free from then on (unit_vacancies);
+//  2. it redeems every share at A at A's price (equity.RedeemShares), the
+//     transfer fee going to A's fee income and a payout to the member;
+//  3. it pays the share loan down from the proceeds, or lends the shortfall
+//     (equity.ChangeShareLoan);
+//  4. it issues shares at B's price worth B's required equity, paid from the
+//     proceeds and any cash (equity.IssueShares);
+//  5. it checks the loan-to-value limit and that value is conserved to the
+//     cent (Figures.Conserved), and records the completion.
+//
+// The request's move row is locked first and B's unit row second, so two
+// completions of one move run one after the other (the second returns the
+// first's completion, Replayed) and two members racing for one unit queue
+// on the unit: the second finds it taken.
+//
+// Errors: move_not_found (404); move_not_due, move_month_charged,
+// beyond_loan_to_value (422), and those of equity.SharePriceOn;
+// move_not_approved, move_closed, unit_taken, member_already_resident,
+// home_changed, stale_quote (409).
+func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, moveID int64, by *int64) (Completion, error) {
+	var c Completion
+	mv, err := s.lockMove(ctx, tx, moveID)
+	if err != nil {
+		return c, err
+	}
+	switch mv.Status {
+	case MoveCompleted:
+		c = *mv.Completion
+		c.Replayed = true
+		return c, nil
+	case MoveRequested:
+		return c, app.Conflict("move_not_approved", "A coordinator of %s has not approved this move yet.", mv.SiteName)
+	case MoveApproved:
+	default:
+		return c, closedError(mv)
+	}
+	today := s.Equity.Today()
+	if today.Before(mv.MoveOn) {
+		return c, app.Unprocessable("move_not_due", "This move is for %s: complete it on that day or later.", mv.MoveOn.Format("2 Jan 2006"))
+	}
+	if _, err := tx.ExecContext(ctx, `SELECT 1 FROM units WHERE id = $1 FOR UPDATE`, mv.UnitID); err != nil {
+		return c, fmt.Errorf("membership: unable to lock unit: %w", err)
+	}
+	if err := checkFree(ctx, tx, mv.UnitID, mv.MemberID, mv.FromResidencyID, mv.MoveOn); err != nil {
+		return c, err
+	}
+	var charged bool
+	if err := tx.GetContext(ctx, &charged, `
+		SELECT EXISTS (SELECT 1 FROM unit_charges WHERE residency_id = $1 AND month >= date_trunc('month', $2::date))`,
+		mv.FromResidencyID, sqlDate(mv.MoveOn)); err != nil {
+		return c, fmt.Errorf("membership: unable to read charges: %w", err)
+	}
+	if charged {
+		return c, app.Unprocessable("move_month_charged",
+			"The carrying charges of %s are already posted for the home at %s: this move can no longer happen on %s. Ask for a new move day.",
+			mv.MoveOn.Format("January 2006"), mv.FromSiteName, mv.MoveOn.Format("2 Jan 2006"))
+	}
+	qt, err := s.requote(ctx, tx, mv, mv.Surplus, mv.Shortfall)
+	if err != nil {
+		return c, err
+	}
+	if err := mv.Figures.staleAgainst(qt.Figures); err != nil {
+		return c, err
+	}
+	if err := qt.checkLimit(); err != nil {
+		return c, err
+	}
+	f := qt.Figures
+	if !f.Conserved() {
+		return c, fmt.Errorf("membership: the quote of move %d does not conserve value: %+v", moveID, f)
+	}
+	held, err := s.Equity.SettlementBalance(ctx, tx, mv.MemberID)
+	if err != nil {
+		return c, err
+	}
+
+	if err := housing.EndResidency(ctx, tx, mv.FromResidencyID, mv.MoveOn); err != nil {
+		return c, err
+	}
+	started, err := housing.StartResidency(ctx, tx, housing.NewResidency{UnitID: mv.UnitID, MemberID: mv.MemberID, StartsOn: mv.MoveOn})
+	if e, ok := app.AsError(err); ok && e.Code == "unit_occupied" {
+		return c, unitTaken()
+	}
+	if err != nil {
+		return c, err
+	}
+
+	c = Completion{MoveID: moveID, CompletedOn: today, MoveOn: mv.MoveOn, Figures: f, EndedResidencyID: mv.FromResidencyID,
+		StartedResidencyID: started.ID, CompletedBy: by}
+	key := fmt.Sprintf("move:%d", moveID)
+	if f.SharesRedeemed.IsPositive() {
+		ev, err := s.Equity.RedeemShares(ctx, tx, equity.RedemptionRequest{SiteID: mv.FromSiteID, MemberID: mv.MemberID, Kind: equity.MoveOut,
+			Quantity: f.SharesRedeemed, Fee: f.Fee, Payout: f.Payout, QuotedPrice: f.FromPrice, IdempotencyKey: key + ":out",
+			Description: fmt.Sprintf("Move #%d to %s: %s shares at %s redeemed, fee %s, paid out %s",
+				moveID, mv.SiteName, f.SharesRedeemed, f.FromPrice, f.Fee.StringFixed(2), f.Payout.StringFixed(2))})
+		if err != nil {
+			return c, err
+		}
+		if !ev.Value.Neg().Equal(f.ValueRedeemed) {
+			return c, fmt.Errorf("membership: move %d redeemed %s, quoted %s", moveID, ev.Value.Neg(), f.ValueRedeemed)
+		}
+		c.RedeemEventID = &ev.ID
+	}
+	// A surplus pays the share loan down, or the loan lends the shortfall;
+	// the new loan is secured by the shares at B.
+	for _, change := range []struct {
+		name  string
+		delta decimal.Decimal
+	}{{"paydown", f.Paydown.Neg()}, {"loan", f.LoanIncrease}} {
+		if change.delta.IsZero() {
+			continue
+		}
+		res, err := s.Equity.ChangeShareLoan(ctx, tx, equity.LoanChange{MemberID: mv.MemberID, SiteID: mv.SiteID, Delta: change.delta,
+			IdempotencyKey: key + ":" + change.name})
+		if err != nil {
+			return c, err
+		}
+		c.LoanEntryID = &res.EntryID
+	}
+	if f.RequiredEquity.IsPositive() {
+		ev, err := s.Equity.IssueShares(ctx, tx, equity.IssueRequest{SiteID: mv.SiteID, MemberID: mv.MemberID, Kind: equity.MoveIn,
+			Amount: f.RequiredEquity, Cash: f.CashIn, QuotedPrice: f.ToPrice, IdempotencyKey: key + ":in",
+			Description: fmt.Sprintf("Move #%d from %s: %s shares at %s for %s, %s paid in cash",
+				moveID, mv.FromSiteName, f.SharesIssued, f.ToPrice, f.RequiredEquity.StringFixed(2), f.CashIn.StringFixed(2))})
+		if err != nil {
+			return c, err
+		}
+		if !ev.Quantity.Equal(f.SharesIssued) || !ev.Value.Equal(f.ValueIssued) {
+			return c, fmt.Errorf("membership: move %d issued %s shares worth %s, quoted %s worth %s", moveID, ev.Quantity, ev.Value, f.SharesIssued, f.ValueIssued)
+		}
+		c.IssueEventID = &ev.ID
+	}
+	if err := s.Equity.CheckLoanToValue(ctx, tx, mv.MemberID); err != nil {
+		return c, err
+	}
+	// Everything redeemed or lent was spent: the settlement account holds
+	// what it held before.
+	if after, err := s.Equity.SettlementBalance(ctx, tx, mv.MemberID); err != nil {
+		return c, err
+	} else if !after.Equal(held) {
+		return c, fmt.Errorf("membership: move %d left %s in settlement, %s before", moveID, after, held)
+	}
+
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO unit_vacancies (site_id, unit_id, free_from, reason, move_id) VALUES ($1, $2, $3::date, 'move', $4)`,
+		mv.FromSiteID, mv.FromUnitID, sqlDate(mv.MoveOn), moveID); err != nil {
+		return c, fmt.Errorf("membership: unable to record vacancy: %w", err)
+	}
+	if err := tx.GetContext(ctx, &c.CreatedAt, `
+		INSERT INTO move_completions (move_id, site_id, member_id, completed_on, move_on, from_price, shares_redeemed, value_redeemed,
+		    fee_pct, fee, to_price, required_equity, shares_issued, value_issued, payout, cash_in, paydown, loan_increase,
+		    redeem_event_id, issue_event_id, loan_entry_id, ended_residency_id, started_residency_id, completed_by)
+		VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+		RETURNING created_at`,
+		moveID, mv.SiteID, mv.MemberID, sqlDate(today), sqlDate(mv.MoveOn), f.FromPrice, f.SharesRedeemed, f.ValueRedeemed,
+		f.FeePct, f.Fee, f.ToPrice, f.RequiredEquity, f.SharesIssued, f.ValueIssued, f.Payout, f.CashIn, f.Paydown, f.LoanIncrease,
+		c.RedeemEventID, c.IssueEventID, c.LoanEntryID, c.EndedResidencyID, c.StartedResidencyID, by); err != nil {
+		return c, fmt.Errorf("membership: unable to record completion: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE move_requests SET status = 'completed' WHERE id = $1`, moveID); err != nil {
+		return c, moveError(err)
+	}
+	return c, nil
+}
