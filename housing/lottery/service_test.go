@@ -362,3 +362,40 @@ func TestPastAllocationsLowerTheWeight(t *testing.T) {
 		t.Errorf("one-night slots: %d nights for %d slots", a.Nights, a.Received)
 	}
 }
+
+// TestConcurrentDrawsDrawOnce: coordinators pressing "draw" at the same
+// time get one draw; the others learn it was already drawn.
+func TestConcurrentDrawsDrawOnce(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := newWorld(t, 3)
+	win := w.mustOpen(t, w.newYear(1))
+	slots := w.mustSlots(t, win.ID)
+	for _, r := range w.residents {
+		mustRequest(t, w.svc, r, win.ID, slots[0].ID, slots[1].ID)
+	}
+	lotterytest.MustClose(t, w.db, win.ID)
+	const racers = 10
+	codes := make(chan string, racers)
+	start := make(chan struct{})
+	for range racers {
+		go func() {
+			<-start
+			_, err := w.svc.Draw(ctx, w.coordinator, win.ID)
+			codes <- errCode(err)
+		}()
+	}
+	close(start)
+	got := map[string]int{}
+	for range racers {
+		got[<-codes]++
+	}
+	if want := map[string]int{"": 1, "already_drawn": racers - 1}; fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("outcomes: got %v, want %v", got, want)
+	}
+	var bookings int
+	w.db.Get(&bookings, `SELECT count(*) FROM bookings`)
+	if got, want := bookings, 2; got != want {
+		t.Errorf("bookings: got %d, want %d", got, want)
+	}
+}
