@@ -30,6 +30,7 @@ func New(db *sqlx.DB, eq *equity.Service) *Service { return &Service{DB: db, Equ
 // worth the unit's required equity, paid by Cash and a share Loan that add
 // up to it, and move in on Date.
 type AdmitRequest struct {
+	SiteID   int64 // when set, the unit must belong to this site
 	UnitID   int64
 	MemberID int64
 	Date     time.Time // move-in day: today or later
@@ -126,8 +127,8 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, req AdmitRequest) (A
 		Required decimal.Decimal `db:"required_equity"`
 	}
 	err := tx.GetContext(ctx, &unit, `SELECT site_id, required_equity FROM units WHERE id = $1`, req.UnitID)
-	if app.ErrNoRows(err) {
-		return a, app.Errorf(app.KindNotFound, "unit_not_found", "There is no such unit.").OnField("unit_id")
+	if app.ErrNoRows(err) || (err == nil && req.SiteID != 0 && unit.SiteID != req.SiteID) {
+		return a, app.Errorf(app.KindNotFound, "unit_not_found", "There is no such unit at this site.").OnField("unit_id")
 	}
 	if err != nil {
 		return a, fmt.Errorf("membership: unable to read unit: %w", err)
