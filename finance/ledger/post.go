@@ -179,7 +179,9 @@ func (l *Ledger) Post(ctx context.Context, tx *sqlx.Tx, e Entry) (Posted, error)
 	return l.post(ctx, tx, c, nil)
 }
 
-func (l *Ledger) post(ctx context.Context, tx *sqlx.Tx, c checked, reverses *int64) (Posted, error) {
+// post writes a checked entry through q: the caller's transaction, or the
+// pool, where the one statement is a transaction of its own.
+func (l *Ledger) post(ctx context.Context, q sqlx.QueryerContext, c checked, reverses *int64) (Posted, error) {
 	meta, err := json.Marshal(c.Metadata)
 	if err != nil || c.Metadata == nil {
 		meta = []byte("{}")
@@ -195,7 +197,7 @@ func (l *Ledger) post(ctx context.Context, tx *sqlx.Tx, c checked, reverses *int
 		Same     *bool          `db:"out_same"`
 		Unknown  pq.StringArray `db:"out_unknown"`
 	}
-	err = tx.QueryRowxContext(ctx, callPost, c.IdempotencyKey, c.hash, c.Description, c.date, meta, reverses, c.PostedBy,
+	err = q.QueryRowxContext(ctx, callPost, c.IdempotencyKey, c.hash, c.Description, c.date, meta, reverses, c.PostedBy,
 		pq.Array(codes), pq.Array(amounts)).StructScan(&out)
 	switch {
 	case err != nil:
@@ -216,20 +218,18 @@ func (l *Ledger) PostEntry(ctx context.Context, e Entry) (Posted, error) {
 	if err != nil {
 		return Posted{}, err
 	}
-	return l.retrying(ctx, func(tx *sqlx.Tx) (Posted, error) { return l.post(ctx, tx, c, nil) })
+	// ledger_post is one statement, so outside a transaction it is a
+	// transaction of its own (deferred checks included): one round trip
+	// instead of three.
+	return retrying(ctx, func() (Posted, error) { return l.post(ctx, l.DB, c, nil) })
 }
 
-// retrying runs fn in a transaction of its own, again when PostgreSQL
-// reports a serialization failure or a deadlock, at most 10 times.
-func (l *Ledger) retrying(ctx context.Context, fn func(tx *sqlx.Tx) (Posted, error)) (Posted, error) {
+// retrying runs fn again when PostgreSQL reports a serialization failure
+// or a deadlock, at most 10 times in all.
+func retrying(ctx context.Context, fn func() (Posted, error)) (Posted, error) {
 	const attempts = 10
 	for attempt := 1; ; attempt++ {
-		var posted Posted
-		err := app.InTx(ctx, l.DB, func(tx *sqlx.Tx) error {
-			var err error
-			posted, err = fn(tx)
-			return err
-		})
+		posted, err := fn()
 		if err == nil || !app.IsRetryable(err) || attempt == attempts {
 			return posted, translate(err, "commit entry")
 		}

@@ -75,5 +75,13 @@ func (l *Ledger) Reverse(ctx context.Context, tx *sqlx.Tx, r Reversal) (Posted, 
 // ReverseEntry reverses an entry in a transaction of its own, retrying as
 // PostEntry does. Errors: as Reverse.
 func (l *Ledger) ReverseEntry(ctx context.Context, r Reversal) (Posted, error) {
-	return l.retrying(ctx, func(tx *sqlx.Tx) (Posted, error) { return l.Reverse(ctx, tx, r) })
+	return retrying(ctx, func() (Posted, error) {
+		var posted Posted
+		err := app.InTx(ctx, l.DB, func(tx *sqlx.Tx) error {
+			var err error
+			posted, err = l.Reverse(ctx, tx, r)
+			return err
+		})
+		return posted, err
+	})
 }
