@@ -72,7 +72,7 @@ func (r bookingRequest) request(c *fiber.Ctx) (booking.Request, error) {
 	if err != nil {
 		return booking.Request{}, err
 	}
-	start, end, err := parseRange(r.StartsAt, r.EndsAt)
+	start, end, err := parseBookingRange(r.StartsAt, r.EndsAt)
 	return booking.Request{ResourceID: id, MemberID: principal(c).ID, StartsAt: start, EndsAt: end}, err
 }
 
@@ -106,8 +106,8 @@ type noteRequest struct {
 	Note string `json:"note"`
 }
 
-// optionalJSON decodes a body that may be left out.
-func optionalJSON(c *fiber.Ctx, v any) error {
+// optionalNoteJSON decodes a body that may be left out.
+func optionalNoteJSON(c *fiber.Ctx, v any) error {
 	if len(c.Body()) == 0 {
 		return nil
 	}
@@ -119,7 +119,7 @@ func (h *bookingHandlers) apiResourceBookings(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	from, to, err := window(c, r.Location())
+	from, to, err := calendarWindow(c, r.Location())
 	if err != nil {
 		return err
 	}
@@ -277,16 +277,16 @@ func (h *bookingHandlers) apiCancelBooking(c *fiber.Ctx) error {
 func (h *bookingHandlers) apiApprove(c *fiber.Ctx) error { return h.apiDecide(c, h.svc.Approve) }
 func (h *bookingHandlers) apiDecline(c *fiber.Ctx) error { return h.apiDecide(c, h.svc.Decline) }
 
-// decision is a coordinator's approval or decline of a pending booking.
-type decision func(ctx context.Context, by *app.Principal, id int64, note string) (booking.Booking, error)
+// bookingDecision is a coordinator's approval or decline of a pending booking.
+type bookingDecision func(ctx context.Context, by *app.Principal, id int64, note string) (booking.Booking, error)
 
-func (h *bookingHandlers) apiDecide(c *fiber.Ctx, decide decision) error {
+func (h *bookingHandlers) apiDecide(c *fiber.Ctx, decide bookingDecision) error {
 	id, err := paramID(c, "booking_id")
 	if err != nil {
 		return err
 	}
 	var body noteRequest
-	if err := optionalJSON(c, &body); err != nil {
+	if err := optionalNoteJSON(c, &body); err != nil {
 		return err
 	}
 	b, err := decide(c.UserContext(), principal(c), id, body.Note)

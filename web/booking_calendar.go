@@ -40,7 +40,7 @@ type calendarView struct {
 	Title                 string
 	Days                  []calendarDay // column headings
 	Rows                  []calendarRow
-	Prev, Next, Today     string // query strings
+	Prev, Next, Today     string // links to the space page at another period
 	WeekLink, MonthLink   string
 	From, To              time.Time
 	Timezone              string
@@ -74,11 +74,12 @@ func newWeekView(r *booking.Resource, from, to time.Time, bs []booking.Booking, 
 	loc := r.Location()
 	v := &calendarView{From: from, To: to, Timezone: r.Timezone, Bookings: bs}
 	last := to.AddDate(0, 0, -1)
+	page := fmt.Sprintf("/spaces/%d", r.ID)
 	v.Title = fmt.Sprintf("%s – %s", from.Format("Mon 2 January"), last.Format("Mon 2 January 2006"))
-	v.Prev = "week=" + from.AddDate(0, 0, -7).Format("2006-01-02")
-	v.Next = "week=" + to.Format("2006-01-02")
-	v.Today = "week=" + now.In(loc).Format("2006-01-02")
-	v.MonthLink = "month=" + from.Format("2006-01")
+	v.Prev = page + "?week=" + from.AddDate(0, 0, -7).Format("2006-01-02")
+	v.Next = page + "?week=" + to.Format("2006-01-02")
+	v.Today = page + "?week=" + now.In(loc).Format("2006-01-02")
+	v.MonthLink = page + "?month=" + from.Format("2006-01")
 	first, lastHour := hourRange(r)
 	todayDate := now.In(loc).Format("2006-01-02")
 	var days []time.Time
@@ -94,7 +95,7 @@ func newWeekView(r *booking.Resource, from, to time.Time, bs []booking.Booking, 
 			cell := cellFor(start, end, bs, free, p, now)
 			if cell.State == "free" || cell.State == "partly" {
 				v.HasFree = true
-				cell.Link = fmt.Sprintf("?week=%s&date=%s&start=%s#book", from.Format("2006-01-02"), d.Format("2006-01-02"), firstFree(start, end, free).Format("15:04"))
+				cell.Link = fmt.Sprintf("%s?week=%s&date=%s&start=%s#book", page, from.Format("2006-01-02"), d.Format("2006-01-02"), firstFree(start, end, free).Format("15:04"))
 			}
 			row.Cells = append(row.Cells, cell)
 		}
@@ -182,11 +183,12 @@ func firstFree(start, end time.Time, free []booking.Interval) time.Time {
 func newMonthView(r *booking.Resource, from, to time.Time, bs []booking.Booking, free []booking.Interval, p *app.Principal, now time.Time) *calendarView {
 	loc := r.Location()
 	v := &calendarView{Month: true, From: from, To: to, Timezone: r.Timezone, Bookings: bs}
+	page := fmt.Sprintf("/spaces/%d", r.ID)
 	v.Title = from.Format("January 2006")
-	v.Prev = "month=" + from.AddDate(0, -1, 0).Format("2006-01")
-	v.Next = "month=" + to.Format("2006-01")
-	v.Today = "month=" + now.In(loc).Format("2006-01")
-	v.WeekLink = "week=" + from.Format("2006-01-02")
+	v.Prev = page + "?month=" + from.AddDate(0, -1, 0).Format("2006-01")
+	v.Next = page + "?month=" + to.Format("2006-01")
+	v.Today = page + "?month=" + now.In(loc).Format("2006-01")
+	v.WeekLink = page + "?week=" + from.Format("2006-01-02")
 	for _, name := range []string{"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"} {
 		v.Days = append(v.Days, calendarDay{Label: name})
 	}
@@ -207,7 +209,7 @@ func newMonthView(r *booking.Resource, from, to time.Time, bs []booking.Booking,
 					cell.Label = "Free"
 				}
 				if cell.State != "past" {
-					cell.Link = "?week=" + day.Format("2006-01-02")
+					cell.Link = page + "?week=" + day.Format("2006-01-02")
 				}
 			}
 			if day.Format("2006-01-02") == todayDate {

@@ -87,9 +87,9 @@ func parseInstant(field, v string, loc *time.Location) (time.Time, error) {
 		"%s must be an RFC 3339 time with an offset, like 2026-03-14T09:00:00+01:00.", field).OnField(field)
 }
 
-// window reads ?from=&to= for calendar queries; from defaults to now and to
+// calendarWindow reads ?from=&to= for calendar queries; from defaults to now and to
 // to a week after from.
-func window(c *fiber.Ctx, loc *time.Location) (from, to time.Time, err error) {
+func calendarWindow(c *fiber.Ctx, loc *time.Location) (from, to time.Time, err error) {
 	from = time.Now()
 	if v := c.Query("from"); v != "" {
 		if from, err = parseInstant("from", v, loc); err != nil {
@@ -224,7 +224,7 @@ func (h *bookingHandlers) apiAddBlackout(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	start, end, err := parseRange(req.StartsAt, req.EndsAt)
+	start, end, err := parseBookingRange(req.StartsAt, req.EndsAt)
 	if err != nil {
 		return err
 	}
@@ -235,8 +235,8 @@ func (h *bookingHandlers) apiAddBlackout(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": k.ID, "cancelled_bookings": cancelled})
 }
 
-// parseRange reads the starts_at and ends_at of a request body.
-func parseRange(startsAt, endsAt string) (start, end time.Time, err error) {
+// parseBookingRange reads the starts_at and ends_at of a request body.
+func parseBookingRange(startsAt, endsAt string) (start, end time.Time, err error) {
 	if start, err = parseInstant("starts_at", startsAt, nil); err != nil {
 		return
 	}
@@ -260,7 +260,7 @@ func (h *bookingHandlers) apiFreeTime(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	from, to, err := window(c, r.Location())
+	from, to, err := calendarWindow(c, r.Location())
 	if err != nil {
 		return err
 	}

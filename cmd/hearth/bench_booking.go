@@ -1,8 +1,233 @@
 package main
 
-import "context"
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"slices"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
 
-// benchBooking measures the booking area and prints its figures.
+	"hearth/app"
+	"hearth/housing/booking"
+)
+
+// Booking benchmark sizes: the issue's 16 clients over 20 resources, and a
+// resource with 100,000 bookings for the free-time query.
+const (
+	bookingBenchClients   = 16
+	bookingBenchResources = 20
+	bookingBenchHistory   = 100_000
+	bookingBenchFreeRuns  = 500
+)
+
+// benchBooking measures booking creation with 16 concurrent clients over 20
+// resources, through the Go API and through HTTP, beside pgbench inserting
+// straight into the same table; then the free-time query over a week of a
+// resource with 100,000 bookings. HEARTH_BENCH_SECONDS sets the length of
+// each run (default 10).
 func benchBooking(ctx context.Context, b *benchEnv) error {
+	seconds := 10
+	if s, err := strconv.Atoi(os.Getenv("HEARTH_BENCH_SECONDS")); err == nil && s > 0 {
+		seconds = s
+	}
+	run := time.Duration(seconds) * time.Second
+	svc := &booking.Service{DB: b.db}
+	accounts := &app.Accounts{DB: b.db, SessionTTL: time.Hour, TokenTTL: time.Hour}
+
+	var siteID int64
+	if err := b.db.GetContext(ctx, &siteID, `INSERT INTO sites (name, timezone) VALUES ('Bench Yard', 'Europe/Berlin') RETURNING id`); err != nil {
+		return err
+	}
+	resources := make([]int64, bookingBenchResources)
+	for i := range resources {
+		r, err := svc.CreateResource(ctx, booking.NewResource{SiteID: siteID, Name: fmt.Sprintf("Room %d", i+1), Kind: booking.Other})
+		if err != nil {
+			return err
+		}
+		resources[i] = r.ID
+	}
+	members := make([]int64, bookingBenchClients)
+	tokens := make([]string, bookingBenchClients)
+	for i := range members {
+		m, err := accounts.CreateMember(ctx, b.db, app.NewMember{
+			Email: fmt.Sprintf("bench%d@hearth.example", i), Password: "bench-password", Name: fmt.Sprintf("Bench %d", i),
+		})
+		if err != nil {
+			return err
+		}
+		members[i] = m.ID
+		if tokens[i], err = accounts.IssueToken(ctx, m.ID); err != nil {
+			return err
+		}
+	}
+
+	// Every booking gets a slot of its own: the n-th goes to resource n mod
+	// 20, fifteen minutes after the previous one there. Each run starts from
+	// its own day so that runs never collide.
+	slot := func(base time.Time, n int64) (int64, time.Time, time.Time) {
+		start := base.Add(time.Duration(n/bookingBenchResources) * 15 * time.Minute)
+		return resources[n%bookingBenchResources], start, start.Add(15 * time.Minute)
+	}
+	tomorrow := time.Now().Truncate(24 * time.Hour).Add(24 * time.Hour)
+
+	goRate, goFailed, err := bookingBenchRun(ctx, run, func(client int, n int64) error {
+		rid, start, end := slot(tomorrow, n)
+		_, err := svc.Create(ctx, booking.Request{ResourceID: rid, MemberID: members[client], StartsAt: start, EndsAt: end})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+
+	server, err := b.serverURL()
+	if err != nil {
+		return err
+	}
+	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2 * bookingBenchClients}}
+	httpBase := tomorrow.AddDate(0, 0, 200)
+	httpRate, httpFailed, err := bookingBenchRun(ctx, run, func(client int, n int64) error {
+		rid, start, end := slot(httpBase, n)
+		body, _ := json.Marshal(map[string]string{"starts_at": start.Format(time.RFC3339), "ends_at": end.Format(time.RFC3339)})
+		req, _ := http.NewRequestWithContext(ctx, "POST", fmt.Sprintf("%s/api/v1/resources/%d/bookings", server, rid), bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+tokens[client])
+		res, err := httpClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		if res.StatusCode != http.StatusCreated {
+			msg, _ := io.ReadAll(res.Body)
+			return fmt.Errorf("HTTP %d: %s", res.StatusCode, msg)
+		}
+		io.Copy(io.Discard, res.Body)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+
+	rawRate, err := bookingBenchPgbench(ctx, b, seconds, siteID, resources[0], members[0])
+	if err != nil {
+		return err
+	}
+
+	fmt.Fprintf(b.out, "Bookings of 15 minutes, each in a free slot, by %d concurrent clients over %d resources, %ds per run. "+
+		"Raw SQL is pgbench inserting the same rows straight into bookings (exclusion constraint included) with %d clients.\n\n",
+		bookingBenchClients, bookingBenchResources, seconds, bookingBenchClients)
+	fmt.Fprintln(b.out, "| bookings created | per second | failed | goal |")
+	fmt.Fprintln(b.out, "| --- | ---: | ---: | --- |")
+	fmt.Fprintf(b.out, "| through the Go API (booking.Service.Create) | %.0f | %d | |\n", goRate, goFailed)
+	fmt.Fprintf(b.out, "| through HTTP (POST /api/v1/resources/{id}/bookings) | %.0f | %d | at least half the raw rate |\n", httpRate, httpFailed)
+	fmt.Fprintf(b.out, "| raw SQL INSERT (pgbench) | %.0f | | |\n", rawRate)
+	fmt.Fprintf(b.out, "| HTTP / raw | %.2f | | ≥ 0.50 |\n", httpRate/rawRate)
+	fmt.Fprintf(b.out, "| Go API / raw | %.2f | | |\n\n", goRate/rawRate)
+
+	return bookingBenchFreeTime(ctx, b, svc, siteID)
+}
+
+// bookingBenchRun runs op from bookingBenchClients goroutines for d and
+// returns the successful operations per second and the failures. It stops
+// early with the first failure's error if every operation fails.
+func bookingBenchRun(ctx context.Context, d time.Duration, op func(client int, n int64) error) (float64, int64, error) {
+	var next, done, failed atomic.Int64
+	var firstErr error
+	var once sync.Once
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	start := time.Now()
+	for client := range bookingBenchClients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				if err := op(client, next.Add(1)-1); err != nil {
+					failed.Add(1)
+					once.Do(func() { firstErr = err })
+					continue
+				}
+				done.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+	if done.Load() == 0 && firstErr != nil {
+		return 0, failed.Load(), fmt.Errorf("every booking failed: %w", firstErr)
+	}
+	return float64(done.Load()) / elapsed.Seconds(), failed.Load(), nil
+}
+
+var bookingBenchTPS = regexp.MustCompile(`tps = ([0-9.]+)`)
+
+// bookingBenchPgbench inserts bookings straight into the table with
+// pgbench: one INSERT per transaction, each into a slot of its own (a
+// sequence numbers the slots), times set far past the other runs'.
+func bookingBenchPgbench(ctx context.Context, b *benchEnv, seconds int, siteID, firstResource, memberID int64) (float64, error) {
+	if _, err := b.db.ExecContext(ctx, `CREATE SEQUENCE IF NOT EXISTS bench_booking_slots`); err != nil {
+		return 0, err
+	}
+	script := fmt.Sprintf(`\set r random(0, %d)
+INSERT INTO bookings (site_id, resource_id, member_id, during, blocks, status)
+SELECT %d, %d + :r, %d, tstzrange(t, t + interval '15 minutes', '[)'), tstzrange(t, t + interval '15 minutes', '[)'), 'confirmed'
+FROM (SELECT timestamptz '2040-01-01 00:00+00' + nextval('bench_booking_slots') * interval '15 minutes' AS t) s;
+`, bookingBenchResources-1, siteID, firstResource, memberID)
+	out, err := b.pgbench(ctx, script, "-n", "-M", "prepared", "-c", strconv.Itoa(bookingBenchClients), "-j", "4", "-T", strconv.Itoa(seconds))
+	if err != nil {
+		return 0, err
+	}
+	m := bookingBenchTPS.FindStringSubmatch(out)
+	if m == nil {
+		return 0, fmt.Errorf("pgbench: no tps in %q", out)
+	}
+	return strconv.ParseFloat(m[1], 64)
+}
+
+// bookingBenchFreeTime loads a resource with 100,000 bookings (one and a
+// half hours apart, half of them past) and times FreeTime over a week.
+func bookingBenchFreeTime(ctx context.Context, b *benchEnv, svc *booking.Service, siteID int64) error {
+	r, err := svc.CreateResource(ctx, booking.NewResource{SiteID: siteID, Name: "Busy room", Kind: booking.Other})
+	if err != nil {
+		return err
+	}
+	loaded := time.Now()
+	if _, err := b.db.ExecContext(ctx, `
+		INSERT INTO bookings (site_id, resource_id, member_id, during, blocks, status)
+		SELECT $1, $2, (SELECT min(id) FROM members),
+		       tstzrange(t, t + interval '1 hour', '[)'), tstzrange(t, t + interval '1 hour', '[)'), 'confirmed'
+		FROM (SELECT date_trunc('day', now()) + (i - $3 / 2) * interval '90 minutes' AS t
+		      FROM generate_series(0, $3 - 1) i) s`, siteID, r.ID, bookingBenchHistory); err != nil {
+		return err
+	}
+	if _, err := b.db.ExecContext(ctx, `ANALYZE bookings`); err != nil {
+		return err
+	}
+	load := time.Since(loaded)
+	from := time.Now().AddDate(0, 0, 30)
+	to := from.AddDate(0, 0, 7)
+	var free []booking.Interval
+	times := make([]time.Duration, bookingBenchFreeRuns)
+	for i := range times {
+		t0 := time.Now()
+		if free, err = svc.FreeTime(ctx, &r, from, to); err != nil {
+			return err
+		}
+		times[i] = time.Since(t0)
+	}
+	slices.Sort(times)
+	fmt.Fprintf(b.out, "Free time over one week of a resource with %d bookings (loaded in %s); %d runs, %d free stretches each.\n\n",
+		bookingBenchHistory, load.Round(time.Millisecond), bookingBenchFreeRuns, len(free))
+	fmt.Fprintln(b.out, "| free-time query | median | p95 | goal |")
+	fmt.Fprintln(b.out, "| --- | ---: | ---: | --- |")
+	fmt.Fprintf(b.out, "| booking.Service.FreeTime, one week | %s | %s | median < 2 ms |\n",
+		times[len(times)/2].Round(time.Microsecond), times[len(times)*95/100].Round(time.Microsecond))
 	return nil
 }

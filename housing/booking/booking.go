@@ -15,7 +15,6 @@ package booking
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -29,6 +28,8 @@ type Service struct {
 	DB *sqlx.DB
 	// Now is the clock; nil means time.Now. Tests set it to pin "now".
 	Now func() time.Time
+
+	stmts statements
 }
 
 func (s *Service) now() time.Time {
@@ -211,9 +212,8 @@ func checkRange(start, end time.Time) error {
 }
 
 // slot is what booking one time of a resource needs to know, read in one
-// query that also locks the resource row against concurrent rule changes:
-// bookings take it FOR SHARE (they do not wait for each other), rule and
-// blackout changes take it FOR UPDATE.
+// query that also takes the resource's advisory lock in shared mode, so that
+// rules and blackouts cannot change under the booking (see resourceLockKey).
 type slot struct {
 	Resource
 	MayBook        bool       `db:"may_book"`
@@ -237,16 +237,16 @@ const slotQuery = `
 	                 AND x.site_id = r.site_id AND x.resource_id = r.id) AS offers_expired
 	FROM resources r
 	JOIN sites s ON s.id = r.site_id
+	CROSS JOIN (SELECT pg_advisory_xact_lock_shared($6)) lock
 	LEFT JOIN LATERAL (
 	    SELECT k.reason, k.during FROM resource_blackouts k
 	    WHERE k.site_id = r.site_id AND k.resource_id = r.id AND k.during && tstzrange($3, $4, '[)')
 	    ORDER BY lower(k.during) LIMIT 1) bo ON true
-	WHERE r.id = $1
-	FOR SHARE OF r`
+	WHERE r.id = $1`
 
 func (s *Service) lockSlot(ctx context.Context, tx *sqlx.Tx, resourceID, memberID int64, start, end, now time.Time) (*slot, error) {
 	var sl slot
-	err := tx.GetContext(ctx, &sl, slotQuery, resourceID, memberID, start, end, now)
+	err := s.getTx(ctx, tx, &sl, slotQuery, resourceID, memberID, start, end, now, resourceLockKey(resourceID))
 	if app.ErrNoRows(err) {
 		return nil, app.NotFound("There is no such space.")
 	}
@@ -265,14 +265,18 @@ func (sl *slot) admit(start, end, now time.Time, allocated bool) error {
 		return err
 	}
 	if sl.BlackoutReason != nil {
-		why := ""
-		if *sl.BlackoutReason != "" {
-			why = " (" + *sl.BlackoutReason + ")"
-		}
-		return app.Unprocessable("in_blackout", "%s is closed from %s to %s%s.", sl.Subject(),
-			sl.BlackoutStarts.In(sl.loc).Format("Mon 2 Jan 15:04"), sl.BlackoutEnds.In(sl.loc).Format("Mon 2 Jan 15:04"), why).OnField("starts_at")
+		return sl.blackoutError(*sl.BlackoutReason, *sl.BlackoutStarts, *sl.BlackoutEnds)
 	}
 	return nil
+}
+
+// blackoutError says that the resource is closed: in_blackout (422).
+func (r *Resource) blackoutError(reason string, from, to time.Time) error {
+	if reason != "" {
+		reason = " (" + reason + ")"
+	}
+	return app.Unprocessable("in_blackout", "%s is closed from %s to %s%s.", r.Subject(),
+		from.In(r.loc).Format("Mon 2 Jan 15:04"), to.In(r.loc).Format("Mon 2 Jan 15:04"), reason).OnField("starts_at")
 }
 
 func (s *Service) book(ctx context.Context, tx *sqlx.Tx, req Request, seriesID *int64) (Booking, error) {
@@ -304,15 +308,6 @@ func (s *Service) book(ctx context.Context, tx *sqlx.Tx, req Request, seriesID *
 	return s.insert(ctx, tx, &sl.Resource, req.MemberID, req.StartsAt, req.EndsAt, status, seriesID, nil)
 }
 
-// quotaLockKey is the advisory-lock key that serializes one member's
-// bookings of one resource, so that two bookings made at once cannot both
-// pass a weekly quota. Keys that collide merely serialize a little more.
-func quotaLockKey(resourceID, memberID int64) int64 {
-	h := fnv.New64a()
-	fmt.Fprintf(h, "booking-quota:%d:%d", resourceID, memberID)
-	return int64(h.Sum64())
-}
-
 // checkQuota applies the weekly quota of the week (Monday to Sunday, site
 // time) in which the booking starts. except leaves one booking out of the
 // count (an offer being accepted counts already). Errors:
@@ -321,7 +316,10 @@ func (s *Service) checkQuota(ctx context.Context, tx *sqlx.Tx, r *Resource, memb
 	if r.WeeklyQuotaBookings == 0 && r.WeeklyQuotaMinutes == 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, quotaLockKey(r.ID, memberID)); err != nil {
+	// The count must be a statement of its own after the lock: its snapshot
+	// then sees what the member's other transaction committed meanwhile.
+	var locked int
+	if err := s.getTx(ctx, tx, &locked, `SELECT 1 FROM pg_advisory_xact_lock($1)`, quotaLockKey(r.ID, memberID)); err != nil {
 		return fmt.Errorf("booking: unable to lock the quota: %w", err)
 	}
 	from := weekStart(start, r.loc)
@@ -329,13 +327,7 @@ func (s *Service) checkQuota(ctx context.Context, tx *sqlx.Tx, r *Resource, memb
 		Count   int `db:"count"`
 		Minutes int `db:"minutes"`
 	}
-	err := tx.GetContext(ctx, &used, `
-		SELECT count(*) AS count,
-		       coalesce(sum(extract(epoch FROM upper(during) - lower(during)) / 60), 0)::int AS minutes
-		FROM bookings
-		WHERE member_id = $1 AND site_id = $2 AND resource_id = $3 AND `+activeStatuses+`
-		  AND lower(during) >= $4 AND lower(during) < $5 AND id <> coalesce($6, 0)`,
-		memberID, r.SiteID, r.ID, from, nextDate(from, 7), except)
+	err := s.getTx(ctx, tx, &used, quotaQuery, memberID, r.SiteID, r.ID, from, nextDate(from, 7), except)
 	if err != nil {
 		return fmt.Errorf("booking: unable to count the quota: %w", err)
 	}
@@ -351,6 +343,13 @@ func (s *Service) checkQuota(ctx context.Context, tx *sqlx.Tx, r *Resource, memb
 	return nil
 }
 
+const quotaQuery = `
+	SELECT count(*) AS count,
+	       coalesce(sum(extract(epoch FROM upper(during) - lower(during)) / 60), 0)::int AS minutes
+	FROM bookings
+	WHERE member_id = $1 AND site_id = $2 AND resource_id = $3 AND ` + activeStatuses + `
+	  AND lower(during) >= $4 AND lower(during) < $5 AND id <> coalesce($6, 0)`
+
 func times(n int) string {
 	switch n {
 	case 1:
@@ -361,36 +360,53 @@ func times(n int) string {
 	return fmt.Sprintf("%d times", n)
 }
 
+const insertQuery = `
+	INSERT INTO bookings (site_id, resource_id, member_id, during, blocks, status, series_id, offer_expires_at)
+	SELECT $1, $2, $3, tstzrange($4, $5, '[)'), tstzrange($4, $6, '[)'), $7, $8, $9
+	WHERE NOT EXISTS (SELECT 1 FROM resource_blackouts k
+	                  WHERE k.site_id = $1 AND k.resource_id = $2 AND k.during && tstzrange($4, $5, '[)'))
+	RETURNING id, created_at, (SELECT name FROM members WHERE id = $3) AS member_name`
+
 // insert writes one booking. The exclusion constraint refuses an overlap of
-// blocked ranges: booking_conflict (409).
+// blocked ranges: booking_conflict (409). A blackout added since the
+// booking's rules were read refuses it too: in_blackout (422); the shared
+// resource lock makes that the only way one can appear.
 func (s *Service) insert(ctx context.Context, tx *sqlx.Tx, r *Resource, memberID int64, start, end time.Time,
 	status Status, seriesID *int64, offerExpires *time.Time) (Booking, error) {
-	b := Booking{
-		SiteID: r.SiteID, SiteName: r.SiteName, ResourceID: r.ID, ResourceName: r.Name, ResourceKind: r.Kind, MemberID: memberID,
-		StartsAt: start.In(r.loc), EndsAt: end.In(r.loc), Status: status, SeriesID: seriesID,
-		OfferExpiresAt: offerExpires, Timezone: r.Timezone,
+	var row struct {
+		ID         int64     `db:"id"`
+		CreatedAt  time.Time `db:"created_at"`
+		MemberName string    `db:"member_name"`
 	}
-	err := tx.QueryRowxContext(ctx, `
-		INSERT INTO bookings (site_id, resource_id, member_id, during, blocks, status, series_id, offer_expires_at)
-		VALUES ($1, $2, $3, tstzrange($4, $5, '[)'), tstzrange($4, $6, '[)'), $7, $8, $9)
-		RETURNING id, created_at, (SELECT name FROM members WHERE id = $3)`,
-		r.SiteID, r.ID, memberID, start, end, end.Add(r.Buffer()), status, seriesID, offerExpires,
-	).Scan(&b.ID, &b.CreatedAt, &b.MemberName)
+	err := s.getTx(ctx, tx, &row, insertQuery,
+		r.SiteID, r.ID, memberID, start, end, end.Add(r.Buffer()), status, seriesID, offerExpires)
 	switch app.PQConstraint(err) {
 	case "bookings_no_overlap":
 		if r.BufferMinutes > 0 {
-			return b, app.Conflict("booking_conflict", "%s is already booked at that time (bookings need %s between them).",
+			return Booking{}, app.Conflict("booking_conflict", "%s is already booked at that time (bookings need %s between them).",
 				r.Subject(), minutesPhrase(r.BufferMinutes)).OnField("starts_at")
 		}
-		return b, app.Conflict("booking_conflict", "%s is already booked at that time.", r.Subject()).OnField("starts_at")
+		return Booking{}, app.Conflict("booking_conflict", "%s is already booked at that time.", r.Subject()).OnField("starts_at")
 	case "bookings_member_id_fkey":
-		return b, app.NotFound("There is no member %d.", memberID)
+		return Booking{}, app.NotFound("There is no member %d.", memberID)
+	}
+	if app.ErrNoRows(err) {
+		var k Blackout
+		if err := tx.GetContext(ctx, &k, blackoutSelect+`
+			WHERE k.site_id = $1 AND k.resource_id = $2 AND k.during && tstzrange($3, $4, '[)') ORDER BY lower(k.during) LIMIT 1`,
+			r.SiteID, r.ID, start, end); err != nil {
+			return Booking{}, fmt.Errorf("booking: unable to read the blackout: %w", err)
+		}
+		return Booking{}, r.blackoutError(k.Reason, k.StartsAt, k.EndsAt)
 	}
 	if err != nil {
-		return b, fmt.Errorf("booking: unable to insert: %w", err)
+		return Booking{}, fmt.Errorf("booking: unable to insert: %w", err)
 	}
-	b.CreatedAt = b.CreatedAt.In(r.loc)
-	return b, nil
+	return Booking{
+		ID: row.ID, SiteID: r.SiteID, SiteName: r.SiteName, ResourceID: r.ID, ResourceName: r.Name, ResourceKind: r.Kind,
+		MemberID: memberID, MemberName: row.MemberName, StartsAt: start.In(r.loc), EndsAt: end.In(r.loc), Status: status,
+		SeriesID: seriesID, OfferExpiresAt: offerExpires, CreatedAt: row.CreatedAt.In(r.loc), Timezone: r.Timezone,
+	}, nil
 }
 
 // Booking returns one booking. Callers decide who may see it. Errors: not_found.

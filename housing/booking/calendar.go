@@ -55,25 +55,50 @@ func (s *Service) FreeTime(ctx context.Context, r *Resource, from, to time.Time)
 		return nil, err
 	}
 	now := s.now()
-	if err := s.settleOffers(ctx); err != nil {
-		return nil, err
+	for attempt := 0; ; attempt++ {
+		var rows []struct {
+			Kind string `db:"kind"`
+			span
+		}
+		if err := s.selectDB(ctx, &rows, freeTimeQuery, r.SiteID, r.ID, from, to.Add(r.Buffer()), to, now); err != nil {
+			return nil, fmt.Errorf("booking: unable to read busy time: %v", err)
+		}
+		var busy, closed []span
+		lapsed := false
+		for _, row := range rows {
+			switch row.Kind {
+			case "busy":
+				busy = append(busy, row.span)
+			case "closed":
+				closed = append(closed, row.span)
+			default:
+				lapsed = true
+			}
+		}
+		if !lapsed || attempt > 0 {
+			return r.free(from, to, now, busy, closed), nil
+		}
+		// An expired offer still holds time: let it lapse, pass the time to
+		// the waitlist, and look again.
+		if err := s.settleResource(ctx, r.ID, now); err != nil {
+			return nil, err
+		}
 	}
-	var busy []span
-	if err := s.DB.SelectContext(ctx, &busy, `
-		SELECT lower(blocks) AS starts_at, upper(blocks) AS ends_at FROM bookings
-		WHERE site_id = $1 AND resource_id = $2 AND `+activeStatuses+` AND blocks && tstzrange($3, $4, '[)')
-		ORDER BY lower(blocks)`, r.SiteID, r.ID, from, to.Add(r.Buffer())); err != nil {
-		return nil, fmt.Errorf("booking: unable to read busy time: %v", err)
-	}
-	var closed []span
-	if err := s.DB.SelectContext(ctx, &closed, `
-		SELECT lower(during) AS starts_at, upper(during) AS ends_at FROM resource_blackouts
-		WHERE site_id = $1 AND resource_id = $2 AND during && tstzrange($3, $4, '[)')
-		ORDER BY lower(during)`, r.SiteID, r.ID, from, to); err != nil {
-		return nil, fmt.Errorf("booking: unable to read blackouts: %v", err)
-	}
-	return r.free(from, to, now, busy, closed), nil
 }
+
+// freeTimeQuery reads, in one round trip, the blocked ranges of the active
+// bookings, the blackouts, and whether an expired offer is due to lapse
+// (kind "lapsed", ordered last).
+const freeTimeQuery = `
+	SELECT 'busy' AS kind, lower(blocks) AS starts_at, upper(blocks) AS ends_at FROM bookings
+	WHERE site_id = $1 AND resource_id = $2 AND ` + activeStatuses + ` AND blocks && tstzrange($3, $4, '[)')
+	UNION ALL
+	SELECT 'closed', lower(during), upper(during) FROM resource_blackouts
+	WHERE site_id = $1 AND resource_id = $2 AND during && tstzrange($3, $5, '[)')
+	UNION ALL
+	SELECT 'lapsed', $6::timestamptz, $6::timestamptz
+	WHERE EXISTS (SELECT 1 FROM bookings WHERE status = 'offered' AND offer_expires_at <= $6 AND site_id = $1 AND resource_id = $2)
+	ORDER BY kind, starts_at`
 
 // free computes FreeTime from the busy (blocked) ranges and blackouts.
 func (r *Resource) free(from, to, now time.Time, busy, closed []span) []Interval {

@@ -125,10 +125,12 @@ func (s *Service) setStatus(ctx context.Context, tx *sqlx.Tx, by *app.Principal,
 	return nil
 }
 
-// lockedResource reads a resource in a transaction, holding it against rule
-// changes like a booking does.
+// lockedResource reads a resource in a transaction, holding its lock shared
+// against rule changes like a booking does.
 func (s *Service) lockedResource(ctx context.Context, tx *sqlx.Tx, id int64) (Resource, error) {
-	return getResource(ctx, tx, `SELECT `+resourceColumns+` FROM resources r JOIN sites s ON s.id = r.site_id WHERE r.id = $1 FOR SHARE OF r`, id)
+	return getResource(ctx, tx, `SELECT `+resourceColumns+`
+		FROM resources r JOIN sites s ON s.id = r.site_id CROSS JOIN (SELECT pg_advisory_xact_lock_shared($2)) lock
+		WHERE r.id = $1`, id, resourceLockKey(id))
 }
 
 // Pending lists the bookings waiting for approval at the sites by

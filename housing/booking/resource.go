@@ -210,8 +210,8 @@ func (s *Service) SetRules(ctx context.Context, by *app.Principal, resourceID in
 		return Resource{}, err
 	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		// Locking the row lets bookings in flight (which hold it FOR SHARE)
-		// finish under the old rules; later ones start under the new.
+		// Bookings in flight finish under the old rules; later ones start
+		// under the new.
 		siteID, err := lockForChange(ctx, tx, by, resourceID)
 		if err != nil {
 			return err
@@ -303,11 +303,14 @@ func (s *Service) UpdateResource(ctx context.Context, by *app.Principal, id int6
 	return s.Resource(ctx, id)
 }
 
-// lockForChange locks a resource row against bookings in flight and checks
-// that by coordinates its site. It returns the site. Errors: not_found, forbidden.
+// lockForChange takes a resource's lock exclusively, waiting for the
+// bookings in flight, and checks that by coordinates its site. It returns
+// the site. Errors: not_found, forbidden.
 func lockForChange(ctx context.Context, tx *sqlx.Tx, by *app.Principal, resourceID int64) (int64, error) {
 	var siteID int64
-	err := tx.GetContext(ctx, &siteID, `SELECT site_id FROM resources WHERE id = $1 FOR UPDATE`, resourceID)
+	err := tx.GetContext(ctx, &siteID, `
+		SELECT r.site_id FROM resources r CROSS JOIN (SELECT pg_advisory_xact_lock($2)) lock WHERE r.id = $1`,
+		resourceID, resourceLockKey(resourceID))
 	if app.ErrNoRows(err) {
 		return 0, app.NotFound("There is no such space.")
 	}

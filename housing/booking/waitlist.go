@@ -198,23 +198,27 @@ func (s *Service) lapseOffers(ctx context.Context, tx *sqlx.Tx, r *Resource, now
 func (s *Service) settleOffers(ctx context.Context) error {
 	now := s.now()
 	var due []int64
-	if err := s.DB.SelectContext(ctx, &due, `
+	if err := s.selectDB(ctx, &due, `
 		SELECT DISTINCT resource_id FROM bookings WHERE status = 'offered' AND offer_expires_at <= $1`, now); err != nil {
 		return fmt.Errorf("booking: unable to find lapsed offers: %v", err)
 	}
 	for _, id := range due {
-		err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-			r, err := s.lockedResource(ctx, tx, id)
-			if err != nil {
-				return err
-			}
-			return s.lapseOffers(ctx, tx, &r, now)
-		})
-		if err != nil {
+		if err := s.settleResource(ctx, id, now); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// settleResource lapses the expired offers of one resource.
+func (s *Service) settleResource(ctx context.Context, resourceID int64, now time.Time) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) error {
+		r, err := s.lockedResource(ctx, tx, resourceID)
+		if err != nil {
+			return err
+		}
+		return s.lapseOffers(ctx, tx, &r, now)
+	})
 }
 
 // span is a stretch of time [StartsAt, EndsAt).

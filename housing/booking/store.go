@@ -1,0 +1,91 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"sync"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// The hot queries (booking, free time) run as statements prepared once per
+// connection: lib/pq sends an unprepared query with parameters in two round
+// trips and PostgreSQL plans it every time, which costs more than the
+// booking itself.
+
+// statements caches the prepared statements of a Service by query text.
+type statements struct {
+	mu   sync.Mutex
+	byQ  map[string]*sqlx.Stmt
+	pool *sqlx.DB
+}
+
+// prepared returns the query prepared on the service's pool, or nil when the
+// service has no pool of its own (a caller that only passes transactions).
+func (s *Service) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
+	if s.DB == nil {
+		return nil, nil
+	}
+	s.stmts.mu.Lock()
+	defer s.stmts.mu.Unlock()
+	if s.stmts.byQ == nil || s.stmts.pool != s.DB {
+		s.stmts.byQ, s.stmts.pool = map[string]*sqlx.Stmt{}, s.DB
+	}
+	if st, ok := s.stmts.byQ[query]; ok {
+		return st, nil
+	}
+	st, err := s.DB.PreparexContext(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("booking: unable to prepare a query: %w", err)
+	}
+	s.stmts.byQ[query] = st
+	return st, nil
+}
+
+// getTx runs a one-row query in tx through its prepared statement.
+func (s *Service) getTx(ctx context.Context, tx *sqlx.Tx, dest any, query string, args ...any) error {
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return tx.GetContext(ctx, dest, query, args...)
+	}
+	return tx.StmtxContext(ctx, st).GetContext(ctx, dest, args...)
+}
+
+// selectDB runs a query on the pool through its prepared statement.
+func (s *Service) selectDB(ctx context.Context, dest any, query string, args ...any) error {
+	st, err := s.prepared(ctx, query)
+	if err != nil {
+		return err
+	}
+	if st == nil {
+		return s.DB.SelectContext(ctx, dest, query, args...)
+	}
+	return st.SelectContext(ctx, dest, args...)
+}
+
+// resourceLockKey is the advisory-lock key of a resource. Bookings hold it
+// shared for their transaction, so they never wait for each other; changes
+// of rules and blackouts hold it exclusively, so that a booking is judged
+// wholly before or wholly after them. An advisory lock lives in memory:
+// unlike SELECT ... FOR SHARE, it writes nothing to the resource's row, which
+// every booking of every resource would otherwise contend for.
+func resourceLockKey(resourceID int64) int64 { return lockKey("booking-resource:%d", resourceID) }
+
+// quotaLockKey is the advisory-lock key that serializes one member's
+// bookings of one resource, so that two bookings made at once cannot both
+// pass a weekly quota.
+func quotaLockKey(resourceID, memberID int64) int64 {
+	return lockKey("booking-quota:%d:%d", resourceID, memberID)
+}
+
+// lockKey hashes a name into an advisory-lock key; keys that collide merely
+// serialize a little more.
+func lockKey(format string, args ...any) int64 {
+	h := fnv.New64a()
+	fmt.Fprintf(h, format, args...)
+	return int64(h.Sum64())
+}
