@@ -153,7 +153,7 @@ type sitePlan struct {
 }
 
 // RunCharges posts the carrying charges of a month for every residency at a
-// site with a share pool, each in its site's own transaction, dated today
+// site with a share pool, each site in a transaction of its own, dated today
 // (the run day): see SplitSiteCharges and Prorate for the amounts. The
 // principal part of each charge buys shares for the resident at the run
 // day's price. Before the charges it posts each site mortgage's installments
@@ -167,6 +167,46 @@ type sitePlan struct {
 // Errors: invalid_month, month_not_over, charge_too_low (422), and those of
 // SharePriceOn.
 func (s *Service) RunCharges(ctx context.Context, month time.Time, by *int64) (ChargeRun, error) {
+	return s.runCharges(ctx, chargeRunner{db: s.DB}, month, by)
+}
+
+// RunChargesTx is RunCharges inside the caller's transaction, all sites at
+// once (the demo seed replays a year of runs in its one transaction).
+func (s *Service) RunChargesTx(ctx context.Context, tx *sqlx.Tx, month time.Time, by *int64) (ChargeRun, error) {
+	return s.runCharges(ctx, chargeRunner{tx: tx}, month, by)
+}
+
+// chargeRunner runs the writes of a charge run: each in a transaction of
+// its own (db), or all in the caller's (tx).
+type chargeRunner struct {
+	db *sqlx.DB
+	tx *sqlx.Tx
+}
+
+func (r chargeRunner) q() sqlx.ExtContext {
+	if r.tx != nil {
+		return r.tx
+	}
+	return r.db
+}
+
+// inTx runs fn in the caller's transaction, or in one of its own retried
+// when PostgreSQL reports a deadlock or serialization failure (every write
+// of a run is idempotent, so a retry posts only what is missing).
+func (r chargeRunner) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	if r.tx != nil {
+		return fn(r.tx)
+	}
+	var err error
+	for attempt := 1; attempt <= 5; attempt++ {
+		if err = app.InTx(ctx, r.db, fn); err == nil || !app.IsRetryable(err) {
+			break
+		}
+	}
+	return err
+}
+
+func (s *Service) runCharges(ctx context.Context, r chargeRunner, month time.Time, by *int64) (ChargeRun, error) {
 	started := time.Now()
 	month = MonthOf(month)
 	today := s.Today()
@@ -176,26 +216,34 @@ func (s *Service) RunCharges(ctx context.Context, month time.Time, by *int64) (C
 		return run, app.Unprocessable("month_not_over",
 			"%s can be charged from its last day, %s, on.", month.Format("January 2006"), sqlDate(last)).OnField("month")
 	}
-	plans, noPool, err := s.planCharges(ctx, month)
+	plans, noPool, err := s.planCharges(ctx, r.q(), month)
 	if err != nil {
 		return run, err
 	}
 	run.NoPool = noPool
-	if err := s.DB.GetContext(ctx, &run.ID, `
+	if err := sqlx.GetContext(ctx, r.q(), &run.ID, `
 		INSERT INTO charge_runs (month, run_by, posted, skipped, total, duration_ms) VALUES ($1::date, $2, 0, 0, 0, 0) RETURNING id`,
 		sqlDate(month), by); err != nil {
 		return run, fmt.Errorf("equity: unable to start the run: %w", err)
 	}
 	defer func() {
+		// The record says what was done, also when a site failed half way.
 		run.Duration = time.Since(started)
-		s.DB.ExecContext(context.WithoutCancel(ctx), `UPDATE charge_runs SET posted = $2, skipped = $3, total = $4, duration_ms = $5 WHERE id = $1`,
+		r.q().ExecContext(context.WithoutCancel(ctx), `UPDATE charge_runs SET posted = $2, skipped = $3, total = $4, duration_ms = $5 WHERE id = $1`,
 			run.ID, run.Posted, run.Skipped, run.Total, run.Duration.Milliseconds())
 	}()
 	for _, p := range plans {
 		if len(p.Residents) == 0 && p.Due == nil {
 			continue
 		}
-		sum, n, err := s.chargeSite(ctx, run.ID, month, p)
+		var sum SiteChargeSummary
+		var n int
+		err := r.inTx(ctx, func(tx *sqlx.Tx) error {
+			sum, n = SiteChargeSummary{SiteID: p.SiteID, SiteName: p.SiteName, Total: decimal.Zero, Principal: decimal.Zero, Shares: decimal.Zero}, 0
+			var err error
+			n, err = s.chargeSiteTx(ctx, tx, run.ID, month, p, &sum)
+			return err
+		})
 		if err != nil {
 			return run, fmt.Errorf("charges for %s: %w", p.SiteName, err)
 		}
@@ -205,20 +253,20 @@ func (s *Service) RunCharges(ctx context.Context, month time.Time, by *int64) (C
 		run.Total = run.Total.Add(sum.Total)
 		run.Installments += n
 	}
-	n, err := s.postShareLoanInstallments(ctx, month)
+	n, err := s.postShareLoanInstallments(ctx, r, month)
 	run.Installments += n
 	return run, err
 }
 
 // planCharges reads what a month's run needs and computes every split.
-func (s *Service) planCharges(ctx context.Context, month time.Time) ([]*sitePlan, []string, error) {
+func (s *Service) planCharges(ctx context.Context, q sqlx.QueryerContext, month time.Time) ([]*sitePlan, []string, error) {
 	next := month.AddDate(0, 1, 0)
 	var pools []struct {
 		SiteID     int64           `db:"site_id"`
 		Name       string          `db:"name"`
 		ReservePct decimal.Decimal `db:"reserve_pct"`
 	}
-	if err := s.DB.SelectContext(ctx, &pools, `
+	if err := sqlx.SelectContext(ctx, q, &pools, `
 		SELECT p.site_id, s.name, p.reserve_pct FROM share_pools p JOIN sites s ON s.id = p.site_id ORDER BY s.name`); err != nil {
 		return nil, nil, fmt.Errorf("equity: unable to read pools: %w", err)
 	}
@@ -235,7 +283,7 @@ func (s *Service) planCharges(ctx context.Context, month time.Time) ([]*sitePlan
 		UnitWeight
 		SiteID int64 `db:"site_id"`
 	}
-	if err := s.DB.SelectContext(ctx, &units, `
+	if err := sqlx.SelectContext(ctx, q, &units, `
 		SELECT id, site_id, name, monthly_charge FROM units WHERE site_id = ANY($1) ORDER BY site_id, id`, pq.Array(ids)); err != nil {
 		return nil, nil, fmt.Errorf("equity: unable to read units: %w", err)
 	}
@@ -243,7 +291,7 @@ func (s *Service) planCharges(ctx context.Context, month time.Time) ([]*sitePlan
 		plans[u.SiteID].Units = append(plans[u.SiteID].Units, u.UnitWeight)
 	}
 	var occ []occupancy
-	if err := s.DB.SelectContext(ctx, &occ, `
+	if err := sqlx.SelectContext(ctx, q, &occ, `
 		SELECT r.id AS residency_id, r.site_id, r.unit_id, r.member_id,
 		       least(coalesce(r.ends_on, $2::date), $2::date) - greatest(r.starts_on, $1::date) AS days
 		FROM residencies r
@@ -265,11 +313,11 @@ func (s *Service) planCharges(ctx context.Context, month time.Time) ([]*sitePlan
 		for id := range noPoolSet {
 			nids = append(nids, id)
 		}
-		if err := s.DB.SelectContext(ctx, &noPool, `SELECT name FROM sites WHERE id = ANY($1) ORDER BY name`, pq.Array(nids)); err != nil {
+		if err := sqlx.SelectContext(ctx, q, &noPool, `SELECT name FROM sites WHERE id = ANY($1) ORDER BY name`, pq.Array(nids)); err != nil {
 			return nil, nil, fmt.Errorf("equity: unable to read sites: %w", err)
 		}
 	}
-	mortgages, err := s.loanWhere(ctx, s.DB, "l.kind = 'mortgage' AND l.site_id = ANY($1) AND (l.closed_on IS NULL OR l.closed_on >= $2::date)",
+	mortgages, err := s.loanWhere(ctx, q, "l.kind = 'mortgage' AND l.site_id = ANY($1) AND (l.closed_on IS NULL OR l.closed_on >= $2::date)",
 		pq.Array(ids), sqlDate(month))
 	if err != nil {
 		return nil, nil, err
@@ -301,29 +349,7 @@ func (s *Service) planCharges(ctx context.Context, month time.Time) ([]*sitePlan
 	return ordered, noPool, nil
 }
 
-// chargeSite posts one site's charges in a transaction of its own, retried
-// when PostgreSQL reports a deadlock or serialization failure (every write
-// is idempotent, so a retry posts only what is missing).
-func (s *Service) chargeSite(ctx context.Context, runID int64, month time.Time, p *sitePlan) (SiteChargeSummary, int, error) {
-	var (
-		sum SiteChargeSummary
-		n   int
-		err error
-	)
-	for attempt := 1; attempt <= 5; attempt++ {
-		sum, n = SiteChargeSummary{SiteID: p.SiteID, SiteName: p.SiteName, Total: decimal.Zero, Principal: decimal.Zero, Shares: decimal.Zero}, 0
-		err = app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-			var err error
-			n, err = s.chargeSiteTx(ctx, tx, runID, month, p, &sum)
-			return err
-		})
-		if err == nil || !app.IsRetryable(err) {
-			break
-		}
-	}
-	return sum, n, err
-}
-
+// chargeSiteTx posts one site's charges of a month.
 func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, month time.Time, p *sitePlan, sum *SiteChargeSummary) (int, error) {
 	// One run at a time per site: a concurrent run of the same month waits
 	// here and then finds everything charged.
@@ -510,9 +536,9 @@ func (s *Service) postDueInstallments(ctx context.Context, tx *sqlx.Tx, loanID i
 
 // postShareLoanInstallments posts every open share loan's installments due
 // up to the end of the month, in transactions of a few hundred loans.
-func (s *Service) postShareLoanInstallments(ctx context.Context, month time.Time) (int, error) {
+func (s *Service) postShareLoanInstallments(ctx context.Context, r chargeRunner, month time.Time) (int, error) {
 	next := month.AddDate(0, 1, 0)
-	loans, err := s.loanWhere(ctx, s.DB, "l.kind = 'share_loan' AND l.closed_on IS NULL AND l.starts_on < $1::date ORDER BY l.id", sqlDate(month))
+	loans, err := s.loanWhere(ctx, r.q(), "l.kind = 'share_loan' AND l.closed_on IS NULL AND l.starts_on < $1::date ORDER BY l.id", sqlDate(month))
 	if err != nil {
 		return 0, err
 	}
@@ -536,7 +562,7 @@ func (s *Service) postShareLoanInstallments(ctx context.Context, month time.Time
 	for start := 0; start < len(dues); start += batch {
 		chunk := dues[start:min(start+batch, len(dues))]
 		n := 0
-		err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		err := r.inTx(ctx, func(tx *sqlx.Tx) error {
 			n = 0
 			for _, d := range chunk {
 				k, err := s.postDueInstallments(ctx, tx, d.id, d.upTo)
