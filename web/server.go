@@ -108,6 +108,7 @@ func (s *Server) routes() {
 	s.mountLotteryAPI(api)
 	s.mountLedgerAPI(api)
 	s.mountEquityAPI(api)
+	s.mountMovesAPI(api)
 	api.Use(func(c *fiber.Ctx) error {
 		return app.NotFound("There is no API route %s %s.", c.Method(), c.Path())
 	})
@@ -139,6 +140,7 @@ func (s *Server) routes() {
 	s.mountLotteryPages(pages)
 	s.mountLedgerPages(pages)
 	s.mountEquityPages(pages)
+	s.mountMovesPages(pages)
 	pages.Use(func(c *fiber.Ctx) error {
 		return app.NotFound("There is no page at %s.", c.Path())
 	})

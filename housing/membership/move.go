@@ -291,29 +291,37 @@ func unitTaken() error {
 	return app.Conflict("unit_taken", "Someone else lives in that unit from that day, or has just taken it.").OnField("unit_id")
 }
 
+// placeOf returns a unit with its site, and the equity it requires.
+// Errors: unit_not_found (404).
+func placeOf(ctx context.Context, q sqlx.QueryerContext, unitID int64) (Place, decimal.Decimal, error) {
+	var u struct {
+		Place
+		Required decimal.Decimal `db:"required_equity"`
+	}
+	err := sqlx.GetContext(ctx, q, &u, `
+		SELECT u.site_id, s.name AS site_name, u.id AS unit_id, u.name AS unit_name, u.required_equity
+		FROM units u JOIN sites s ON s.id = u.site_id WHERE u.id = $1`, unitID)
+	if app.ErrNoRows(err) {
+		return u.Place, u.Required, app.Errorf(app.KindNotFound, "unit_not_found", "There is no such unit.").OnField("unit_id")
+	}
+	if err != nil {
+		return u.Place, u.Required, fmt.Errorf("membership: unable to read unit: %w", err)
+	}
+	return u.Place, u.Required, nil
+}
+
 // quote computes the figures of moving out of home into a unit today. It
 // is the one place the money of a move is worked out: requests, their
 // confirmation and completion all call it.
 func (s *Service) quote(ctx context.Context, q sqlx.QueryerContext, in QuoteRequest, home housing.Residency) (Quote, error) {
 	qt := Quote{MemberID: in.MemberID, ResidencyID: home.ID, MoveOn: equity.Day(in.MoveOn), Surplus: in.Surplus, Shortfall: in.Shortfall}
-	var to struct {
-		Place
-		Required decimal.Decimal `db:"required_equity"`
+	var required decimal.Decimal
+	var err error
+	if qt.To, required, err = placeOf(ctx, q, in.UnitID); err != nil {
+		return qt, err
 	}
-	err := sqlx.GetContext(ctx, q, &to, `
-		SELECT u.site_id, s.name AS site_name, u.id AS unit_id, u.name AS unit_name, u.required_equity
-		FROM units u JOIN sites s ON s.id = u.site_id WHERE u.id = $1`, in.UnitID)
-	if app.ErrNoRows(err) {
-		return qt, app.Errorf(app.KindNotFound, "unit_not_found", "There is no such unit.").OnField("unit_id")
-	}
-	if err != nil {
-		return qt, fmt.Errorf("membership: unable to read unit: %w", err)
-	}
-	qt.To = to.Place
-	if err := sqlx.GetContext(ctx, q, &qt.From, `
-		SELECT u.site_id, s.name AS site_name, u.id AS unit_id, u.name AS unit_name
-		FROM units u JOIN sites s ON s.id = u.site_id WHERE u.id = $1`, home.UnitID); err != nil {
-		return qt, fmt.Errorf("membership: unable to read unit: %w", err)
+	if qt.From, _, err = placeOf(ctx, q, home.UnitID); err != nil {
+		return qt, err
 	}
 	if qt.To.SiteID == qt.From.SiteID {
 		return qt, app.Unprocessable("same_site", "You already live at %s: a move is to another site.", qt.From.SiteName).OnField("unit_id")
@@ -324,7 +332,7 @@ func (s *Service) quote(ctx context.Context, q sqlx.QueryerContext, in QuoteRequ
 	if err != nil {
 		return qt, err
 	}
-	f := Figures{FeePct: settings.TransferFeePct, RequiredEquity: to.Required}
+	f := Figures{FeePct: settings.TransferFeePct, RequiredEquity: required}
 	if f.SharesRedeemed, err = s.Equity.HoldingAt(ctx, q, qt.From.SiteID, in.MemberID); err != nil {
 		return qt, err
 	}
@@ -408,4 +416,85 @@ func (s *Service) valueAfter(ctx context.Context, q sqlx.QueryerContext, memberI
 		value = value.Add(f.ValueIssued)
 	}
 	return value, nil
+}
+
+// MoveOption is a unit free at another site from a day on, and what the
+// member carries there against what it requires.
+type MoveOption struct {
+	SiteID   int64
+	SiteName string
+	FreeUnit
+	// Difference is what the member carries less what the unit requires:
+	// a surplus when positive, a shortfall when negative.
+	Difference decimal.Decimal
+}
+
+// MoveOptions is what a member could move to on a day, and what they carry.
+type MoveOptions struct {
+	On      time.Time
+	Home    *Place // nil when the member lives nowhere today
+	Shares  decimal.Decimal
+	Price   *equity.Price // nil without shares at home
+	Value   decimal.Decimal
+	FeePct  decimal.Decimal
+	Fee     decimal.Decimal
+	Carried decimal.Decimal // Value − Fee: what the member's equity buys elsewhere
+	Units   []MoveOption
+}
+
+// MoveOptions lists the units free from a day on at the sites other than
+// the member's, with what the member's equity, valued at today's price of
+// their site less the transfer fee, leaves over or short of each. A member
+// who lives nowhere sees every free unit and carries nothing. Errors: those
+// of equity.SharePriceOn.
+func (s *Service) MoveOptions(ctx context.Context, memberID int64, on time.Time) (MoveOptions, error) {
+	today := s.Equity.Today()
+	opts := MoveOptions{On: equity.Day(on)}
+	settings, err := s.Equity.Settings(ctx, s.DB)
+	if err != nil {
+		return opts, err
+	}
+	opts.FeePct = settings.TransferFeePct
+	homeSite := int64(0)
+	home, err := housing.CurrentResidency(ctx, s.DB, memberID, today)
+	switch {
+	case err == nil:
+		p, _, err := placeOf(ctx, s.DB, home.UnitID)
+		if err != nil {
+			return opts, err
+		}
+		opts.Home, homeSite = &p, p.SiteID
+		if opts.Shares, err = s.Equity.HoldingAt(ctx, s.DB, homeSite, memberID); err != nil {
+			return opts, err
+		}
+		if opts.Shares.IsPositive() {
+			price, err := s.Equity.SharePriceOn(ctx, s.DB, homeSite, today)
+			if err != nil {
+				return opts, err
+			}
+			opts.Price = &price
+			opts.Value = equity.ValueOf(opts.Shares, price.Price)
+			opts.Fee = TransferFee(opts.Value, opts.FeePct)
+		}
+	case app.ErrorKind(err) != app.KindNotFound:
+		return opts, err
+	}
+	opts.Carried = opts.Value.Sub(opts.Fee)
+	var sites []struct {
+		ID   int64  `db:"id"`
+		Name string `db:"name"`
+	}
+	if err := s.DB.SelectContext(ctx, &sites, `SELECT id, name FROM sites WHERE id <> $1 ORDER BY name`, homeSite); err != nil {
+		return opts, fmt.Errorf("membership: unable to list sites: %w", err)
+	}
+	for _, site := range sites {
+		units, err := s.FreeUnits(ctx, site.ID, opts.On)
+		if err != nil {
+			return opts, err
+		}
+		for _, u := range units {
+			opts.Units = append(opts.Units, MoveOption{SiteID: site.ID, SiteName: site.Name, FreeUnit: u, Difference: opts.Carried.Sub(u.RequiredEquity)})
+		}
+	}
+	return opts, nil
 }
