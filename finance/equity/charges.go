@@ -497,14 +497,14 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 	}
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO unit_charges (site_id, unit_id, residency_id, member_id, month, days, days_in_month, monthly_charge,
-		                          total, operating, reserves, interest, principal, share_event_id, entry_id, run_id)
-		SELECT $1, u, r, m, $2::date, d, $3, mc, t, o, rs, i, p, ev, e, $4
+		                          total, operating, reserves, interest, principal, share_event_id, entry_id, run_id, posted_on)
+		SELECT $1, u, r, m, $2::date, d, $3, mc, t, o, rs, i, p, ev, e, $4, $17::date
 		FROM unnest($5::bigint[], $6::bigint[], $7::bigint[], $8::int[], $9::numeric[], $10::numeric[], $11::numeric[],
 		            $12::numeric[], $13::numeric[], $14::numeric[], $15::bigint[], $16::bigint[])
 		     AS x (u, r, m, d, mc, t, o, rs, i, p, ev, e)`,
 		p.SiteID, sqlDate(month), dim, runID,
 		pq.Array(chUnit), pq.Array(chResidency), pq.Array(chMem), pq.Array(chDays), pq.Array(chMonthly), pq.Array(chTotal),
-		pq.Array(chOp), pq.Array(chRes), pq.Array(chInt), pq.Array(chPrin), pq.Array(events), pq.Array(chEntry)); err != nil {
+		pq.Array(chOp), pq.Array(chRes), pq.Array(chInt), pq.Array(chPrin), pq.Array(events), pq.Array(chEntry), sqlDate(today)); err != nil {
 		return 0, fmt.Errorf("equity: unable to record charges: %w", err)
 	}
 	return installments, nil
@@ -673,7 +673,7 @@ type UnitCharge struct {
 const selectUnitCharges = `
 SELECT c.id, c.site_id, s.name AS site_name, c.unit_id, u.name AS unit_name, c.member_id, m.name AS member_name,
        c.month, c.days, c.days_in_month, c.monthly_charge, c.total, c.operating, c.reserves, c.interest, c.principal,
-       coalesce(e.quantity, 0) AS shares, coalesce(e.price, 0) AS price, c.created_at::date AS posted_on, c.entry_id
+       coalesce(e.quantity, 0) AS shares, coalesce(e.price, 0) AS price, c.posted_on, c.entry_id
 FROM unit_charges c
 JOIN sites s ON s.id = c.site_id JOIN units u ON u.id = c.unit_id JOIN members m ON m.id = c.member_id
 LEFT JOIN share_events e ON e.id = c.share_event_id`

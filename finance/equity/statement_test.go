@@ -2,6 +2,7 @@ package equity_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -61,8 +62,15 @@ func TestMemberStatement(t *testing.T) {
 		t.Errorf("loan %s, net %s: net should be value − loan", st.LoanBalance, st.NetEquity)
 	}
 	marks := map[equity.MarkKind]int{}
+	var charged []string
 	for _, mk := range st.Marks {
 		marks[mk.Kind]++
+		if mk.Kind == equity.MarkCharge {
+			charged = append(charged, mk.Date.Format("2006-01-02"))
+		}
+	}
+	if got, want := strings.Join(charged, " "), "2026-02-01 2026-03-01 2026-04-01"; got != want {
+		t.Errorf("charges dated %s, want the run days %s", got, want)
 	}
 	if marks[equity.MarkCharge] != 3 || marks[equity.MarkAppraisal] != 2 || marks[equity.MarkBuyIn] != 1 {
 		t.Errorf("marks = %v, want 3 charges, 2 appraisals, 1 buy-in", marks)
