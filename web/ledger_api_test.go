@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"hearth/app"
@@ -197,5 +198,50 @@ func TestLedgerAPIIsForTheTreasurer(t *testing.T) {
 		if status, _ := ts.call(t, r.method, r.path, "", r.body); status != 401 {
 			t.Errorf("anonymous %s %s: %d, want 401", r.method, r.path, status)
 		}
+	}
+}
+
+// TestLedgerAPIReplaysRace sends the same entry 20 times at once: one
+// answer is 201, the others 200 with the same id, and one entry exists.
+func TestLedgerAPIReplaysRace(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	admin := ts.token(t, apptest.MustCreateMember(t, ts.DB, "Treasurer", app.RoleAdmin))
+	mustLedgerAccounts(t, ts, admin,
+		map[string]any{"code": "assets:bank", "type": "asset"},
+		map[string]any{"code": "income:charges", "type": "income"},
+	)
+	entry := ledgerEntry("payment-77", "2026-11-24", [2]any{"assets:bank", "640.00"}, [2]any{"income:charges", "-640.00"})
+	const n = 20
+	statuses := make([]int, n)
+	ids := make([]any, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var body map[string]any
+			statuses[i], body = ts.call(t, "POST", "/api/v1/ledger/entries", admin, entry)
+			ids[i] = body["id"]
+		}()
+	}
+	wg.Wait()
+	created := 0
+	for i := range n {
+		switch {
+		case statuses[i] == 201:
+			created++
+		case statuses[i] != 200:
+			t.Errorf("post %d: status %d", i, statuses[i])
+		}
+		if ids[i] != ids[0] {
+			t.Errorf("post %d got id %v, post 0 got %v", i, ids[i], ids[0])
+		}
+	}
+	if created != 1 {
+		t.Errorf("%d posts answered 201, want 1", created)
+	}
+	if got := count(t, ts, "ledger_entries"); got != 1 {
+		t.Errorf("%d entries stored, want 1", got)
 	}
 }
