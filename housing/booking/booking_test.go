@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"context"
+	"flag"
 	"os"
 	"sync"
 	"testing"
@@ -14,7 +15,17 @@ import (
 	"hearth/housing/booking"
 )
 
-func TestMain(m *testing.M) { os.Exit(apptest.Main(m)) }
+func TestMain(m *testing.M) {
+	// The model-based property test drives the database; 30 checks keep it
+	// quick under -race. Say -rapid.checks=N (or RAPID_CHECKS) for more.
+	flag.Parse()
+	explicit := os.Getenv("RAPID_CHECKS") != ""
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "rapid.checks" })
+	if !explicit {
+		flag.Set("rapid.checks", "30")
+	}
+	os.Exit(apptest.Main(m))
+}
 
 // fixture is a site with a resident, a neighbour, a coordinator and a
 // visitor from another site, and a booking service whose clock is pinned.

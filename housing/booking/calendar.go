@@ -12,7 +12,10 @@ import (
 const MaxWindow = 366 * 24 * time.Hour
 
 // Interval is a stretch of time [StartsAt, EndsAt).
-type Interval = span
+type Interval struct {
+	StartsAt time.Time `db:"starts_at"`
+	EndsAt   time.Time `db:"ends_at"`
+}
 
 // checkWindow refuses calendar windows that are empty or too long:
 // ends_before_starts, window_too_long (422).
@@ -58,19 +61,19 @@ func (s *Service) FreeTime(ctx context.Context, r *Resource, from, to time.Time)
 	for attempt := 0; ; attempt++ {
 		var rows []struct {
 			Kind string `db:"kind"`
-			span
+			Interval
 		}
 		if err := s.selectDB(ctx, &rows, freeTimeQuery, r.SiteID, r.ID, from, to.Add(r.Buffer()), to, now); err != nil {
 			return nil, fmt.Errorf("booking: unable to read busy time: %v", err)
 		}
-		var busy, closed []span
+		var busy, closed []Interval
 		lapsed := false
 		for _, row := range rows {
 			switch row.Kind {
 			case "busy":
-				busy = append(busy, row.span)
+				busy = append(busy, row.Interval)
 			case "closed":
-				closed = append(closed, row.span)
+				closed = append(closed, row.Interval)
 			default:
 				lapsed = true
 			}
@@ -101,7 +104,7 @@ const freeTimeQuery = `
 	ORDER BY kind, starts_at`
 
 // free computes FreeTime from the busy (blocked) ranges and blackouts.
-func (r *Resource) free(from, to, now time.Time, busy, closed []span) []Interval {
+func (r *Resource) free(from, to, now time.Time, busy, closed []Interval) []Interval {
 	// Bookable from the current minute on, and only until the horizon.
 	if earliest := now.Truncate(time.Minute); from.Before(earliest) {
 		from = earliest
@@ -118,16 +121,16 @@ func (r *Resource) free(from, to, now time.Time, busy, closed []span) []Interval
 	}
 	// A booking [s, e) fits iff [s, e+buffer) misses every blocked range,
 	// that is iff [s, e) misses every blocked range moved a buffer earlier.
-	blocked := make([]span, len(busy))
+	blocked := make([]Interval, len(busy))
 	for i, b := range busy {
-		blocked[i] = span{b.StartsAt.Add(-r.Buffer()), b.EndsAt}
+		blocked[i] = Interval{b.StartsAt.Add(-r.Buffer()), b.EndsAt}
 	}
-	gaps := subtract([]span{{from, to}}, merge(blocked))
+	gaps := subtract([]Interval{{from, to}}, merge(blocked))
 	free := subtract(intersect(gaps, r.openIn(from, to)), merge(closed))
 	out := free[:0]
 	for _, f := range free {
 		if f.EndsAt.Sub(f.StartsAt) >= max(time.Minute, time.Duration(r.MinMinutes)*time.Minute) {
-			out = append(out, span{f.StartsAt.In(r.loc), f.EndsAt.In(r.loc)})
+			out = append(out, Interval{f.StartsAt.In(r.loc), f.EndsAt.In(r.loc)})
 		}
 	}
 	return out
@@ -135,22 +138,22 @@ func (r *Resource) free(from, to, now time.Time, busy, closed []span) []Interval
 
 // openIn returns the opening windows of the resource within [from, to),
 // merged where one day's window runs into the next day's.
-func (r *Resource) openIn(from, to time.Time) []span {
-	var open []span
+func (r *Resource) openIn(from, to time.Time) []Interval {
+	var open []Interval
 	for day := localDate(from, r.loc); day.Before(to); day = nextDate(day, 1) {
 		h, ok := r.Hours.On(day.Weekday())
 		if !ok {
 			continue
 		}
 		y, m, d := day.Date()
-		open = append(open, span{h.Opens.On(y, m, d, r.loc), h.Closes.On(y, m, d, r.loc)})
+		open = append(open, Interval{h.Opens.On(y, m, d, r.loc), h.Closes.On(y, m, d, r.loc)})
 	}
-	return intersect(merge(open), []span{{from, to}})
+	return intersect(merge(open), []Interval{{from, to}})
 }
 
 // merge joins overlapping or touching spans of a list sorted by start.
-func merge(in []span) []span {
-	var out []span
+func merge(in []Interval) []Interval {
+	var out []Interval
 	for _, s := range in {
 		if !s.EndsAt.After(s.StartsAt) {
 			continue
@@ -166,13 +169,13 @@ func merge(in []span) []span {
 	return out
 }
 
-// intersect returns the time in both of two sorted, disjoint span lists.
-func intersect(a, b []span) []span {
-	var out []span
+// intersect returns the time in both of two sorted, disjoint Interval lists.
+func intersect(a, b []Interval) []Interval {
+	var out []Interval
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		s, e := later(a[i].StartsAt, b[j].StartsAt), earlier(a[i].EndsAt, b[j].EndsAt)
 		if e.After(s) {
-			out = append(out, span{s, e})
+			out = append(out, Interval{s, e})
 		}
 		if a[i].EndsAt.Before(b[j].EndsAt) {
 			i++
@@ -185,8 +188,8 @@ func intersect(a, b []span) []span {
 
 // subtract returns the time of a (sorted, disjoint) not covered by b
 // (sorted, disjoint).
-func subtract(a, b []span) []span {
-	var out []span
+func subtract(a, b []Interval) []Interval {
+	var out []Interval
 	j := 0
 	for _, s := range a {
 		cur := s.StartsAt
@@ -195,12 +198,12 @@ func subtract(a, b []span) []span {
 		}
 		for k := j; k < len(b) && b[k].StartsAt.Before(s.EndsAt); k++ {
 			if b[k].StartsAt.After(cur) {
-				out = append(out, span{cur, b[k].StartsAt})
+				out = append(out, Interval{cur, b[k].StartsAt})
 			}
 			cur = later(cur, b[k].EndsAt)
 		}
 		if s.EndsAt.After(cur) {
-			out = append(out, span{cur, s.EndsAt})
+			out = append(out, Interval{cur, s.EndsAt})
 		}
 	}
 	return out

@@ -106,7 +106,7 @@ func (s *Service) change(ctx context.Context, by *app.Principal, id int64, note 
 		if err != nil {
 			return err
 		}
-		return s.offerFreed(ctx, tx, &r, span{b.StartsAt, b.EndsAt.Add(r.Buffer())}, now)
+		return s.offerFreed(ctx, tx, &r, Interval{b.StartsAt, b.EndsAt.Add(r.Buffer())}, now)
 	})
 	if err != nil {
 		return Booking{}, err

@@ -3,7 +3,6 @@ package booking
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"hearth/app"
 )
@@ -70,6 +69,3 @@ func (s *Service) Mine(ctx context.Context, memberID int64) (MyBookings, error) 
 func (b *Booking) VisibleTo(p *app.Principal) bool {
 	return p != nil && (b.MemberID == p.ID || p.Coordinates(b.SiteID))
 }
-
-// Ended reports whether the booking's time is over at now.
-func (b *Booking) Ended(now time.Time) bool { return !b.EndsAt.After(now) }

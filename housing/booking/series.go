@@ -147,7 +147,7 @@ func seriesRefused(res SeriesResult, refused int, skip bool) error {
 // 09:00–10:00 slot stays 09:00–10:00 through DST; a Friday 15:00 to
 // Sunday 11:00 stay keeps its days and hours). It returns the rule as
 // stored (without "RRULE:").
-func occurrences(text string, start, end time.Time, loc *time.Location, now time.Time) (string, []span, error) {
+func occurrences(text string, start, end time.Time, loc *time.Location, now time.Time) (string, []Interval, error) {
 	rule := strings.TrimPrefix(strings.TrimSpace(text), "RRULE:")
 	if rule == "" || len(rule) > 500 || strings.ContainsAny(rule, "\r\n") || strings.Contains(strings.ToUpper(rule), "DTSTART") {
 		return "", nil, app.Unprocessable("rrule_invalid",
@@ -179,7 +179,7 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 	endClock := Clock(last.Hour()*60 + last.Minute())
 	limit := nextDate(localDate(now, loc), MaxAheadDays+1)
 
-	var out []span
+	var out []Interval
 	next := rr.Iterator()
 	for t, ok := next(); ok; t, ok = next() {
 		if len(out) == MaxOccurrences {
@@ -194,7 +194,7 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 		if !e.After(t) {
 			e = t.Add(end.Sub(start))
 		}
-		out = append(out, span{t, e})
+		out = append(out, Interval{t, e})
 	}
 	if len(out) == 0 {
 		return "", nil, app.Unprocessable("rrule_invalid", "The repeat rule produces no dates from the first booking on.").OnField("rrule")
@@ -229,7 +229,7 @@ func (s *Service) CancelSeries(ctx context.Context, by *app.Principal, seriesID 
 		from = later(from, now)
 		var freed []struct {
 			ID int64 `db:"id"`
-			span
+			Interval
 		}
 		if err := tx.SelectContext(ctx, &freed, `
 			SELECT id, lower(blocks) AS starts_at, upper(blocks) AS ends_at FROM bookings
@@ -249,7 +249,7 @@ func (s *Service) CancelSeries(ctx context.Context, by *app.Principal, seriesID 
 			return err
 		}
 		for _, f := range freed {
-			if err := s.offerFreed(ctx, tx, &r, f.span, now); err != nil {
+			if err := s.offerFreed(ctx, tx, &r, f.Interval, now); err != nil {
 				return err
 			}
 		}

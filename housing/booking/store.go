@@ -11,14 +11,13 @@ import (
 
 // The hot queries (booking, free time) run as statements prepared once per
 // connection: lib/pq sends an unprepared query with parameters in two round
-// trips and PostgreSQL plans it every time, which costs more than the
-// booking itself.
+// trips and PostgreSQL plans it every time; prepared, each is one round
+// trip on a cached plan.
 
 // statements caches the prepared statements of a Service by query text.
 type statements struct {
-	mu   sync.Mutex
-	byQ  map[string]*sqlx.Stmt
-	pool *sqlx.DB
+	mu  sync.Mutex
+	byQ map[string]*sqlx.Stmt
 }
 
 // prepared returns the query prepared on the service's pool, or nil when the
@@ -29,8 +28,8 @@ func (s *Service) prepared(ctx context.Context, query string) (*sqlx.Stmt, error
 	}
 	s.stmts.mu.Lock()
 	defer s.stmts.mu.Unlock()
-	if s.stmts.byQ == nil || s.stmts.pool != s.DB {
-		s.stmts.byQ, s.stmts.pool = map[string]*sqlx.Stmt{}, s.DB
+	if s.stmts.byQ == nil {
+		s.stmts.byQ = map[string]*sqlx.Stmt{}
 	}
 	if st, ok := s.stmts.byQ[query]; ok {
 		return st, nil

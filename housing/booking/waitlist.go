@@ -177,7 +177,7 @@ func (s *Service) AcceptOffer(ctx context.Context, by *app.Principal, bookingID 
 // lapseOffers ends the expired offers of a resource and passes their time on
 // to the next members waiting.
 func (s *Service) lapseOffers(ctx context.Context, tx *sqlx.Tx, r *Resource, now time.Time) error {
-	var freed []span
+	var freed []Interval
 	err := tx.SelectContext(ctx, &freed, `
 		UPDATE bookings SET status = 'lapsed'
 		WHERE site_id = $1 AND resource_id = $2 AND status = 'offered' AND offer_expires_at <= $3
@@ -221,22 +221,16 @@ func (s *Service) settleResource(ctx context.Context, resourceID int64, now time
 	})
 }
 
-// span is a stretch of time [StartsAt, EndsAt).
-type span struct {
-	StartsAt time.Time `db:"starts_at"`
-	EndsAt   time.Time `db:"ends_at"`
-}
-
 // offerFreed offers time that stopped being blocked (freed) to the waitlist,
 // first come first served: each waiting entry whose time now fits, in the
 // order they joined, gets an offered booking that holds the time for
 // OfferHold. It runs in the transaction that freed the time, so the time is
 // never up for grabs in between.
-func (s *Service) offerFreed(ctx context.Context, tx *sqlx.Tx, r *Resource, freed span, now time.Time) error {
+func (s *Service) offerFreed(ctx context.Context, tx *sqlx.Tx, r *Resource, freed Interval, now time.Time) error {
 	var waiting []struct {
 		ID       int64 `db:"id"`
 		MemberID int64 `db:"member_id"`
-		span
+		Interval
 	}
 	// A waiting time that ends within the buffer before the freed time was
 	// blocked by it too.
