@@ -155,6 +155,9 @@ func (h *bookingHandlers) cancelBooking(c *fiber.Ctx) error {
 	} else {
 		flash(c, fmt.Sprintf("%s's booking of %s on %s is cancelled.", b.MemberName, b.ResourceName, b.StartsAt.Format("Mon 2 Jan 15:04")))
 	}
+	if back := c.FormValue("back"); back != "" {
+		return redirect(c, safeNext(back))
+	}
 	return redirect(c, "/bookings")
 }
 

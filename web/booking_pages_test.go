@@ -125,13 +125,20 @@ func TestSpacePagesFlow(t *testing.T) {
 		t.Fatalf("accept: %d", status)
 	}
 
-	// A weekly series from the page: the taken Tuesday is skipped on request.
+	// The coordinator cancels Ben's booking from the space's calendar and is
+	// taken back to it.
+	status, _, loc = coord.post(fmt.Sprintf("/bookings/%d/cancel", offer), map[string]string{"back": fmt.Sprintf("/spaces/%d?week=x", id)})
+	if status != 303 || loc != fmt.Sprintf("/spaces/%d?week=x", id) {
+		t.Errorf("coordinator cancels: %d %q", status, loc)
+	}
+
+	// A weekly series from the page (the first week is free again).
 	status, _, loc = ada.post(fmt.Sprintf("/spaces/%d/book", id), formTimes(w.day(2, 19, 0), w.day(2, 20, 0),
 		map[string]string{"repeat": "FREQ=WEEKLY", "count": "3", "skip_conflicts": "1"}))
 	if status != 303 || loc != "/bookings" {
 		t.Fatalf("series: %d %q", status, loc)
 	}
-	if _, body = ada.get("/bookings"); !strings.Contains(body, "booked for you 2 times") || !strings.Contains(body, "(repeats)") {
+	if _, body = ada.get("/bookings"); !strings.Contains(body, "booked for you 3 times") || !strings.Contains(body, "(repeats)") {
 		t.Errorf("series result not shown")
 	}
 

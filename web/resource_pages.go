@@ -149,7 +149,7 @@ func (h *bookingHandlers) spaceData(c *fiber.Ctx, r *booking.Resource, f *Form) 
 		f.Values["end_date"] = f.Values["start_date"]
 	}
 	return fiber.Map{
-		"Title": r.Name, "Resource": r, "Calendar": cal, "Blackouts": blackouts, "Form": f,
+		"Title": r.Name, "Resource": r, "Calendar": cal, "Blackouts": blackouts, "Form": f, "Now": now,
 		"MayBook": r.MayBook(p), "Coordinates": p.Coordinates(r.SiteID), "Repeats": bookingRepeats,
 		"WaitlistFields": []string{"start_date", "start_time", "end_date", "end_time"},
 	}, nil

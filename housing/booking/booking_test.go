@@ -323,3 +323,25 @@ func TestOpeningHoursFollowTheSiteAcrossDST(t *testing.T) {
 		t.Errorf("02:00 Berlin given in another offset: got %q, want %q", got, want)
 	}
 }
+
+// TestLocalTimeRefusesSkippedClock: a wall-clock time that a DST change
+// skips is refused rather than silently moved.
+func TestLocalTimeRefusesSkippedClock(t *testing.T) {
+	t.Parallel()
+	loc, _ := time.LoadLocation("America/Los_Angeles")
+	if _, err := booking.LocalTime(loc, "2026-03-08", "02:30"); codeOf(err) != "nonexistent_local_time" {
+		t.Errorf("02:30 on the spring-forward day: got %v", err)
+	}
+	got, err := booking.LocalTime(loc, "2026-11-01", "09:00")
+	if err != nil || got.Format(time.RFC3339) != "2026-11-01T09:00:00-08:00" {
+		t.Errorf("09:00 after fall-back: got %v %v", got, err)
+	}
+	for _, bad := range [][2]string{{"2026-13-01", "09:00"}, {"2026-03-01", "9am"}, {"2026-03-01", "24:00"}} {
+		if _, err := booking.LocalTime(loc, bad[0], bad[1]); app.ErrorKind(err) != app.KindUnprocessable {
+			t.Errorf("%v: got %v", bad, err)
+		}
+	}
+	if _, err := booking.Location("Mars/Olympus_Mons"); codeOf(err) != "unknown_timezone" {
+		t.Errorf("unknown zone: got %v", err)
+	}
+}
