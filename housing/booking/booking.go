@@ -157,7 +157,10 @@ type Request struct {
 // not_allowed_to_book; not_found for an unknown resource or member. A
 // deadlock or serialization failure comes back wrapped as it is
 // (app.IsRetryable) for the caller to retry its transaction; Create does
-// that itself.
+// that itself. A refused booking (conflict, blackout) leaves PostgreSQL's
+// transaction aborted: a caller that books several times in one transaction
+// and carries on after a refusal wraps each call in a SAVEPOINT, as
+// CreateSeries does.
 func (s *Service) Book(ctx context.Context, tx *sqlx.Tx, req Request) (Booking, error) {
 	return s.book(ctx, tx, req, nil)
 }
