@@ -115,6 +115,26 @@ func benchBooking(ctx context.Context, b *benchEnv) error {
 		return err
 	}
 
+	// For reference: what the API's sign-in check alone allows, the floor
+	// under every HTTP figure.
+	meRate, _, err := bookingBenchRun(ctx, run, func(client int, n int64) error {
+		req, _ := http.NewRequestWithContext(ctx, "GET", server+"/api/v1/me", nil)
+		req.Header.Set("Authorization", "Bearer "+tokens[client])
+		res, err := httpClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		io.Copy(io.Discard, res.Body)
+		if res.StatusCode != http.StatusOK {
+			return fmt.Errorf("HTTP %d", res.StatusCode)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+
 	rawRate, err := bookingBenchPgbench(ctx, b, seconds, siteID, resources[0], members[0])
 	if err != nil {
 		return err
@@ -128,6 +148,7 @@ func benchBooking(ctx context.Context, b *benchEnv) error {
 	fmt.Fprintf(b.out, "| through the Go API (booking.Service.Create) | %.0f | %d | |\n", goRate, goFailed)
 	fmt.Fprintf(b.out, "| through HTTP (POST /api/v1/resources/{id}/bookings) | %.0f | %d | at least half the raw rate |\n", httpRate, httpFailed)
 	fmt.Fprintf(b.out, "| raw SQL INSERT (pgbench) | %.0f | | |\n", rawRate)
+	fmt.Fprintf(b.out, "| for reference: GET /api/v1/me, the sign-in check alone | %.0f | | |\n", meRate)
 	fmt.Fprintf(b.out, "| HTTP / raw | %.2f | | ≥ 0.50 |\n", httpRate/rawRate)
 	fmt.Fprintf(b.out, "| Go API / raw | %.2f | | |\n\n", goRate/rawRate)
 
