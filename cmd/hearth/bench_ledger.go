@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,12 +25,12 @@ import (
 )
 
 // benchLedger measures the ledger: entries per second with 1, 8 and 32
-// writers through the Go API and through HTTP, over many accounts and over
-// 10 hot ones, beside pgbench's tpcb-like TPS on the same server; then
+// writers through the Go API, through HTTP and straight through the SQL
+// function, over many accounts and over 10 hot ones, beside pgbench's tpcb-like TPS on the same server; then
 // balance and statement reads on an account with 1,000,000 postings.
-// HEARTH_BENCH_SECONDS sets the length of each side of a row (default 10).
+// HEARTH_BENCH_SECONDS sets the length of each side of a row (default 6).
 func benchLedger(ctx context.Context, b *benchEnv) error {
-	seconds := 10
+	seconds := 6
 	if s, err := strconv.Atoi(os.Getenv("HEARTH_BENCH_SECONDS")); err == nil && s > 0 {
 		seconds = s
 	}
@@ -60,22 +61,32 @@ func benchLedger(ctx context.Context, b *benchEnv) error {
 		return err
 	}
 
-	// The machine may be busy with other work that comes and goes, so each
-	// row alternates 2-second bursts of pgbench and of the ledger, and
-	// compares their totals.
+	// Three ways in: the Go API (PostEntry), the HTTP API, and pgbench
+	// calling ledger_post directly, which shows what the database does
+	// without Hearth's Go and HTTP layers. The machine may be busy with
+	// other work that comes and goes, so each row alternates 2-second
+	// bursts of pgbench tpcb-like and of the ledger, and compares totals.
 	const burst = 2 * time.Second
+	paths := []struct {
+		name  string
+		burst func(ctx context.Context, writers int, set []string) (postResult, error)
+	}{
+		{"Go API", func(ctx context.Context, writers int, set []string) (postResult, error) {
+			return postForAWhile(ctx, writers, burst, set, func(ctx context.Context, e ledger.Entry) error { _, err := l.PostEntry(ctx, e); return err }), nil
+		}},
+		{"HTTP API", func(ctx context.Context, writers int, set []string) (postResult, error) {
+			return postForAWhile(ctx, writers, burst, set, poster.post), nil
+		}},
+		{"SQL (pgbench)", func(ctx context.Context, writers int, set []string) (postResult, error) {
+			return pgbenchLedgerPost(ctx, b, writers, set)
+		}},
+	}
 	rounds := max(1, seconds/2)
-	fmt.Fprintf(b.out, "Entries of two postings (random accounts of the set, dates within the last 30 days), against pgbench tpcb-like at scale 10 with as many clients: each row alternates %d bursts of 2 s of each. Deadlocks are counted by PostgreSQL.\n\n", rounds)
+	fmt.Fprintf(b.out, "Entries of two postings (random accounts of the set, dates within the last 30 days) against pgbench tpcb-like at scale 10 with as many clients; each row alternates %d bursts of 2 s of each. Deadlocks are counted by PostgreSQL.\n\n", rounds)
 	fmt.Fprintln(b.out, "| writers | through | accounts | entries/s | pgbench TPS | ratio | deadlocks | failed |")
 	fmt.Fprintln(b.out, "| ---: | --- | --- | ---: | ---: | ---: | ---: | ---: |")
 	for _, writers := range []int{1, 8, 32} {
-		for _, via := range []struct {
-			name string
-			post func(context.Context, ledger.Entry) error
-		}{
-			{"Go API", func(ctx context.Context, e ledger.Entry) error { _, err := l.PostEntry(ctx, e); return err }},
-			{"HTTP", poster.post},
-		} {
+		for _, path := range paths {
 			for _, set := range sets {
 				before, err := benchDeadlocks(ctx, b.db)
 				if err != nil {
@@ -93,7 +104,10 @@ func benchLedger(ctx context.Context, b *benchEnv) error {
 						return err
 					}
 					tpsSum += tps
-					res := postForAWhile(ctx, writers, burst, set.codes, via.post)
+					res, err := path.burst(ctx, writers, set.codes)
+					if err != nil {
+						return err
+					}
 					total.posted += res.posted
 					total.failed += res.failed
 					total.elapsed += res.elapsed
@@ -107,7 +121,7 @@ func benchLedger(ctx context.Context, b *benchEnv) error {
 				}
 				rate, tps := float64(total.posted)/total.elapsed.Seconds(), tpsSum/float64(rounds)
 				fmt.Fprintf(b.out, "| %d | %s | %s | %.0f | %.0f | %.2f | %d | %d |\n",
-					writers, via.name, set.name, rate, tps, rate/tps, after-before, total.failed)
+					writers, path.name, set.name, rate, tps, rate/tps, after-before, total.failed)
 				if total.err != nil {
 					fmt.Fprintf(b.out, "\nfirst failure: %v\n\n", total.err)
 				}
@@ -125,7 +139,46 @@ func benchCodes(prefix string, n int) []string {
 	return codes
 }
 
-var tpsLine = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+var (
+	tpsLine       = regexp.MustCompile(`tps = ([0-9.]+) \(without initial connection time\)`)
+	processedLine = regexp.MustCompile(`number of transactions actually processed: ([0-9]+)`)
+	failedLine    = regexp.MustCompile(`number of failed transactions: ([0-9]+)`)
+)
+
+// pgbenchLedgerPost has pgbench clients post entries through ledger_post,
+// the one statement PostEntry sends, for a burst of 2 seconds. The accounts
+// are named prefix:NNNN like the set's.
+func pgbenchLedgerPost(ctx context.Context, b *benchEnv, writers int, set []string) (postResult, error) {
+	n := len(set)
+	prefix := set[0][:strings.LastIndex(set[0], ":")+1]
+	script := fmt.Sprintf(`\set k random(1, 9000000000000000000)
+\set a random(0, %[1]d)
+\set b (:a + random(1, %[1]d)) %% %[2]d
+\set amount random(1, 100000)
+\set days random(0, 29)
+SELECT 1 / (CASE WHEN out_unknown IS NULL THEN 1 ELSE 0 END) -- fail loudly on a wrong account code
+FROM ledger_post('pgbench-' || :client_id || '-' || :k, '\x00'::bytea, 'Benchmark transfer', (current_date - :days)::date, '{}'::jsonb,
+    NULL::bigint, NULL::bigint, ARRAY['%[3]s' || lpad(:b::text, 4, '0'), '%[3]s' || lpad(:a::text, 4, '0')]::text[],
+    ARRAY[(:amount / 100.0)::numeric(20, 2), (-:amount / 100.0)::numeric(20, 2)]);
+`, n-1, n, prefix)
+	out, err := b.pgbench(ctx, script, "-n", "-c", strconv.Itoa(writers), "-j", strconv.Itoa(min(writers, 2)), "-T", "2")
+	if err != nil {
+		return postResult{}, err
+	}
+	tps, err := pgbenchTPS(out)
+	if err != nil {
+		return postResult{}, err
+	}
+	var res postResult
+	if m := processedLine.FindStringSubmatch(out); m != nil {
+		res.posted, _ = strconv.ParseInt(m[1], 10, 64)
+	}
+	if m := failedLine.FindStringSubmatch(out); m != nil {
+		res.failed, _ = strconv.ParseInt(m[1], 10, 64)
+	}
+	res.elapsed = time.Duration(float64(res.posted) / tps * float64(time.Second))
+	return res, nil
+}
 
 func pgbenchTPS(out string) (float64, error) {
 	m := tpsLine.FindStringSubmatch(out)
