@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -310,5 +311,56 @@ func TestFreeTime(t *testing.T) {
 	}
 	for _, i := range free {
 		f.MustBook(t, r, f.neighbour, i.StartsAt, i.EndsAt)
+	}
+}
+
+// TestBlackoutRacingBookingsLeavesNoneInside adds a blackout while members
+// book inside it: whichever comes first, no active booking is left in it.
+func TestBlackoutRacingBookingsLeavesNoneInside(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	w := f.MustCreateResource(t, "Workshop", booking.Workshop, booking.Rules{})
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	// 30 members' worth of bookings, four after each other per goroutine,
+	// so that bookings are in flight before, during and after the blackout.
+	errs := make([]error, 120)
+	for g := range 30 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			for i := g; i < len(errs); i += 30 {
+				from := f.at(12, 2, 0).Add(time.Duration(i) * 10 * time.Minute)
+				_, errs[i] = f.book(w, f.resident, from, from.Add(10*time.Minute))
+			}
+		}()
+	}
+	var blackoutErr error
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		<-start
+		_, _, blackoutErr = f.svc.AddBlackout(ctx, f.as(f.coordinator), w.ID, f.at(12, 0, 0), f.at(13, 0, 0), "burst pipe")
+	}()
+	close(start)
+	wg.Wait()
+	if blackoutErr != nil {
+		t.Fatal(blackoutErr)
+	}
+	for _, err := range errs {
+		if c := codeOf(err); c != "" && c != "in_blackout" {
+			t.Errorf("racing booking: got %v, want success or in_blackout", err)
+		}
+	}
+	var inside int
+	if err := f.db.Get(&inside, `
+		SELECT count(*) FROM bookings WHERE resource_id = $1 AND status IN ('pending', 'confirmed', 'offered')
+		  AND during && tstzrange($2, $3, '[)')`, w.ID, f.at(12, 0, 0), f.at(13, 0, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if inside != 0 {
+		t.Errorf("active bookings inside the blackout: got %d, want 0", inside)
 	}
 }
