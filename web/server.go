@@ -113,6 +113,10 @@ func (s *Server) routes() {
 		return app.NotFound("There is no API route %s %s.", c.Method(), c.Path())
 	})
 
+	// Calendar feeds are fetched by calendar apps at secret URLs: no session,
+	// and no CSRF cookie or token written on every poll.
+	s.mountPublicPages(a)
+
 	pages := a.Group("", s.authenticateSession, csrf.New(csrf.Config{
 		Storage:        s.kv,
 		CookieName:     "hearth_csrf",
@@ -127,7 +131,6 @@ func (s *Server) routes() {
 		},
 	}))
 	pages.Get("/api/docs", s.apiDocsPage)
-	s.mountPublicPages(pages)
 	pages.Get("/signin", s.signInPage)
 	pages.Post("/signin", signInLimit, s.signIn)
 	pages.Use(requireSignIn)
