@@ -67,7 +67,8 @@ CREATE INDEX move_requests_from_site_idx ON move_requests (from_site_id, status)
 
 -- A request moves requested → approved → completed, or ends declined or
 -- withdrawn; a decided request never reopens, and who moves where and when
--- never changes once asked.
+-- never changes once asked. (Its times come from the service's clock, so
+-- that a replayed history keeps its days.)
 -- +goose StatementBegin
 CREATE FUNCTION move_requests_transition() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -87,7 +88,6 @@ BEGIN
         RAISE EXCEPTION 'move request % cannot go from % to %', OLD.id, OLD.status, NEW.status
             USING ERRCODE = 'restrict_violation', CONSTRAINT = 'move_requests_transition';
     END IF;
-    NEW.updated_at := now();
     RETURN NEW;
 END $$;
 -- +goose StatementEnd

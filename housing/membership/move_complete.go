@@ -233,15 +233,15 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, moveID int64,
 	if err := tx.GetContext(ctx, &c.CreatedAt, `
 		INSERT INTO move_completions (move_id, site_id, member_id, completed_on, move_on, from_price, shares_redeemed, value_redeemed,
 		    fee_pct, fee, to_price, required_equity, shares_issued, value_issued, payout, cash_in, paydown, loan_increase,
-		    redeem_event_id, issue_event_id, loan_entry_id, ended_residency_id, started_residency_id, completed_by)
-		VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
+		    redeem_event_id, issue_event_id, loan_entry_id, ended_residency_id, started_residency_id, completed_by, created_at)
+		VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
 		RETURNING created_at`,
 		moveID, mv.SiteID, mv.MemberID, sqlDate(today), sqlDate(mv.MoveOn), f.FromPrice, f.SharesRedeemed, f.ValueRedeemed,
 		f.FeePct, f.Fee, f.ToPrice, f.RequiredEquity, f.SharesIssued, f.ValueIssued, f.Payout, f.CashIn, f.Paydown, f.LoanIncrease,
-		c.RedeemEventID, c.IssueEventID, c.LoanEntryID, c.EndedResidencyID, c.StartedResidencyID, by); err != nil {
+		c.RedeemEventID, c.IssueEventID, c.LoanEntryID, c.EndedResidencyID, c.StartedResidencyID, by, s.now()); err != nil {
 		return c, fmt.Errorf("membership: unable to record completion: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE move_requests SET status = 'completed' WHERE id = $1`, moveID); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE move_requests SET status = 'completed', updated_at = $2 WHERE id = $1`, moveID, s.now()); err != nil {
 		return c, moveError(err)
 	}
 	return c, nil

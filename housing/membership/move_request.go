@@ -145,71 +145,88 @@ func checkSeen(qt Quote, fromPrice, toPrice decimal.Decimal) error {
 	return nil
 }
 
-// RequestMove records a member's request to move, with its quote at today's
-// prices, for a coordinator of the destination to decide.
+// RequestMove records a member's request to move in a transaction of its
+// own; see RequestMoveTx.
+func (s *Service) RequestMove(ctx context.Context, in MoveRequest) (Move, error) {
+	var mv Move
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var err error
+		mv, err = s.RequestMoveTx(ctx, tx, in)
+		return err
+	})
+	return mv, err
+}
+
+// RequestMoveTx records a member's request to move, with its quote at
+// today's prices, for a coordinator of the destination to decide, inside
+// the caller's transaction.
 //
 // Errors: those of QuoteMove; invalid_idempotency_key, beyond_loan_to_value
 // (422); stale_quote, move_pending, idempotency_key_reused (409).
-func (s *Service) RequestMove(ctx context.Context, in MoveRequest) (Move, error) {
+func (s *Service) RequestMoveTx(ctx context.Context, tx *sqlx.Tx, in MoveRequest) (Move, error) {
 	if n := len(in.IdempotencyKey); n > 100 {
 		return Move{}, app.Unprocessable("invalid_idempotency_key", "An idempotency key has at most 100 characters.").OnField("idempotency_key")
 	}
-	var id int64
-	replayed := false
-	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		// A member's requests run one after the other, so that a replay
-		// finds the first request and a second open request meets the first.
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('move-member:' || $1::text, 0))`, in.MemberID); err != nil {
-			return fmt.Errorf("membership: unable to lock: %w", err)
-		}
-		if in.IdempotencyKey != "" {
-			prior, err := s.movesWhere(ctx, tx, "r.member_id = $1 AND r.idempotency_key = $2", in.MemberID, in.IdempotencyKey)
-			if err != nil {
-				return err
-			}
-			if len(prior) == 1 {
-				p := prior[0]
-				surplus, _ := ParseSurplus(string(in.Surplus))
-				shortfall, _ := ParseShortfall(string(in.Shortfall))
-				if p.UnitID != in.UnitID || !p.MoveOn.Equal(equity.Day(in.MoveOn)) || p.Surplus != surplus || p.Shortfall != shortfall {
-					return app.Conflict("idempotency_key_reused", "Idempotency key %q was already used for a different move request.", in.IdempotencyKey).OnField("idempotency_key")
-				}
-				id, replayed = p.ID, true
-				return nil
-			}
-		}
-		qt, err := s.quoteMove(ctx, tx, in.QuoteRequest)
+	// A member's requests run one after the other, so that a replay finds
+	// the first request and a second open request meets the first.
+	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('move-member:' || $1::text, 0))`, in.MemberID); err != nil {
+		return Move{}, fmt.Errorf("membership: unable to lock: %w", err)
+	}
+	if in.IdempotencyKey != "" {
+		prior, err := s.movesWhere(ctx, tx, "r.member_id = $1 AND r.idempotency_key = $2", in.MemberID, in.IdempotencyKey)
 		if err != nil {
-			return err
+			return Move{}, err
 		}
-		if err := checkSeen(qt, in.FromPrice, in.ToPrice); err != nil {
-			return err
+		if len(prior) == 1 {
+			p := prior[0]
+			surplus, _ := ParseSurplus(string(in.Surplus))
+			shortfall, _ := ParseShortfall(string(in.Shortfall))
+			if p.UnitID != in.UnitID || !p.MoveOn.Equal(equity.Day(in.MoveOn)) || p.Surplus != surplus || p.Shortfall != shortfall {
+				return Move{}, app.Conflict("idempotency_key_reused", "Idempotency key %q was already used for a different move request.", in.IdempotencyKey).OnField("idempotency_key")
+			}
+			p.Replayed = true
+			return p, nil
 		}
-		if err := qt.checkLimit(); err != nil {
-			return err
-		}
-		var key *string
-		if in.IdempotencyKey != "" {
-			key = &in.IdempotencyKey
-		}
-		f := qt.Figures
-		err = tx.GetContext(ctx, &id, `
-			INSERT INTO move_requests (site_id, unit_id, member_id, from_site_id, from_unit_id, from_residency_id, move_on,
-			    surplus, shortfall, quoted_on, from_price, shares_redeemed, value_redeemed, fee_pct, fee, to_price,
-			    required_equity, shares_issued, value_issued, payout, cash_in, paydown, loan_increase, idempotency_key)
-			VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $10::date, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)
-			RETURNING id`,
-			qt.To.SiteID, qt.To.UnitID, in.MemberID, qt.From.SiteID, qt.From.UnitID, qt.ResidencyID, sqlDate(qt.MoveOn),
-			qt.Surplus, qt.Shortfall, sqlDate(qt.QuotedOn), f.FromPrice, f.SharesRedeemed, f.ValueRedeemed, f.FeePct, f.Fee, f.ToPrice,
-			f.RequiredEquity, f.SharesIssued, f.ValueIssued, f.Payout, f.CashIn, f.Paydown, f.LoanIncrease, key)
-		return moveError(err)
-	})
+	}
+	qt, err := s.quoteMove(ctx, tx, in.QuoteRequest)
 	if err != nil {
 		return Move{}, err
 	}
-	mv, err := s.Move(ctx, s.DB, id)
-	mv.Replayed = replayed
-	return mv, err
+	if err := checkSeen(qt, in.FromPrice, in.ToPrice); err != nil {
+		return Move{}, err
+	}
+	if err := qt.checkLimit(); err != nil {
+		return Move{}, err
+	}
+	var key *string
+	if in.IdempotencyKey != "" {
+		key = &in.IdempotencyKey
+	}
+	f := qt.Figures
+	var id int64
+	err = tx.GetContext(ctx, &id, `
+		INSERT INTO move_requests (site_id, unit_id, member_id, from_site_id, from_unit_id, from_residency_id, move_on,
+		    surplus, shortfall, quoted_on, from_price, shares_redeemed, value_redeemed, fee_pct, fee, to_price,
+		    required_equity, shares_issued, value_issued, payout, cash_in, paydown, loan_increase, idempotency_key,
+		    created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9, $10::date, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $25)
+		RETURNING id`,
+		qt.To.SiteID, qt.To.UnitID, in.MemberID, qt.From.SiteID, qt.From.UnitID, qt.ResidencyID, sqlDate(qt.MoveOn),
+		qt.Surplus, qt.Shortfall, sqlDate(qt.QuotedOn), f.FromPrice, f.SharesRedeemed, f.ValueRedeemed, f.FeePct, f.Fee, f.ToPrice,
+		f.RequiredEquity, f.SharesIssued, f.ValueIssued, f.Payout, f.CashIn, f.Paydown, f.LoanIncrease, key, s.now())
+	if err := moveError(err); err != nil {
+		return Move{}, err
+	}
+	return s.Move(ctx, tx, id)
+}
+
+// now is the service's clock (the equity service's), which dates the
+// requests, decisions and completions it records.
+func (s *Service) now() time.Time {
+	if s.Equity.Now != nil {
+		return s.Equity.Now()
+	}
+	return time.Now()
 }
 
 // moveError translates the constraints of move_requests.
@@ -304,13 +321,13 @@ type Confirm struct {
 // invalid_shortfall_choice, beyond_loan_to_value (422); move_closed,
 // home_changed, stale_quote (409).
 func (s *Service) ConfirmMove(ctx context.Context, moveID int64, in Confirm) (Move, error) {
-	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+	return s.inTx(ctx, func(tx *sqlx.Tx) (Move, error) {
 		mv, err := s.lockMove(ctx, tx, moveID)
 		if err != nil {
-			return err
+			return mv, err
 		}
 		if !mv.Status.Open() {
-			return closedError(mv)
+			return mv, closedError(mv)
 		}
 		surplus, shortfall := mv.Surplus, mv.Shortfall
 		if in.Surplus != "" {
@@ -320,35 +337,34 @@ func (s *Service) ConfirmMove(ctx context.Context, moveID int64, in Confirm) (Mo
 			shortfall = in.Shortfall
 		}
 		if surplus, err = ParseSurplus(string(surplus)); err != nil {
-			return err
+			return mv, err
 		}
 		if shortfall, err = ParseShortfall(string(shortfall)); err != nil {
-			return err
+			return mv, err
 		}
 		qt, err := s.requote(ctx, tx, mv, surplus, shortfall)
 		if err != nil {
-			return err
+			return mv, err
 		}
 		if err := checkSeen(qt, in.FromPrice, in.ToPrice); err != nil {
-			return err
+			return mv, err
 		}
 		if err := qt.checkLimit(); err != nil {
-			return err
+			return mv, err
 		}
 		f := qt.Figures
 		_, err = tx.ExecContext(ctx, `
 			UPDATE move_requests SET surplus = $2, shortfall = $3, quoted_on = $4::date, from_price = $5, shares_redeemed = $6,
 			    value_redeemed = $7, fee_pct = $8, fee = $9, to_price = $10, required_equity = $11, shares_issued = $12,
-			    value_issued = $13, payout = $14, cash_in = $15, paydown = $16, loan_increase = $17
+			    value_issued = $13, payout = $14, cash_in = $15, paydown = $16, loan_increase = $17, updated_at = $18
 			WHERE id = $1`,
 			moveID, surplus, shortfall, sqlDate(qt.QuotedOn), f.FromPrice, f.SharesRedeemed, f.ValueRedeemed, f.FeePct, f.Fee,
-			f.ToPrice, f.RequiredEquity, f.SharesIssued, f.ValueIssued, f.Payout, f.CashIn, f.Paydown, f.LoanIncrease)
-		return moveError(err)
+			f.ToPrice, f.RequiredEquity, f.SharesIssued, f.ValueIssued, f.Payout, f.CashIn, f.Paydown, f.LoanIncrease, s.now())
+		if err := moveError(err); err != nil {
+			return mv, err
+		}
+		return s.Move(ctx, tx, moveID)
 	})
-	if err != nil {
-		return Move{}, err
-	}
-	return s.Move(ctx, s.DB, moveID)
 }
 
 // closedError says why a request can no longer change. Errors:
@@ -358,10 +374,16 @@ func closedError(mv Move) error {
 }
 
 // ApproveMove approves an open request (a coordinator of the destination
-// decides). Approving an approved request changes nothing. Errors:
-// move_not_found (404); unit_taken, move_closed (409).
+// decides) in a transaction of its own; see ApproveMoveTx.
 func (s *Service) ApproveMove(ctx context.Context, moveID, by int64) (Move, error) {
-	return s.setStatus(ctx, moveID, MoveApproved, &by, "")
+	return s.inTx(ctx, func(tx *sqlx.Tx) (Move, error) { return s.ApproveMoveTx(ctx, tx, moveID, by) })
+}
+
+// ApproveMoveTx approves an open request inside the caller's transaction.
+// Approving an approved request changes nothing. Errors: move_not_found
+// (404); unit_taken, move_closed (409).
+func (s *Service) ApproveMoveTx(ctx context.Context, tx *sqlx.Tx, moveID, by int64) (Move, error) {
+	return s.setStatus(ctx, tx, moveID, MoveApproved, &by, "")
 }
 
 // DeclineMove declines an open request, with an optional reason for the
@@ -372,44 +394,55 @@ func (s *Service) DeclineMove(ctx context.Context, moveID, by int64, reason stri
 	if len(reason) > 500 {
 		return Move{}, app.Unprocessable("decline_reason_too_long", "A reason has at most 500 characters.").OnField("reason")
 	}
-	return s.setStatus(ctx, moveID, MoveDeclined, &by, reason)
+	return s.inTx(ctx, func(tx *sqlx.Tx) (Move, error) { return s.setStatus(ctx, tx, moveID, MoveDeclined, &by, reason) })
 }
 
 // WithdrawMove withdraws a member's open request. Withdrawing a withdrawn
 // request changes nothing. Errors: move_not_found (404); move_closed (409).
 func (s *Service) WithdrawMove(ctx context.Context, moveID int64) (Move, error) {
-	return s.setStatus(ctx, moveID, MoveWithdrawn, nil, "")
+	return s.inTx(ctx, func(tx *sqlx.Tx) (Move, error) { return s.setStatus(ctx, tx, moveID, MoveWithdrawn, nil, "") })
+}
+
+// inTx runs fn in a transaction of its own.
+func (s *Service) inTx(ctx context.Context, fn func(tx *sqlx.Tx) (Move, error)) (Move, error) {
+	var mv Move
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var err error
+		mv, err = fn(tx)
+		return err
+	})
+	return mv, err
 }
 
 // setStatus moves an open request to a new status; by is the coordinator
 // who decided (nil for the member's withdrawal).
-func (s *Service) setStatus(ctx context.Context, moveID int64, to MoveStatus, by *int64, reason string) (Move, error) {
-	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		mv, err := s.lockMove(ctx, tx, moveID)
-		if err != nil {
-			return err
-		}
-		if mv.Status == to {
-			return nil
-		}
-		if !mv.Status.Open() || (to == MoveApproved && mv.Status != MoveRequested) {
-			return closedError(mv)
-		}
-		if to == MoveApproved {
-			if err := checkFree(ctx, tx, mv.UnitID, mv.MemberID, mv.FromResidencyID, mv.MoveOn); err != nil {
-				return err
-			}
-		}
-		_, err = tx.ExecContext(ctx, `
-			UPDATE move_requests SET status = $2,
-			    decided_by = CASE WHEN $3::bigint IS NULL THEN decided_by ELSE $3 END,
-			    decided_at = CASE WHEN $3::bigint IS NULL THEN decided_at ELSE now() END,
-			    decline_reason = $4
-			WHERE id = $1`, moveID, to, by, reason)
-		return moveError(err)
-	})
+func (s *Service) setStatus(ctx context.Context, tx *sqlx.Tx, moveID int64, to MoveStatus, by *int64, reason string) (Move, error) {
+	mv, err := s.lockMove(ctx, tx, moveID)
 	if err != nil {
-		return Move{}, err
+		return mv, err
 	}
-	return s.Move(ctx, s.DB, moveID)
+	if mv.Status == to {
+		return mv, nil
+	}
+	if !mv.Status.Open() || (to == MoveApproved && mv.Status != MoveRequested) {
+		return mv, closedError(mv)
+	}
+	if to == MoveApproved {
+		if err := checkFree(ctx, tx, mv.UnitID, mv.MemberID, mv.FromResidencyID, mv.MoveOn); err != nil {
+			return mv, err
+		}
+	}
+	now := s.now()
+	decidedAt := &now
+	if by == nil {
+		decidedAt = nil
+	}
+	_, err = tx.ExecContext(ctx, `
+		UPDATE move_requests SET status = $2, decided_by = coalesce($3, decided_by), decided_at = coalesce($4, decided_at),
+		    decline_reason = $5, updated_at = $6
+		WHERE id = $1`, moveID, to, by, decidedAt, reason, now)
+	if err := moveError(err); err != nil {
+		return mv, err
+	}
+	return s.Move(ctx, tx, moveID)
 }
