@@ -46,6 +46,7 @@ func seedDemo(ctx context.Context, db *sqlx.DB, log *slog.Logger, out io.Writer,
 			{"bookings", seedBookings},
 			{"lottery", seedLottery},
 			{"equity", seedEquity},
+			{"moves", seedMoves},
 		} {
 			if err := step.fn(ctx, tx, d); err != nil {
 				return fmt.Errorf("seed %s: %w", step.name, err)

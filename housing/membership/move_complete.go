@@ -226,8 +226,8 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, moveID int64,
 	}
 
 	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO unit_vacancies (site_id, unit_id, free_from, reason, move_id) VALUES ($1, $2, $3::date, 'move', $4)`,
-		mv.FromSiteID, mv.FromUnitID, sqlDate(mv.MoveOn), moveID); err != nil {
+		INSERT INTO unit_vacancies (site_id, unit_id, free_from, reason, move_id, created_at) VALUES ($1, $2, $3::date, 'move', $4, $5)`,
+		mv.FromSiteID, mv.FromUnitID, sqlDate(mv.MoveOn), moveID, s.now()); err != nil {
 		return c, fmt.Errorf("membership: unable to record vacancy: %w", err)
 	}
 	if err := tx.GetContext(ctx, &c.CreatedAt, `
