@@ -32,6 +32,7 @@ var benchmarks = []benchmark{
 	{"ledger", benchLedger},
 	{"booking", benchBooking},
 	{"equity", benchEquity},
+	{"moves", benchMoves},
 }
 
 // benchEnv is a freshly migrated database used only by the benchmarks, with
