@@ -147,11 +147,14 @@ func TestDatabaseRefusesTampering(t *testing.T) {
 		`TRUNCATE ledger_postings, ledger_entries`,
 		`INSERT INTO ledger_postings (entry_id, account_id, amount, effective_date) SELECT $1, id, 1, '2026-01-01' FROM ledger_accounts LIMIT 1`,
 		`INSERT INTO ledger_entries (idempotency_key, content_hash, description, effective_date) VALUES ('k', '\x00', 'again', '2026-01-01')`,
+		`INSERT INTO ledger_postings (entry_id, account_id, amount, effective_date) SELECT $1 + 1000, id, 1 - 2 * (id % 2), '2026-01-01' FROM ledger_accounts`,
+		`INSERT INTO ledger_postings (entry_id, account_id, amount, effective_date) VALUES ($1, 9999, 1, '2026-01-01'), ($1, 9998, -1, '2026-01-01')`,
 		`UPDATE ledger_accounts SET type = 'expense' WHERE code = 'assets:bank'`,
+		`TRUNCATE ledger_accounts CASCADE`,
 		`DELETE FROM ledger_accounts WHERE code = 'assets:bank'`,
 	} {
 		var err error
-		if strings.HasPrefix(stmt, "TRUNCATE") {
+		if !strings.Contains(stmt, "$1") {
 			_, err = l.DB.Exec(stmt)
 		} else {
 			_, err = l.DB.Exec(stmt, p.ID)
