@@ -148,11 +148,9 @@ func (h *moveHandlers) renderMove(c *fiber.Ctx, mv membership.Move, f *Form, sta
 			data["Current"], data["Stale"] = q, mv.Stale(q)
 		case app.ErrorKind(err) == app.KindInternal:
 			return err
-		default:
-			data["CurrentError"] = err.Error()
-			if e, ok := app.AsError(err); ok {
-				data["CurrentError"] = e.Message
-			}
+		default: // a user-facing refusal, such as a home that now ends too early
+			e, _ := app.AsError(err)
+			data["CurrentError"] = e.Message
 		}
 	}
 	return h.renderStatus(c, status, "moves/show", data)

@@ -125,13 +125,19 @@ func (f Figures) Conserved() bool {
 // move by the interest the loan accrued in between; that is not staleness.
 func (f Figures) staleAgainst(now Figures) error {
 	if !f.FromPrice.Equal(now.FromPrice) || !f.ToPrice.Equal(now.ToPrice) {
-		return app.Conflict("stale_quote", "The share price changed since you saw the quote: look at the new figures and confirm again.")
+		return priceChanged()
 	}
 	if !f.SharesRedeemed.Equal(now.SharesRedeemed) || !f.ValueRedeemed.Equal(now.ValueRedeemed) ||
 		!f.Fee.Equal(now.Fee) || !f.RequiredEquity.Equal(now.RequiredEquity) || !f.SharesIssued.Equal(now.SharesIssued) {
 		return app.Conflict("stale_quote", "The figures of this move changed since you saw the quote (your shares, the fee or what the unit requires): look at the new figures and confirm again.")
 	}
 	return nil
+}
+
+// priceChanged is the stale_quote (409) of a price that moved since the
+// member saw it.
+func priceChanged() error {
+	return app.Conflict("stale_quote", "The share price changed since you saw the quote: look at the new figures and confirm again.")
 }
 
 // Place is a unit at a site.

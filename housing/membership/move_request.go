@@ -140,7 +140,7 @@ type MoveRequest struct {
 // Errors: stale_quote (409).
 func checkSeen(qt Quote, fromPrice, toPrice decimal.Decimal) error {
 	if (!fromPrice.IsZero() && !fromPrice.Equal(qt.FromPrice)) || (!toPrice.IsZero() && !toPrice.Equal(qt.ToPrice)) {
-		return app.Conflict("stale_quote", "The share price changed since you saw the quote: look at the new figures and confirm again.")
+		return priceChanged()
 	}
 	return nil
 }
