@@ -321,3 +321,43 @@ func TestMovesAPIRace(t *testing.T) {
 		t.Errorf("%d move share events (%v), want the winner's 2", moveEvents, err)
 	}
 }
+
+// TestMovesAPIConfirmAfterChange: after Elena's request is approved, L4's
+// required equity rises; completing at the old figures is refused with
+// stale_quote until Elena confirms today's.
+func TestMovesAPIConfirmAfterChange(t *testing.T) {
+	t.Parallel()
+	w := newMoveWorld(t)
+	ts := w.ts
+	elena, hugo := ts.token(t, w.elena), ts.token(t, w.hugo)
+	status, mv := ts.call(t, "POST", "/api/v1/moves", elena, map[string]any{"unit_id": w.l4, "move_on": w.day(0)})
+	if status != 201 {
+		t.Fatalf("request: %d %v", status, mv)
+	}
+	path := fmt.Sprintf("/api/v1/moves/%v", mv["id"])
+	if status, body := ts.call(t, "POST", path+"/approve", hugo, nil); status != 200 {
+		t.Fatalf("approve: %d %v", status, body)
+	}
+	if _, err := ts.DB.Exec(`UPDATE units SET required_equity = 32000 WHERE id = $1`, w.l4); err != nil {
+		t.Fatal(err)
+	}
+	if status, body := ts.call(t, "POST", path+"/complete", hugo, nil); status != 409 || errorCode(body) != "stale_quote" {
+		t.Fatalf("complete at the old figures: %d %v", status, body)
+	}
+	if n := count(t, ts, "move_completions"); n != 0 {
+		t.Errorf("a stale completion wrote %d completions", n)
+	}
+	if status, body := ts.call(t, "GET", path, elena, nil); status != 200 || field(body, "quote", "stale") != true {
+		t.Errorf("the stale quote for Elena: %d %v", status, body["quote"])
+	}
+	if status, body := ts.call(t, "POST", path+"/confirm", hugo, map[string]any{}); status != 403 {
+		t.Errorf("Hugo confirms for Elena: %d %v, want 403", status, body)
+	}
+	status, confirmed := ts.call(t, "POST", path+"/confirm", elena, map[string]any{"from_price": "50.000000", "to_price": "40.000000"})
+	if status != 200 || confirmed["status"] != "approved" || field(confirmed, "quote", "figures", "payout") != "7600.00" {
+		t.Fatalf("confirm: %d %v; want still approved, 39,600 − 32,000 = 7,600 paid out", status, confirmed)
+	}
+	if status, done := ts.call(t, "POST", path+"/complete", hugo, nil); status != 200 || done["status"] != "completed" {
+		t.Errorf("complete after confirming: %d %v", status, done)
+	}
+}

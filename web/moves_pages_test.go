@@ -157,3 +157,30 @@ func signOutWithBrowser(t *testing.T, ctx context.Context) {
 		t.Fatalf("sign out: %v", err)
 	}
 }
+
+// TestMovePageShowsNewFigures: when the figures of Elena's approved move
+// change, her move page shows today's beside the confirmed ones and she
+// confirms them there.
+func TestMovePageShowsNewFigures(t *testing.T) {
+	t.Parallel()
+	w := newMoveWorld(t)
+	status, mv := w.ts.call(t, "POST", "/api/v1/moves", w.ts.token(t, w.elena), map[string]any{"unit_id": w.l4, "move_on": w.day(7)})
+	if status != 201 {
+		t.Fatalf("request: %d %v", status, mv)
+	}
+	path := fmt.Sprintf("/moves/%v", mv["id"])
+	if _, err := w.ts.DB.Exec(`UPDATE units SET required_equity = 31000 WHERE id = $1`, w.l4); err != nil {
+		t.Fatal(err)
+	}
+	elena := signInPages(t, w.ts, w.elena)
+	_, body := elena.get(path)
+	if !strings.Contains(body, "Today's figures differ") || !strings.Contains(body, "31000.00") || !strings.Contains(body, "Confirm today's figures") {
+		t.Fatalf("Elena's move page does not offer today's figures")
+	}
+	if status, _, loc := elena.post(path+"/confirm", map[string]string{"from_price": "50", "to_price": "40"}); status != 303 || loc != path {
+		t.Fatalf("confirm: %d to %q", status, loc)
+	}
+	if _, body := elena.get(path); strings.Contains(body, "Today's figures differ") || !strings.Contains(body, "8600.00") {
+		t.Errorf("after confirming, the page still shows a difference or not the new surplus of 8,600")
+	}
+}
