@@ -36,6 +36,10 @@ func (h *equityHandlers) renderLoan(c *fiber.Ctx, f *Form) error {
 	}
 	data := fiber.Map{"Title": l.Kind.Label() + " " + l.Lender, "Loan": l, "Schedule": rows, "APR": apr, "Form": f, "FormKey": newFormKey()}
 	if l.Open() {
+		// The next year of installments shows; the whole schedule folds away.
+		data["Upcoming"] = rows[min(l.PaidPeriods, len(rows)):min(l.PaidPeriods+12, len(rows))]
+	}
+	if l.Open() {
 		on := h.eq.Today()
 		if q := c.Query("on"); q != "" {
 			d, err := formDate("on", q)

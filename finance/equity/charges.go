@@ -140,6 +140,12 @@ type occupancy struct {
 	Days        int   `db:"days"`
 }
 
+// chargesPerEntry bounds the residencies one ledger entry charges, well
+// under the ledger's 1,000 postings an entry. Posting one entry per site
+// rather than one per residency is what makes a run of ten thousand units
+// quick: the ledger's cost is mostly per entry.
+const chargesPerEntry = 900
+
 // sitePlan is what a run will post for one site.
 type sitePlan struct {
 	SiteID     int64
@@ -253,7 +259,7 @@ func (s *Service) runCharges(ctx context.Context, r chargeRunner, month time.Tim
 		run.Total = run.Total.Add(sum.Total)
 		run.Installments += n
 	}
-	n, err := s.postShareLoanInstallments(ctx, r, month)
+	n, err := s.postShareLoanInstallments(ctx, r, run.ID, month)
 	run.Installments += n
 	return run, err
 }
@@ -359,7 +365,7 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 	installments := 0
 	if p.Mortgage != nil {
 		var err error
-		if installments, err = s.postDueInstallments(ctx, tx, p.Mortgage.ID, p.Due.Period); err != nil {
+		if installments, err = s.postMortgageInstallments(ctx, tx, p.Mortgage.ID, p.Due.Period); err != nil {
 			return 0, err
 		}
 	}
@@ -423,35 +429,55 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 		holdSites, holdMembers     []int64
 		holdQty                    []decimal.Decimal
 	)
-	for _, t := range todo {
-		sp := t.split
-		qty, value := decimal.Zero, decimal.Zero
-		if sp.Principal.IsPositive() {
-			qty = SharesFor(sp.Principal, price)
-			value = ValueOf(qty, price)
+	// One ledger entry carries the charges of up to chargesPerEntry
+	// residencies: each resident's account is debited, the site's accounts
+	// credited once. (A residency is charged once a month by the
+	// unit_charges key; entries are keyed by run, site and batch.)
+	entries := make([]int64, len(todo))
+	qtys, values := make([]decimal.Decimal, len(todo)), make([]decimal.Decimal, len(todo))
+	for start := 0; start < len(todo); start += chargesPerEntry {
+		batch := todo[start:min(start+chargesPerEntry, len(todo))]
+		var operating, reserves, interest, earned, rounding decimal.Decimal
+		postings := make([]ledger.Posting, 0, len(batch)+5)
+		for k, t := range batch {
+			sp := t.split
+			qty, value := decimal.Zero, decimal.Zero
+			if sp.Principal.IsPositive() {
+				qty = SharesFor(sp.Principal, price)
+				value = ValueOf(qty, price)
+			}
+			qtys[start+k], values[start+k] = qty, value
+			postings = append(postings, ledger.Posting{Account: AccountsOfMember(t.MemberID).Receivable, Amount: sp.Total})
+			operating, reserves, interest = operating.Add(sp.Operating), reserves.Add(sp.Reserves), interest.Add(sp.Interest)
+			earned, rounding = earned.Add(value), rounding.Add(sp.Principal.Sub(value))
 		}
-		key := fmt.Sprintf("equity:charge:%s:residency:%d", monthText, t.ResidencyID)
+		postings = append(postings,
+			ledger.Posting{Account: acc.Operating, Amount: operating.Neg()},
+			ledger.Posting{Account: acc.Reserves, Amount: reserves.Neg()},
+			ledger.Posting{Account: acc.InterestIncome, Amount: interest.Neg()},
+			ledger.Posting{Account: acc.SharesEarned, Amount: earned.Neg()},
+			ledger.Posting{Account: acc.Rounding, Amount: rounding.Neg()},
+		)
 		posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
-			IdempotencyKey: key,
-			Description:    fmt.Sprintf("Carrying charge %s, %d of %d days", monthText, t.Days, dim),
+			IdempotencyKey: fmt.Sprintf("equity:charges:%s:site:%d:run:%d:batch:%d", monthText, p.SiteID, runID, start/chargesPerEntry),
+			Description:    fmt.Sprintf("Carrying charges %s, %s: %d residencies", monthText, p.SiteName, len(batch)),
 			EffectiveDate:  today,
-			Metadata: map[string]string{"site_id": id(p.SiteID), "unit_id": id(t.UnitID), "member_id": id(t.MemberID),
-				"residency_id": id(t.ResidencyID), "month": monthText},
-			Postings: netPostings(
-				ledger.Posting{Account: AccountsOfMember(t.MemberID).Receivable, Amount: sp.Total},
-				ledger.Posting{Account: acc.Operating, Amount: sp.Operating.Neg()},
-				ledger.Posting{Account: acc.Reserves, Amount: sp.Reserves.Neg()},
-				ledger.Posting{Account: acc.InterestIncome, Amount: sp.Interest.Neg()},
-				ledger.Posting{Account: acc.SharesEarned, Amount: value.Neg()},
-				ledger.Posting{Account: acc.Rounding, Amount: value.Sub(sp.Principal)},
-			),
+			Metadata:       map[string]string{"site_id": id(p.SiteID), "month": monthText, "run_id": id(runID)},
+			Postings:       netPostings(postings...),
 		})
 		if err != nil {
 			return 0, err
 		}
+		for k := range batch {
+			entries[start+k] = posted.ID
+		}
+	}
+	for i, t := range todo {
+		sp, qty, value := t.split, qtys[i], values[i]
+		key := fmt.Sprintf("equity:charge:%s:residency:%d", monthText, t.ResidencyID)
 		if qty.IsPositive() {
 			evMembers = append(evMembers, t.MemberID)
-			evEntries = append(evEntries, posted.ID)
+			evEntries = append(evEntries, entries[i])
 			evQty, evValue, evAmount = append(evQty, qty.String()), append(evValue, value.String()), append(evAmount, sp.Principal.String())
 			evKeys = append(evKeys, key)
 			holdSites, holdMembers, holdQty = append(holdSites, p.SiteID), append(holdMembers, t.MemberID), append(holdQty, qty)
@@ -462,7 +488,7 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 		chMonthly = append(chMonthly, p.Splits[t.UnitID].Total.String())
 		chTotal, chOp, chRes = append(chTotal, sp.Total.String()), append(chOp, sp.Operating.String()), append(chRes, sp.Reserves.String())
 		chInt, chPrin = append(chInt, sp.Interest.String()), append(chPrin, sp.Principal.String())
-		chEntry, chKey = append(chEntry, posted.ID), append(chKey, key)
+		chEntry, chKey = append(chEntry, entries[i]), append(chKey, key)
 		sum.Posted++
 		sum.Total = sum.Total.Add(sp.Total)
 		sum.Principal = sum.Principal.Add(sp.Principal)
@@ -510,9 +536,9 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 	return installments, nil
 }
 
-// postDueInstallments posts, in order, the installments of a loan up to
-// period that are not posted yet, and returns how many it posted.
-func (s *Service) postDueInstallments(ctx context.Context, tx *sqlx.Tx, loanID int64, upTo int) (int, error) {
+// postMortgageInstallments posts, in order, the installments of a mortgage
+// up to period that are not posted yet, and returns how many it posted.
+func (s *Service) postMortgageInstallments(ctx context.Context, tx *sqlx.Tx, loanID int64, upTo int) (int, error) {
 	ls, err := s.loanWhere(ctx, tx, "l.id = $1 FOR UPDATE OF l", loanID)
 	if err != nil || len(ls) == 0 {
 		return 0, err
@@ -525,7 +551,7 @@ func (s *Service) postDueInstallments(ctx context.Context, tx *sqlx.Tx, loanID i
 	n := 0
 	for k := l.PaidPeriods + 1; k <= upTo && k <= l.Months; k++ {
 		row := l.installment(k, balance, payment)
-		if err := s.postInstallment(ctx, tx, l, row); err != nil {
+		if err := s.postMortgageInstallment(ctx, tx, l, row); err != nil {
 			return n, err
 		}
 		balance = row.Balance
@@ -535,43 +561,32 @@ func (s *Service) postDueInstallments(ctx context.Context, tx *sqlx.Tx, loanID i
 }
 
 // postShareLoanInstallments posts every open share loan's installments due
-// up to the end of the month, in transactions of a few hundred loans.
-func (s *Service) postShareLoanInstallments(ctx context.Context, r chargeRunner, month time.Time) (int, error) {
+// up to the end of the month, a few hundred loans a transaction.
+func (s *Service) postShareLoanInstallments(ctx context.Context, r chargeRunner, runID int64, month time.Time) (int, error) {
 	next := month.AddDate(0, 1, 0)
 	loans, err := s.loanWhere(ctx, r.q(), "l.kind = 'share_loan' AND l.closed_on IS NULL AND l.starts_on < $1::date ORDER BY l.id", sqlDate(month))
 	if err != nil {
 		return 0, err
 	}
-	type due struct {
-		id   int64
-		upTo int
-	}
-	var dues []due
+	var dues []loanDue
 	for _, l := range loans {
 		upTo := l.PaidPeriods
 		for upTo < l.Months && dueDate(l.StartsOn, upTo+1).Before(next) {
 			upTo++
 		}
 		if upTo > l.PaidPeriods {
-			dues = append(dues, due{l.ID, upTo})
+			dues = append(dues, loanDue{l.ID, upTo})
 		}
 	}
 	sort.Slice(dues, func(i, j int) bool { return dues[i].id < dues[j].id })
 	total := 0
-	const batch = 500
-	for start := 0; start < len(dues); start += batch {
-		chunk := dues[start:min(start+batch, len(dues))]
+	for start := 0; start < len(dues); start += loansPerEntry {
+		chunk := dues[start:min(start+loansPerEntry, len(dues))]
 		n := 0
 		err := r.inTx(ctx, func(tx *sqlx.Tx) error {
-			n = 0
-			for _, d := range chunk {
-				k, err := s.postDueInstallments(ctx, tx, d.id, d.upTo)
-				if err != nil {
-					return err
-				}
-				n += k
-			}
-			return nil
+			var err error
+			n, err = s.postShareLoanBatch(ctx, tx, runID, start/loansPerEntry, chunk)
+			return err
 		})
 		if err != nil {
 			return total, fmt.Errorf("share loan installments: %w", err)
@@ -579,6 +594,91 @@ func (s *Service) postShareLoanInstallments(ctx context.Context, r chargeRunner,
 		total += n
 	}
 	return total, nil
+}
+
+// loansPerEntry bounds the share loans whose installments one ledger entry
+// bills: two postings a loan stay under the ledger's 1,000 an entry.
+const loansPerEntry = 400
+
+// loanDue says up to which installment a loan is due.
+type loanDue struct {
+	id   int64
+	upTo int
+}
+
+// postShareLoanBatch posts, in one ledger entry, the due installments of a
+// batch of share loans: each billed to its member's account (payment) and
+// taken off their loan (principal; interest first, by loan.Allocate), the
+// payments passed on to the credit union. A loan closes with its last
+// installment. Loans locked first are re-read, so installments another run
+// posted meanwhile are not posted again.
+func (s *Service) postShareLoanBatch(ctx context.Context, tx *sqlx.Tx, runID int64, batch int, dues []loanDue) (int, error) {
+	ids := make([]int64, len(dues))
+	upTo := make(map[int64]int, len(dues))
+	for i, d := range dues {
+		ids[i], upTo[d.id] = d.id, d.upTo
+	}
+	ls, err := s.loanWhere(ctx, tx, "l.id = ANY($1) AND l.closed_on IS NULL ORDER BY l.id FOR UPDATE OF l", pq.Array(ids))
+	if err != nil {
+		return 0, err
+	}
+	var (
+		postings                               []ledger.Posting
+		funding, paid                          decimal.Decimal
+		loanIDs, periods, sites, closing       []int64
+		dueOn, payments, interests, principals []string
+	)
+	for _, l := range ls {
+		payment, balance := l.MonthlyPayment(), l.Balance()
+		macc := AccountsOfMember(*l.MemberID)
+		for k := l.PaidPeriods + 1; k <= upTo[l.ID] && k <= l.Months; k++ {
+			row := l.installment(k, balance, payment)
+			interest, principal, _ := loan.Allocate(row.Payment, row.Interest, balance)
+			postings = append(postings,
+				ledger.Posting{Account: macc.Receivable, Amount: row.Payment},
+				ledger.Posting{Account: macc.ShareLoan, Amount: principal.Neg()})
+			funding, paid = funding.Add(principal), paid.Add(row.Payment)
+			loanIDs, periods, sites = append(loanIDs, l.ID), append(periods, int64(k)), append(sites, l.SiteID)
+			dueOn, payments = append(dueOn, sqlDate(row.Date)), append(payments, row.Payment.String())
+			interests, principals = append(interests, interest.String()), append(principals, principal.String())
+			if k == l.Months {
+				closing = append(closing, l.ID)
+			}
+			balance = row.Balance
+		}
+	}
+	if len(loanIDs) == 0 {
+		return 0, nil
+	}
+	today := s.Today()
+	postings = append(postings,
+		ledger.Posting{Account: AccountShareLoanFunding, Amount: funding},
+		ledger.Posting{Account: AccountBank, Amount: paid.Neg()})
+	posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+		IdempotencyKey: fmt.Sprintf("equity:share-loan-installments:run:%d:batch:%d", runID, batch),
+		Description:    fmt.Sprintf("Share loan installments: %d, billed to the members and passed on to the credit union", len(loanIDs)),
+		EffectiveDate:  today,
+		Metadata:       map[string]string{"run_id": id(runID)},
+		Postings:       netPostings(postings...),
+	})
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO loan_installments (loan_id, period, site_id, due_on, payment, interest, principal, entry_id)
+		SELECT l, p, s, d, pay, i, pr, $8
+		FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::date[], $5::numeric[], $6::numeric[], $7::numeric[])
+		     AS x (l, p, s, d, pay, i, pr)`,
+		pq.Array(loanIDs), pq.Array(periods), pq.Array(sites), pq.Array(dueOn), pq.Array(payments), pq.Array(interests),
+		pq.Array(principals), posted.ID); err != nil {
+		return 0, fmt.Errorf("equity: unable to record installments: %w", err)
+	}
+	if len(closing) > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = ANY($1)`, pq.Array(closing), sqlDate(today)); err != nil {
+			return 0, loanError(err)
+		}
+	}
+	return len(loanIDs), nil
 }
 
 // dueDate is the due date of installment k of a loan started on start, as

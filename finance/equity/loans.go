@@ -576,38 +576,24 @@ func LoanLimit(value, pct decimal.Decimal) decimal.Decimal {
 	return value.Mul(pct).Div(hundred).Truncate(MoneyPlaces)
 }
 
-// postInstallment posts installment period of a loan (the next unpaid one),
-// dated today: a mortgage's from the operating account (interest to the
-// site's expense), a share loan's billed to the member's account and passed
-// on to the credit union. Payments are allocated interest first, then
-// principal (loan.Allocate). The loan closes with its last installment.
-func (s *Service) postInstallment(ctx context.Context, tx *sqlx.Tx, l Loan, row loan.Installment) error {
-	balanceBefore := row.Balance.Add(row.Principal)
-	interest, principal, _ := loan.Allocate(row.Payment, row.Interest, balanceBefore)
-	var postings []ledger.Posting
-	if l.Kind == Mortgage {
-		acc := AccountsOfSite(l.SiteID)
-		postings = []ledger.Posting{
-			{Account: acc.Mortgage, Amount: principal},
-			{Account: acc.InterestExpense, Amount: interest},
-			{Account: AccountBank, Amount: row.Payment.Neg()},
-		}
-	} else {
-		macc := AccountsOfMember(*l.MemberID)
-		postings = []ledger.Posting{
-			{Account: macc.Receivable, Amount: row.Payment},
-			{Account: macc.ShareLoan, Amount: principal.Neg()},
-			{Account: AccountShareLoanFunding, Amount: principal},
-			{Account: AccountBank, Amount: row.Payment.Neg()},
-		}
-	}
+// postMortgageInstallment posts an installment of a site mortgage (the next
+// unpaid one), dated today, from the operating account: interest to the
+// site's expense, principal off the mortgage (interest first, by
+// loan.Allocate). The mortgage closes with its last installment.
+func (s *Service) postMortgageInstallment(ctx context.Context, tx *sqlx.Tx, l Loan, row loan.Installment) error {
+	interest, principal, _ := loan.Allocate(row.Payment, row.Interest, row.Balance.Add(row.Principal))
+	acc := AccountsOfSite(l.SiteID)
 	today := s.Today()
 	posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
 		IdempotencyKey: fmt.Sprintf("equity:loan:%d:installment:%d", l.ID, row.Period),
 		Description:    fmt.Sprintf("%s installment %d of %d, due %s", l.Kind.Label(), row.Period, l.Months, sqlDate(row.Date)),
 		EffectiveDate:  today,
 		Metadata:       map[string]string{"loan_id": id(l.ID), "site_id": id(l.SiteID)},
-		Postings:       netPostings(postings...),
+		Postings: netPostings(
+			ledger.Posting{Account: acc.Mortgage, Amount: principal},
+			ledger.Posting{Account: acc.InterestExpense, Amount: interest},
+			ledger.Posting{Account: AccountBank, Amount: row.Payment.Neg()},
+		),
 	})
 	if err != nil {
 		return err

@@ -98,7 +98,7 @@ func TestValueIsConserved(t *testing.T) {
 				if !qty.IsPositive() {
 					continue
 				}
-				must("redeem", func(tx *sqlx.Tx) error {
+				err = e.tx(func(tx *sqlx.Tx) error {
 					ev, err := e.svc.RedeemShares(ctx, tx, equity.RedemptionRequest{SiteID: site, MemberID: m, Kind: equity.Redemption,
 						Quantity: qty, IdempotencyKey: "redeem-" + key})
 					if err != nil {
@@ -117,6 +117,9 @@ func TestValueIsConserved(t *testing.T) {
 					}
 					return err
 				})
+				if err != nil && errCode(err) != "quantity_too_small" { // a few millionths of a share may be worth no cent
+					rt.Fatalf("redeem: %v", err)
+				}
 			case 3: // the NAV site is appraised, in effect from tomorrow
 				amount := decimal.New(rapid.Int64Range(45_000_000, 90_000_000).Draw(rt, "appraisal"), -2)
 				must("appraisal", func(tx *sqlx.Tx) error {

@@ -204,7 +204,8 @@ type RedemptionRequest struct {
 // member's settlement account.
 //
 // Errors: invalid_idempotency_key, invalid_share_kind, quantity_invalid,
-// no_shares, quantity_exceeds_holding, amount_negative, amount_not_cents,
+// no_shares, quantity_exceeds_holding, quantity_too_small (worth less than a
+// cent), amount_negative, amount_not_cents,
 // fee_exceeds_value (422, when Fee + Payout is more than the value), the
 // errors of SharePriceOn, price_changed (409), idempotency_key_reused (409).
 func (s *Service) RedeemShares(ctx context.Context, tx *sqlx.Tx, in RedemptionRequest) (ShareEvent, error) {
@@ -253,6 +254,10 @@ func (s *Service) RedeemShares(ctx context.Context, tx *sqlx.Tx, in RedemptionRe
 		return ShareEvent{}, err
 	}
 	value := ValueOf(qty, price.Price)
+	if value.IsZero() {
+		return ShareEvent{}, app.Unprocessable("quantity_too_small",
+			"%s shares are worth less than a cent at %s: redeem more of them.", qty.String(), price.Price.String()).OnField("quantity")
+	}
 	held4member := value.Sub(in.Fee).Sub(in.Payout)
 	if held4member.IsNegative() {
 		return ShareEvent{}, app.Unprocessable("fee_exceeds_value",

@@ -26,7 +26,7 @@ type Statement struct {
 	AccountBalance decimal.Decimal  `json:"account_balance"`
 	NetEquity      decimal.Decimal  `json:"net_equity"` // SharesValue − LoanBalance
 	Events         []StatementEvent `json:"events"`     // oldest first
-	Series         []EquityPoint    `json:"series"`     // month ends, then today
+	Series         []EquityPoint    `json:"series"`     // first event, month ends, today
 	Marks          []ChartMark      `json:"marks"`
 }
 
@@ -220,8 +220,8 @@ func (s *Service) statementEvents(ctx context.Context, memberID int64) ([]Statem
 	return out, nil
 }
 
-// equitySeries values the member's equity at the end of every month from
-// their first event to today, and today.
+// equitySeries values the member's equity on the day of their first event,
+// at the end of every month after it, and today.
 func (s *Service) equitySeries(ctx context.Context, memberID int64, events []StatementEvent, today time.Time) ([]EquityPoint, error) {
 	var moves []struct {
 		SiteID   int64           `db:"site_id"`
@@ -242,9 +242,11 @@ func (s *Service) equitySeries(ctx context.Context, memberID int64, events []Sta
 	if len(moves) == 0 && first.Equal(today) {
 		return nil, nil
 	}
-	var dates []time.Time
+	dates := []time.Time{first}
 	for d := MonthOf(first).AddDate(0, 1, -1); d.Before(today); d = MonthOf(d).AddDate(0, 2, -1) {
-		dates = append(dates, d)
+		if d.After(first) {
+			dates = append(dates, d)
+		}
 	}
 	dates = append(dates, today)
 	held := map[int64]decimal.Decimal{}

@@ -75,8 +75,8 @@ func TestMemberStatement(t *testing.T) {
 	if marks[equity.MarkCharge] != 3 || marks[equity.MarkAppraisal] != 2 || marks[equity.MarkBuyIn] != 1 {
 		t.Errorf("marks = %v, want 3 charges, 2 appraisals, 1 buy-in", marks)
 	}
-	if n := len(st.Series); n != 4 || !st.Series[n-1].Date.Equal(e.today) {
-		t.Fatalf("series of %d points ending %v, want the ends of January, February and March, and today", n, st.Series)
+	if n := len(st.Series); n != 5 || !st.Series[0].Date.Equal(day("2026-01-01")) || !st.Series[n-1].Date.Equal(e.today) {
+		t.Fatalf("series of %d points %v, want the buy-in day, the ends of January, February and March, and today", n, st.Series)
 	}
 	if last := st.Series[len(st.Series)-1]; !last.Net.Equal(st.NetEquity) {
 		t.Errorf("today's point %s, statement %s", last.Net, st.NetEquity)
