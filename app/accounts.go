@@ -158,13 +158,6 @@ func (a *Accounts) StartSession(ctx context.Context, memberID int64) (string, er
 	return token, nil
 }
 
-// SessionMember returns the member of a live session. Errors: unauthorized.
-func (a *Accounts) SessionMember(ctx context.Context, token string) (Member, error) {
-	return a.memberBy(ctx, `
-		SELECT m.id, m.email, m.name, m.role, m.created_at FROM sessions s JOIN members m ON m.id = s.member_id
-		WHERE s.token_hash = $1 AND s.expires_at > now()`, token)
-}
-
 // EndSession deletes a browser session (sign-out).
 func (a *Accounts) EndSession(ctx context.Context, token string) error {
 	if _, err := a.DB.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashSecret(token)); err != nil {
@@ -184,13 +177,6 @@ func (a *Accounts) IssueToken(ctx context.Context, memberID int64) (string, erro
 	return token, nil
 }
 
-// TokenMember returns the member of a valid, unrevoked token. Errors: unauthorized.
-func (a *Accounts) TokenMember(ctx context.Context, token string) (Member, error) {
-	return a.memberBy(ctx, `
-		SELECT m.id, m.email, m.name, m.role, m.created_at FROM api_tokens t JOIN members m ON m.id = t.member_id
-		WHERE t.token_hash = $1 AND t.expires_at > now() AND t.revoked_at IS NULL`, token)
-}
-
 // RevokeToken revokes the given token; revoking twice is harmless.
 func (a *Accounts) RevokeToken(ctx context.Context, token string) error {
 	if _, err := a.DB.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`,
@@ -198,16 +184,4 @@ func (a *Accounts) RevokeToken(ctx context.Context, token string) error {
 		return fmt.Errorf("accounts: unable to revoke token: %v", err)
 	}
 	return nil
-}
-
-func (a *Accounts) memberBy(ctx context.Context, query, token string) (Member, error) {
-	var m Member
-	err := a.DB.GetContext(ctx, &m, query, hashSecret(token))
-	if ErrNoRows(err) {
-		return m, Errorf(KindUnauthorized, "unauthorized", "Your sign-in has expired or was revoked. Please sign in again.")
-	}
-	if err != nil {
-		return m, fmt.Errorf("accounts: unable to look up credentials: %v", err)
-	}
-	return m, nil
 }

@@ -73,11 +73,11 @@ func TestSessionsAndTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := a.SessionMember(ctx, session); err != nil || got.ID != m.ID {
+	if got, err := a.SessionPrincipal(ctx, session); err != nil || got.ID != m.ID {
 		t.Fatalf("session: got %v, %v", got, err)
 	}
 	a.EndSession(ctx, session)
-	if _, err := a.SessionMember(ctx, session); app.ErrorKind(err) != app.KindUnauthorized {
+	if _, err := a.SessionPrincipal(ctx, session); app.ErrorKind(err) != app.KindUnauthorized {
 		t.Errorf("ended session: got %v", err)
 	}
 
@@ -85,15 +85,15 @@ func TestSessionsAndTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, err := a.TokenMember(ctx, token); err != nil || got.ID != m.ID {
+	if got, err := a.TokenPrincipal(ctx, token); err != nil || got.ID != m.ID {
 		t.Fatalf("token: got %v, %v", got, err)
 	}
 	a.RevokeToken(ctx, token)
-	if _, err := a.TokenMember(ctx, token); app.ErrorKind(err) != app.KindUnauthorized {
+	if _, err := a.TokenPrincipal(ctx, token); app.ErrorKind(err) != app.KindUnauthorized {
 		t.Errorf("revoked token: got %v", err)
 	}
 	a.DB.Exec(`UPDATE api_tokens SET revoked_at = NULL, expires_at = now() - interval '1 second'`)
-	if _, err := a.TokenMember(ctx, token); app.ErrorKind(err) != app.KindUnauthorized {
+	if _, err := a.TokenPrincipal(ctx, token); app.ErrorKind(err) != app.KindUnauthorized {
 		t.Errorf("expired token: got %v", err)
 	}
 }

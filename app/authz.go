@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/lib/pq"
@@ -24,29 +25,82 @@ type Residence struct {
 	Timezone string `db:"timezone" json:"timezone"`
 }
 
+// principalQuery loads a member with the relations authorization needs in
+// one round trip, since every request pays for it. The first %s picks the
+// rows (a member, a session or a token), the second filters them.
+const principalQuery = `
+SELECT m.id, m.email, m.name, m.role, m.created_at,
+       coalesce((SELECT array_agg(c.site_id ORDER BY c.site_id) FROM site_coordinators c WHERE c.member_id = m.id),
+                '{}') AS coordinator_of,
+       h.site_id, h.site_name, h.unit_id, h.unit_name, h.timezone
+FROM %s
+LEFT JOIN LATERAL (
+    SELECT s.id AS site_id, s.name AS site_name, u.id AS unit_id, u.name AS unit_name, s.timezone
+    FROM residencies r JOIN units u ON u.id = r.unit_id JOIN sites s ON s.id = r.site_id
+    WHERE r.member_id = m.id
+      AND r.starts_on <= (now() AT TIME ZONE s.timezone)::date
+      AND (r.ends_on IS NULL OR r.ends_on > (now() AT TIME ZONE s.timezone)::date)
+    LIMIT 1) h ON true
+WHERE %s`
+
+var (
+	principalByMember  = fmt.Sprintf(principalQuery, "members m", "m.id = $1")
+	principalBySession = fmt.Sprintf(principalQuery, "sessions t JOIN members m ON m.id = t.member_id",
+		"t.token_hash = $1 AND t.expires_at > now()")
+	principalByToken = fmt.Sprintf(principalQuery, "api_tokens t JOIN members m ON m.id = t.member_id",
+		"t.token_hash = $1 AND t.expires_at > now() AND t.revoked_at IS NULL")
+)
+
+type principalRow struct {
+	Member
+	CoordinatorOf pq.Int64Array  `db:"coordinator_of"`
+	SiteID        sql.NullInt64  `db:"site_id"`
+	SiteName      sql.NullString `db:"site_name"`
+	UnitID        sql.NullInt64  `db:"unit_id"`
+	UnitName      sql.NullString `db:"unit_name"`
+	Timezone      sql.NullString `db:"timezone"`
+}
+
+func (r principalRow) principal() *Principal {
+	p := &Principal{Member: r.Member, CoordinatorOf: r.CoordinatorOf}
+	if r.SiteID.Valid {
+		p.Home = &Residence{SiteID: r.SiteID.Int64, SiteName: r.SiteName.String,
+			UnitID: r.UnitID.Int64, UnitName: r.UnitName.String, Timezone: r.Timezone.String}
+	}
+	return p
+}
+
 // Principal loads the relations of a member for authorization.
 func (a *Accounts) Principal(ctx context.Context, m Member) (*Principal, error) {
-	p := &Principal{Member: m}
-	var sites pq.Int64Array
-	if err := a.DB.GetContext(ctx, &sites,
-		`SELECT coalesce(array_agg(site_id ORDER BY site_id), '{}') FROM site_coordinators WHERE member_id = $1`, m.ID); err != nil {
-		return nil, fmt.Errorf("authz: unable to load coordination: %v", err)
+	var r principalRow
+	if err := a.DB.GetContext(ctx, &r, principalByMember, m.ID); err != nil {
+		return nil, fmt.Errorf("authz: unable to load member %d: %v", m.ID, err)
 	}
-	p.CoordinatorOf = sites
-	var homes []Residence
-	if err := a.DB.SelectContext(ctx, &homes, `
-		SELECT s.id AS site_id, s.name AS site_name, u.id AS unit_id, u.name AS unit_name, s.timezone
-		FROM residencies r JOIN units u ON u.id = r.unit_id JOIN sites s ON s.id = r.site_id
-		WHERE r.member_id = $1
-		  AND r.starts_on <= (now() AT TIME ZONE s.timezone)::date
-		  AND (r.ends_on IS NULL OR r.ends_on > (now() AT TIME ZONE s.timezone)::date)
-		LIMIT 1`, m.ID); err != nil {
-		return nil, fmt.Errorf("authz: unable to load residence: %v", err)
+	return r.principal(), nil
+}
+
+// SessionPrincipal returns the member of a live browser session with their
+// relations. Errors: unauthorized.
+func (a *Accounts) SessionPrincipal(ctx context.Context, token string) (*Principal, error) {
+	return a.principalBySecret(ctx, principalBySession, token)
+}
+
+// TokenPrincipal returns the member of a valid, unrevoked API token with
+// their relations. Errors: unauthorized.
+func (a *Accounts) TokenPrincipal(ctx context.Context, token string) (*Principal, error) {
+	return a.principalBySecret(ctx, principalByToken, token)
+}
+
+func (a *Accounts) principalBySecret(ctx context.Context, query, token string) (*Principal, error) {
+	var r principalRow
+	err := a.DB.GetContext(ctx, &r, query, hashSecret(token))
+	if ErrNoRows(err) {
+		return nil, Errorf(KindUnauthorized, "unauthorized", "Your sign-in has expired or was revoked. Please sign in again.")
 	}
-	if len(homes) == 1 {
-		p.Home = &homes[0]
+	if err != nil {
+		return nil, fmt.Errorf("authz: unable to look up credentials: %v", err)
 	}
-	return p, nil
+	return r.principal(), nil
 }
 
 // IsAdmin reports whether p is a cooperative-wide admin (the treasurer).

@@ -37,11 +37,12 @@ func (s *Server) authenticateBearer(c *fiber.Ctx) error {
 	if !ok || token == "" {
 		return app.Errorf(app.KindUnauthorized, "unauthorized", "Send the token as: Authorization: Bearer <token>.")
 	}
-	m, err := s.accounts.TokenMember(c.UserContext(), token)
+	p, err := s.accounts.TokenPrincipal(c.UserContext(), token)
 	if err != nil {
 		return err
 	}
-	return s.setPrincipal(c, m)
+	c.Locals("principal", p)
+	return c.Next()
 }
 
 // authenticateSession loads the Principal of a browser session cookie.
@@ -50,19 +51,11 @@ func (s *Server) authenticateSession(c *fiber.Ctx) error {
 	if token == "" {
 		return c.Next()
 	}
-	m, err := s.accounts.SessionMember(c.UserContext(), token)
+	p, err := s.accounts.SessionPrincipal(c.UserContext(), token)
 	if app.ErrorKind(err) == app.KindUnauthorized {
 		c.ClearCookie(sessionCookie)
 		return c.Next()
 	}
-	if err != nil {
-		return err
-	}
-	return s.setPrincipal(c, m)
-}
-
-func (s *Server) setPrincipal(c *fiber.Ctx, m app.Member) error {
-	p, err := s.accounts.Principal(c.UserContext(), m)
 	if err != nil {
 		return err
 	}
