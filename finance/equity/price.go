@@ -517,8 +517,12 @@ func (s *Service) navPrice(ctx context.Context, q sqlx.QueryerContext, pr Price)
 		{"Reserves", money(pr.Reserves), eveDay},
 		{"Shares outstanding", pr.SharesOutstanding.StringFixed(QuantityPlaces), "share register at the end of " + sqlDate(eve)},
 	}
+	price, err := navOrOpening(pol, pr.On, pr.Appraisal, pr.SiteDebt, pr.Reserves, pr.SharesOutstanding)
+	if err != nil {
+		return pr, err
+	}
+	pr.Price = price
 	if pr.Appraisal == nil || !pr.SharesOutstanding.IsPositive() {
-		pr.Price = pol.BasePrice
 		why := "no appraisal is in effect yet"
 		if !pr.SharesOutstanding.IsPositive() {
 			why = "no shares are outstanding yet"
@@ -529,16 +533,25 @@ func (s *Service) navPrice(ctx context.Context, q sqlx.QueryerContext, pr Price)
 	}
 	pr.Inputs = append([]PriceInput{{"Latest appraisal", money(ap.Amount),
 		fmt.Sprintf("appraised %s, in effect from %s", sqlDate(ap.AppraisedOn), sqlDate(ap.EffectiveOn))}}, pr.Inputs...)
-	price, ok := NetAssetValuePrice(ap.Amount, pr.SiteDebt, pr.Reserves, pr.SharesOutstanding)
-	if !ok {
-		return pr, app.Unprocessable("price_not_positive",
-			"The share price of this site is not positive on %s: its debt and reserves (%s) reach its appraised value (%s).",
-			sqlDate(pr.On), money(pr.SiteDebt.Add(pr.Reserves)), money(ap.Amount))
-	}
-	pr.Price = price
 	pr.Formula = fmt.Sprintf("(appraisal − site debt − reserves) / shares outstanding = (%s − %s − %s) / %s = %s",
 		money(ap.Amount), money(pr.SiteDebt), money(pr.Reserves), pr.SharesOutstanding.StringFixed(QuantityPlaces), price.StringFixed(PricePlaces))
 	return pr, nil
+}
+
+// navOrOpening is the net-asset-value rule: the policy's opening price while
+// no appraisal is in force or no shares are outstanding, else
+// NetAssetValuePrice. Errors: price_not_positive (422).
+func navOrOpening(pol Policy, on time.Time, ap *Appraisal, debt, reserves, shares decimal.Decimal) (decimal.Decimal, error) {
+	if ap == nil || !shares.IsPositive() {
+		return pol.BasePrice, nil
+	}
+	price, ok := NetAssetValuePrice(ap.Amount, debt, reserves, shares)
+	if !ok {
+		return decimal.Zero, app.Unprocessable("price_not_positive",
+			"The share price of this site is not positive on %s: its debt and reserves (%s) reach its appraised value (%s).",
+			sqlDate(on), money(debt.Add(reserves)), money(ap.Amount))
+	}
+	return price, nil
 }
 
 func money(d decimal.Decimal) string { return d.StringFixed(MoneyPlaces) }

@@ -249,31 +249,48 @@ func (s *Service) equitySeries(ctx context.Context, memberID int64, events []Sta
 		}
 	}
 	dates = append(dates, today)
+	// First what the member held at each site on each day, then the prices
+	// of just those days at just those sites.
+	type holding struct {
+		day int
+		qty decimal.Decimal
+	}
+	bySite := map[int64][]holding{}
 	held := map[int64]decimal.Decimal{}
 	k := 0
-	loanCode := AccountsOfMember(memberID).ShareLoan
-	points := make([]EquityPoint, 0, len(dates))
-	for _, d := range dates {
+	for i, d := range dates {
 		for k < len(moves) && !Day(moves[k].On).After(d) {
 			held[moves[k].SiteID] = held[moves[k].SiteID].Add(moves[k].Quantity)
 			k++
 		}
-		value := decimal.Zero
 		for site, q := range held {
-			if !q.IsPositive() {
-				continue
+			if q.IsPositive() {
+				bySite[site] = append(bySite[site], holding{i, q})
 			}
-			p, err := s.SharePriceOn(ctx, s.DB, site, d)
-			if err != nil {
-				return nil, err
-			}
-			value = value.Add(ValueOf(q, p.Price))
 		}
-		owed, err := s.balance(ctx, s.DB, loanCode, &d, debitNormal)
+	}
+	values := make([]decimal.Decimal, len(dates))
+	for site, hs := range bySite {
+		days := make([]time.Time, len(hs))
+		for j, h := range hs {
+			days[j] = dates[h.day]
+		}
+		prices, err := s.priceHistory(ctx, site, days)
 		if err != nil {
 			return nil, err
 		}
-		points = append(points, EquityPoint{Date: d, SharesValue: value, Loan: owed, Net: value.Sub(owed)})
+		for j, h := range hs {
+			values[h.day] = values[h.day].Add(ValueOf(h.qty, prices[j]))
+		}
+	}
+	loan, err := s.accountHistory(ctx, AccountsOfMember(memberID).ShareLoan, debitNormal)
+	if err != nil {
+		return nil, err
+	}
+	points := make([]EquityPoint, len(dates))
+	for i, d := range dates {
+		owed := loan.asOf(d)
+		points[i] = EquityPoint{Date: d, SharesValue: values[i], Loan: owed, Net: values[i].Sub(owed)}
 	}
 	return points, nil
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/shopspring/decimal"
 
 	"hearth/app/apptest"
 	"hearth/finance/equity"
@@ -84,5 +85,75 @@ func TestMemberStatement(t *testing.T) {
 	// The appraisal raised the price: equity at the end grows over the months.
 	if first, last := st.Series[0], st.Series[len(st.Series)-1]; !last.Net.GreaterThan(first.Net) {
 		t.Errorf("net equity went from %s to %s, want growth", first.Net, last.Net)
+	}
+}
+
+// The statement prices many days at once; each must be what SharePriceOn
+// says for that day, at a site whose price followed a mortgage, charges,
+// appraisals, a policy change and an index.
+func TestPriceHistoryMatchesSharePriceOn(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "2026-01-01")
+	ctx := context.Background()
+	nav, le := e.site("Harbor"), e.site("Elm")
+	m := e.member("Grace")
+	apptest.MustAddResidency(t, e.db, nav, e.unit(nav, "H3", "1320.00", "48000"), m, "2026-01-01")
+	apptest.MustAddResidency(t, e.db, le, e.unit(le, "E1", "1180.00", "42000"), e.member("Ada"), "2026-01-01")
+	e.policyNAV(nav, "100")
+	e.must("set up", func(tx *sqlx.Tx) error {
+		if _, err := e.svc.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: nav, Principal: dec("150000"), YearlyRatePct: dec("4.5"), Months: 300, IdempotencyKey: "m"}); err != nil {
+			return err
+		}
+		if _, err := e.svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: nav, Amount: dec("152000")}); err != nil {
+			return err
+		}
+		if _, err := e.svc.RecordIndexPoint(ctx, tx, equity.IndexPoint{Series: "CPI", Value: dec("300")}); err != nil {
+			return err
+		}
+		if _, err := e.svc.SetPolicy(ctx, tx, equity.NewPolicy{SiteID: le, EffectiveFrom: e.today, Kind: equity.LimitedEquity, BasePrice: dec("50"), IndexSeries: "CPI"}); err != nil {
+			return err
+		}
+		if _, err := e.svc.IssueShares(ctx, tx, equity.IssueRequest{SiteID: le, MemberID: m, Kind: equity.Issue, Amount: dec("5000"), Cash: dec("5000"), IdempotencyKey: "le"}); err != nil {
+			return err
+		}
+		_, err := e.svc.IssueShares(ctx, tx, equity.IssueRequest{SiteID: nav, MemberID: m, Kind: equity.BuyIn, Amount: dec("48000"), Cash: dec("48000"), IdempotencyKey: "b"})
+		return err
+	})
+	for i, month := range []string{"2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01"} {
+		e.today = day(month).AddDate(0, 1, 0)
+		if _, err := e.svc.RunCharges(ctx, day(month), nil); err != nil {
+			t.Fatal(err)
+		}
+		e.must("appraisal and index", func(tx *sqlx.Tx) error {
+			if _, err := e.svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: nav, Amount: dec("152000").Add(dec("3000").Mul(decimal.NewFromInt(int64(i + 1)))),
+				EffectiveOn: e.today.AddDate(0, 0, 10)}); err != nil {
+				return err
+			}
+			_, err := e.svc.RecordIndexPoint(ctx, tx, equity.IndexPoint{Series: "CPI", EffectiveOn: e.today.AddDate(0, 0, 3), Value: dec("300").Add(decimal.NewFromInt(int64(i + 1)))})
+			return err
+		})
+	}
+	e.setToday("2026-05-20")
+	st, err := e.svc.MemberStatement(ctx, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range st.Series {
+		want := decimal.Zero
+		for _, site := range []int64{nav, le} {
+			price, err := e.svc.SharePriceOn(ctx, e.db, site, p.Date)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var held decimal.Decimal
+			if err := e.db.Get(&held, `SELECT coalesce(sum(quantity), 0) FROM share_events WHERE member_id = $1 AND site_id = $2 AND effective_on <= $3`,
+				m, site, p.Date); err != nil {
+				t.Fatal(err)
+			}
+			want = want.Add(equity.ValueOf(held, price.Price))
+		}
+		if !p.SharesValue.Equal(want) {
+			t.Errorf("%s: statement values the shares at %s, SharePriceOn at %s", p.Date.Format("2006-01-02"), p.SharesValue, want)
+		}
 	}
 }
