@@ -3,6 +3,7 @@ package equity_test
 import (
 	"context"
 	"strconv"
+	"sync"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -104,5 +105,57 @@ func TestMonthlyChargeRun(t *testing.T) {
 	}
 	if _, err := equity.ParseMonth("2026-13"); errCode(err) != "invalid_month" {
 		t.Errorf("month 13: %v, want invalid_month", err)
+	}
+}
+
+// Four runs of the same month at once charge each residency once: the
+// site's pool is locked while its charges are checked and posted.
+func TestConcurrentRunsChargeOnce(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "2025-12-10")
+	ctx := context.Background()
+	site := e.site("Linden Yard")
+	for i := range 6 {
+		unit := e.unit(site, "L"+strconv.Itoa(i+1), "1240.00", "0")
+		apptest.MustAddResidency(t, e.db, site, unit, e.member("Resident "+strconv.Itoa(i)), "2025-06-01")
+	}
+	e.policyRate(site, "100", "2", "2022-03-01")
+	e.must("mortgage", func(tx *sqlx.Tx) error {
+		_, err := e.svc.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("500000"), YearlyRatePct: dec("4.25"), Months: 300, IdempotencyKey: "m"})
+		return err
+	})
+	e.setToday("2026-02-01")
+	var wg sync.WaitGroup
+	posted := make([]int, 4)
+	errs := make([]error, 4)
+	for i := range 4 {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			run, err := e.svc.RunCharges(ctx, day("2026-01-01"), nil)
+			posted[i], errs[i] = run.Posted, err
+		}(i)
+	}
+	wg.Wait()
+	total := 0
+	for i := range 4 {
+		if errs[i] != nil {
+			t.Errorf("run %d: %v", i, errs[i])
+		}
+		total += posted[i]
+	}
+	if total != 6 {
+		t.Errorf("the runs posted %v charges, %d in all; want 6 in all", posted, total)
+	}
+	if n := e.count(`SELECT count(*) FROM unit_charges`); n != 6 {
+		t.Errorf("%d charges recorded, want 6", n)
+	}
+	if n := e.count(`SELECT count(*) FROM loan_installments`); n != 1 {
+		t.Errorf("%d mortgage installments posted, want 1", n)
+	}
+	if got := e.balance(equity.AccountsOfSite(site).Operating, -1).Add(e.balance(equity.AccountsOfSite(site).Reserves, -1)).
+		Add(e.balance(equity.AccountsOfSite(site).InterestIncome, -1)).Add(e.balance(equity.AccountsOfSite(site).SharesEarned, -1)).
+		Add(e.balance(equity.AccountsOfSite(site).Rounding, -1)); !got.Equal(dec("7440")) {
+		t.Errorf("the site was credited %s, want 6 × 1240 = 7440", got)
 	}
 }
