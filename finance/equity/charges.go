@@ -10,6 +10,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
+	"golang.org/x/sync/errgroup"
 
 	"hearth/app"
 	"hearth/finance/ledger"
@@ -140,6 +141,11 @@ type occupancy struct {
 	Days        int   `db:"days"`
 }
 
+// chargeWorkers is how many sites a run charges at once, each in its own
+// transaction: enough to keep the database busy while one waits on the
+// network, few enough not to crowd a small server.
+const chargeWorkers = 4
+
 // chargesPerEntry bounds the residencies one ledger entry charges, well
 // under the ledger's 1,000 postings an entry. Posting one entry per site
 // rather than one per residency is what makes a run of ten thousand units
@@ -238,26 +244,46 @@ func (s *Service) runCharges(ctx context.Context, r chargeRunner, month time.Tim
 		r.q().ExecContext(context.WithoutCancel(ctx), `UPDATE charge_runs SET posted = $2, skipped = $3, total = $4, duration_ms = $5 WHERE id = $1`,
 			run.ID, run.Posted, run.Skipped, run.Total, run.Duration.Milliseconds())
 	}()
-	for _, p := range plans {
+	// Sites are independent: with transactions of their own, a few are
+	// charged at a time.
+	results := make([]SiteChargeSummary, len(plans))
+	installments := make([]int, len(plans))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(1)
+	if r.tx == nil {
+		g.SetLimit(chargeWorkers)
+	}
+	for i, p := range plans {
 		if len(p.Residents) == 0 && p.Due == nil {
 			continue
 		}
-		var sum SiteChargeSummary
-		var n int
-		err := r.inTx(ctx, func(tx *sqlx.Tx) error {
-			sum, n = SiteChargeSummary{SiteID: p.SiteID, SiteName: p.SiteName, Total: decimal.Zero, Principal: decimal.Zero, Shares: decimal.Zero}, 0
-			var err error
-			n, err = s.chargeSiteTx(ctx, tx, run.ID, month, p, &sum)
-			return err
+		g.Go(func() error {
+			err := r.inTx(gctx, func(tx *sqlx.Tx) error {
+				results[i] = SiteChargeSummary{SiteID: p.SiteID, SiteName: p.SiteName, Total: decimal.Zero, Principal: decimal.Zero, Shares: decimal.Zero}
+				var err error
+				installments[i], err = s.chargeSiteTx(gctx, tx, run.ID, month, p, &results[i])
+				return err
+			})
+			if err != nil {
+				results[i].SiteID = 0
+				return fmt.Errorf("charges for %s: %w", p.SiteName, err)
+			}
+			return nil
 		})
-		if err != nil {
-			return run, fmt.Errorf("charges for %s: %w", p.SiteName, err)
+	}
+	err = g.Wait()
+	for i, sum := range results {
+		if sum.SiteID == 0 {
+			continue
 		}
 		run.Sites = append(run.Sites, sum)
 		run.Posted += sum.Posted
 		run.Skipped += sum.Skipped
 		run.Total = run.Total.Add(sum.Total)
-		run.Installments += n
+		run.Installments += installments[i]
+	}
+	if err != nil {
+		return run, err
 	}
 	n, err := s.postShareLoanInstallments(ctx, r, run.ID, month)
 	run.Installments += n
