@@ -24,6 +24,7 @@ test:
 ## bench: the benchmarks the issues name; figures go to docs/BENCHMARKS.md
 bench: deps-postgres build
 	$(BIN) bench
+	$(GO) test -run '^$$' -bench . -benchmem ./housing/lottery/ ./housing/feeds/
 
 lint:
 	gofmt -l .
