@@ -209,3 +209,44 @@ func TestLotteryAPIWholeWindow(t *testing.T) {
 		t.Errorf("usage with a bad date: %d %v", status, body)
 	}
 }
+
+// TestLotteryAPIWindowHoldsItsNights: while a window is undrawn, a resident
+// who books one of its nights through the ordinary booking route is told to
+// enter the lottery; a night outside the window books as usual, and the
+// nights are free to book once the window is cancelled.
+func TestLotteryAPIWindowHoldsItsNights(t *testing.T) {
+	t.Parallel()
+	c := newLotteryCast(t)
+	ts := c.ts
+	status, win := ts.call(t, "POST", fmt.Sprintf("/api/v1/resources/%d/lottery-windows", c.room), c.tokens["Chl"], newYearWindow())
+	if status != 201 {
+		t.Fatalf("open window: %d %v", status, win)
+	}
+	windowPath := fmt.Sprintf("/api/v1/lottery-windows/%d", int64(win["id"].(float64)))
+	if status, win = ts.call(t, "GET", windowPath, c.tokens["Ada"], nil); status != 200 {
+		t.Fatalf("window: %d %v", status, win)
+	}
+	night := win["slots"].([]any)[0].(map[string]any)
+	start, _ := time.Parse(time.RFC3339, night["starts_at"].(string))
+	end, _ := time.Parse(time.RFC3339, night["ends_at"].(string))
+	book := func(start, end time.Time) (int, map[string]any) {
+		return ts.call(t, "POST", fmt.Sprintf("/api/v1/resources/%d/bookings", c.room), c.tokens["Ada"],
+			map[string]string{"starts_at": start.Format(time.RFC3339), "ends_at": end.Format(time.RFC3339)})
+	}
+
+	status, body := book(start, end)
+	e, _ := body["error"].(map[string]any)
+	if status != 422 || e["code"] != "held_for_lottery" ||
+		e["message"] != "This time is being allocated by the lottery “New Year in the guest room”: enter the lottery instead." {
+		t.Errorf("booking a night of the lottery: %d %v", status, body)
+	}
+	if status, body := book(start.AddDate(0, 0, -3), end.AddDate(0, 0, -3)); status != 201 {
+		t.Errorf("booking a night before the lottery's: %d %v", status, body)
+	}
+	if status, body := ts.call(t, "POST", windowPath+"/cancel", c.tokens["Chl"], nil); status >= 300 {
+		t.Fatalf("cancel window: %d %v", status, body)
+	}
+	if status, body := book(start, end); status != 201 {
+		t.Errorf("booking the night once the lottery is cancelled: %d %v", status, body)
+	}
+}

@@ -142,8 +142,9 @@ type Request struct {
 	EndsAt     time.Time
 	// Allocated marks a booking handed out by a coordinator-run allocation
 	// (the peak lottery): the allocation itself was the decision, so it
-	// skips the approval, booking-horizon and weekly-quota rules. Conflicts,
-	// blackouts, opening hours, lengths and who may book still apply.
+	// skips the approval, booking-horizon and weekly-quota rules, and may
+	// take time that an open lottery holds. Conflicts, blackouts, opening
+	// hours, lengths and who may book still apply.
 	Allocated bool
 }
 
@@ -153,9 +154,10 @@ type Request struct {
 // Errors: booking_conflict (409) when the time, with the resource's buffer,
 // overlaps another active booking; 422 with a code naming the rule broken:
 // ends_before_starts, not_whole_minutes, in_the_past, too_short, too_long,
-// too_far_ahead, outside_opening_hours, in_blackout, weekly_quota_exceeded,
-// not_allowed_to_book; not_found for an unknown resource or member. A
-// deadlock or serialization failure comes back wrapped as it is
+// too_far_ahead, outside_opening_hours, in_blackout, held_for_lottery (the
+// time, with the buffer around it, meets a slot of an undrawn lottery of the
+// resource), weekly_quota_exceeded, not_allowed_to_book; not_found for an
+// unknown resource or member. A deadlock or serialization failure comes back wrapped as it is
 // (app.IsRetryable) for the caller to retry its transaction; Create does
 // that itself. A refused booking (conflict, blackout) leaves PostgreSQL's
 // transaction aborted: a caller that books several times in one transaction
@@ -216,17 +218,22 @@ func checkRange(start, end time.Time) error {
 
 // slot is what booking one time of a resource needs to know, read in one
 // query that also takes the resource's advisory lock in shared mode, so that
-// rules and blackouts cannot change under the booking (see resourceLockKey).
+// rules, blackouts and lottery windows cannot change under the booking (see
+// resourceLockKey).
 type slot struct {
 	Resource
 	MayBook        bool       `db:"may_book"`
 	BlackoutReason *string    `db:"blackout_reason"`
 	BlackoutStarts *time.Time `db:"blackout_starts"`
 	BlackoutEnds   *time.Time `db:"blackout_ends"`
+	HeldBy         *string    `db:"held_by"` // the title of the lottery holding the time
 	OffersExpired  bool       `db:"offers_expired"`
 }
 
-const slotQuery = `
+// slotQuery's snapshot may predate the lock it waits for, so a blackout or a
+// lottery window committed meanwhile is missed here; insertQuery, a later
+// statement, checks both again.
+var slotQuery = `
 	SELECT ` + resourceColumns + `,
 	       (r.who_may_book = 'members'
 	        OR EXISTS (SELECT 1 FROM residencies v
@@ -235,6 +242,8 @@ const slotQuery = `
 	                     AND (v.ends_on IS NULL OR v.ends_on > ($5::timestamptz AT TIME ZONE s.timezone)::date))
 	        OR EXISTS (SELECT 1 FROM site_coordinators c WHERE c.site_id = r.site_id AND c.member_id = $2)) AS may_book,
 	       bo.reason AS blackout_reason, lower(bo.during) AS blackout_starts, upper(bo.during) AS blackout_ends,
+	       (` + heldByLottery("r.site_id", "r.id", `tstzrange($3::timestamptz - make_interval(mins => r.buffer_minutes),
+	                                                    $4::timestamptz + make_interval(mins => r.buffer_minutes), '[)')`) + `) AS held_by,
 	       EXISTS (SELECT 1 FROM bookings x
 	               WHERE x.status = 'offered' AND x.offer_expires_at <= $5
 	                 AND x.site_id = r.site_id AND x.resource_id = r.id) AS offers_expired
@@ -269,6 +278,9 @@ func (sl *slot) admit(start, end, now time.Time, allocated bool) error {
 	}
 	if sl.BlackoutReason != nil {
 		return sl.blackoutError(*sl.BlackoutReason, *sl.BlackoutStarts, *sl.BlackoutEnds)
+	}
+	if sl.HeldBy != nil && !allocated {
+		return heldError(*sl.HeldBy)
 	}
 	return nil
 }
@@ -308,7 +320,7 @@ func (s *Service) book(ctx context.Context, tx *sqlx.Tx, req Request, seriesID *
 	if sl.ApprovalRequired && !req.Allocated {
 		status = Pending
 	}
-	return s.insert(ctx, tx, &sl.Resource, req.MemberID, req.StartsAt, req.EndsAt, status, seriesID, nil)
+	return s.insert(ctx, tx, &sl.Resource, req.MemberID, req.StartsAt, req.EndsAt, status, req.Allocated, seriesID, nil)
 }
 
 // checkQuota applies the weekly quota of the week (Monday to Sunday, site
@@ -363,26 +375,30 @@ func times(n int) string {
 	return fmt.Sprintf("%d times", n)
 }
 
-const insertQuery = `
+// insertQuery: $6 is the end plus the buffer, $11 the start less it.
+var insertQuery = `
 	INSERT INTO bookings (site_id, resource_id, member_id, during, blocks, status, series_id, offer_expires_at)
 	SELECT $1, $2, $3, tstzrange($4, $5, '[)'), tstzrange($4, $6, '[)'), $7, $8, $9
 	WHERE NOT EXISTS (SELECT 1 FROM resource_blackouts k
 	                  WHERE k.site_id = $1 AND k.resource_id = $2 AND k.during && tstzrange($4, $5, '[)'))
+	  AND ($10 OR NOT EXISTS (` + heldByLottery("$1", "$2", "tstzrange($11, $6, '[)')") + `))
 	RETURNING id, created_at, (SELECT name FROM members WHERE id = $3) AS member_name`
 
-// insert writes one booking. The exclusion constraint refuses an overlap of
-// blocked ranges: booking_conflict (409). A blackout added since the
-// booking's rules were read refuses it too: in_blackout (422); the shared
-// resource lock makes that the only way one can appear.
+// insert writes one booking; allocated lets it take time that a lottery
+// holds. The exclusion constraint refuses an overlap of blocked ranges:
+// booking_conflict (409). A blackout added, or a lottery window opened, since
+// the booking's rules were read refuses it too: in_blackout,
+// held_for_lottery (422); the shared resource lock makes that the only way
+// one can appear.
 func (s *Service) insert(ctx context.Context, tx *sqlx.Tx, r *Resource, memberID int64, start, end time.Time,
-	status Status, seriesID *int64, offerExpires *time.Time) (Booking, error) {
+	status Status, allocated bool, seriesID *int64, offerExpires *time.Time) (Booking, error) {
 	var row struct {
 		ID         int64     `db:"id"`
 		CreatedAt  time.Time `db:"created_at"`
 		MemberName string    `db:"member_name"`
 	}
 	err := s.getTx(ctx, tx, &row, insertQuery,
-		r.SiteID, r.ID, memberID, start, end, end.Add(r.Buffer()), status, seriesID, offerExpires)
+		r.SiteID, r.ID, memberID, start, end, end.Add(r.Buffer()), status, seriesID, offerExpires, allocated, start.Add(-r.Buffer()))
 	switch app.PQConstraint(err) {
 	case "bookings_no_overlap":
 		if r.BufferMinutes > 0 {
@@ -394,6 +410,14 @@ func (s *Service) insert(ctx context.Context, tx *sqlx.Tx, r *Resource, memberID
 		return Booking{}, app.NotFound("There is no member %d.", memberID)
 	}
 	if app.ErrNoRows(err) {
+		var heldBy *string
+		if err := tx.GetContext(ctx, &heldBy, `SELECT (`+heldByLottery("$1", "$2", "tstzrange($3, $4, '[)')")+`)`,
+			r.SiteID, r.ID, start.Add(-r.Buffer()), end.Add(r.Buffer())); err != nil {
+			return Booking{}, fmt.Errorf("booking: unable to read the lottery holding the time: %w", err)
+		}
+		if heldBy != nil && !allocated {
+			return Booking{}, heldError(*heldBy)
+		}
 		var k Blackout
 		if err := tx.GetContext(ctx, &k, blackoutSelect+`
 			WHERE k.site_id = $1 AND k.resource_id = $2 AND k.during && tstzrange($3, $4, '[)') ORDER BY lower(k.during) LIMIT 1`,

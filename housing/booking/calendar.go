@@ -49,9 +49,9 @@ func (s *Service) Bookings(ctx context.Context, r *Resource, from, to time.Time)
 
 // FreeTime returns the stretches of [from, to) in which a booking of the
 // resource could start and end: not in the past, within the booking horizon
-// and the opening hours, outside blackouts and other bookings with their
-// buffers (a booking must end a buffer before the next one starts), and
-// at least the minimum length long. Times are in the site's zone. Errors:
+// and the opening hours, outside blackouts, the slots of undrawn lotteries
+// and other bookings with their buffers (a booking must end a buffer before
+// the next one starts), and at least the minimum length long. Times are in the site's zone. Errors:
 // those of Bookings.
 func (s *Service) FreeTime(ctx context.Context, r *Resource, from, to time.Time) ([]Interval, error) {
 	if err := checkWindow(from, to); err != nil {
@@ -72,6 +72,9 @@ func (s *Service) FreeTime(ctx context.Context, r *Resource, from, to time.Time)
 			switch row.Kind {
 			case "busy":
 				busy = append(busy, row.Interval)
+			case "held":
+				// A lottery's slot will be booked, buffer and all.
+				busy = append(busy, Interval{row.StartsAt, row.EndsAt.Add(r.Buffer())})
 			case "closed":
 				closed = append(closed, row.Interval)
 			default:
@@ -90,14 +93,21 @@ func (s *Service) FreeTime(ctx context.Context, r *Resource, from, to time.Time)
 }
 
 // freeTimeQuery reads, in one round trip, the blocked ranges of the active
-// bookings, the blackouts, and whether an expired offer is due to lapse
-// (kind "lapsed", ordered last).
+// bookings, the blackouts, the slots held by undrawn lotteries, and whether
+// an expired offer is due to lapse (kind "lapsed", ordered last). $4 is the
+// end of the period plus the buffer and $5 the end, so $4 - $5 is the
+// buffer, which a slot keeps free on both sides.
 const freeTimeQuery = `
 	SELECT 'busy' AS kind, lower(blocks) AS starts_at, upper(blocks) AS ends_at FROM bookings
 	WHERE site_id = $1 AND resource_id = $2 AND ` + activeStatuses + ` AND blocks && tstzrange($3, $4, '[)')
 	UNION ALL
 	SELECT 'closed', lower(during), upper(during) FROM resource_blackouts
 	WHERE site_id = $1 AND resource_id = $2 AND during && tstzrange($3, $5, '[)')
+	UNION ALL
+	SELECT 'held', lower(ls.during), upper(ls.during)
+	FROM lottery_windows lw JOIN lottery_slots ls ON ls.site_id = lw.site_id AND ls.window_id = lw.id
+	WHERE lw.site_id = $1 AND lw.resource_id = $2 AND lw.status = 'open'
+	  AND ls.during && tstzrange($3::timestamptz - ($4::timestamptz - $5::timestamptz), $4, '[)')
 	UNION ALL
 	SELECT 'lapsed', $6::timestamptz, $6::timestamptz
 	WHERE EXISTS (SELECT 1 FROM bookings WHERE status = 'offered' AND offer_expires_at <= $6 AND site_id = $1 AND resource_id = $2)

@@ -233,7 +233,8 @@ func (s *Service) offerFreed(ctx context.Context, tx *sqlx.Tx, r *Resource, free
 		Interval
 	}
 	// A waiting time that ends within the buffer before the freed time was
-	// blocked by it too.
+	// blocked by it too. Times closed by a blackout or held by a lottery
+	// stay with their members waiting.
 	err := tx.SelectContext(ctx, &waiting, `
 		SELECT w.id, w.member_id, lower(w.wanted) AS starts_at, upper(w.wanted) AS ends_at
 		FROM waitlist_entries w
@@ -241,8 +242,10 @@ func (s *Service) offerFreed(ctx context.Context, tx *sqlx.Tx, r *Resource, free
 		  AND w.wanted && tstzrange($3, $4, '[)') AND lower(w.wanted) > $5
 		  AND NOT EXISTS (SELECT 1 FROM resource_blackouts k
 		                  WHERE k.site_id = w.site_id AND k.resource_id = w.resource_id AND k.during && w.wanted)
+		  AND NOT EXISTS (`+heldByLottery("w.site_id", "w.resource_id",
+		`tstzrange(lower(w.wanted) - make_interval(mins => $6), upper(w.wanted) + make_interval(mins => $6), '[)')`)+`)
 		ORDER BY w.created_at, w.id
-		FOR UPDATE OF w`, r.SiteID, r.ID, freed.StartsAt.Add(-r.Buffer()), freed.EndsAt, now)
+		FOR UPDATE OF w`, r.SiteID, r.ID, freed.StartsAt.Add(-r.Buffer()), freed.EndsAt, now, r.BufferMinutes)
 	if err != nil {
 		return fmt.Errorf("booking: unable to read the waitlist: %w", err)
 	}
@@ -251,7 +254,7 @@ func (s *Service) offerFreed(ctx context.Context, tx *sqlx.Tx, r *Resource, free
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT offer`); err != nil {
 			return fmt.Errorf("booking: %w", err)
 		}
-		b, err := s.insert(ctx, tx, r, w.MemberID, w.StartsAt, w.EndsAt, Offered, nil, &expires)
+		b, err := s.insert(ctx, tx, r, w.MemberID, w.StartsAt, w.EndsAt, Offered, false, nil, &expires)
 		if app.ErrorKind(err) == app.KindConflict {
 			// Still blocked by another booking: the next member may fit.
 			if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT offer`); err != nil {

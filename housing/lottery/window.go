@@ -137,7 +137,8 @@ func loadResource(ctx context.Context, q sqlx.QueryerContext, id int64) (resourc
 // Open opens a lottery window for a resource: it generates the seed, stores
 // it with its SHA-256 commitment and fixes the slots (given, or made from
 // Nights). Only a coordinator of the resource's site (or an admin) may open
-// one.
+// one. From then until the window is drawn or cancelled, the booking engine
+// refuses ordinary bookings of its slots (held_for_lottery).
 //
 // Errors: not_found; forbidden; those of Nights.Slots; invalid_title,
 // invalid_description, closes_in_past, invalid_slots_per_member, no_slots,
@@ -177,10 +178,13 @@ func (s *Service) OpenTx(ctx context.Context, tx *sqlx.Tx, actor *app.Principal,
 	if err != nil {
 		return Window{}, err
 	}
-	// Windows of one resource are opened one at a time, so that the
-	// overlap check below cannot race another opening.
-	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('lottery-resource', $1))`, res.ID); err != nil {
-		return Window{}, fmt.Errorf("lottery: unable to lock resource: %v", err)
+	// The booking engine's lock of the resource, held exclusively until the
+	// window is committed, opens the windows of a resource one at a time (so
+	// that the overlap check below cannot race another opening) and judges
+	// every ordinary booking wholly before the window (the trial bookings
+	// below then meet it) or wholly after (it then finds the time held).
+	if err := booking.LockResource(ctx, tx, res.ID); err != nil {
+		return Window{}, err
 	}
 	var overlapping int
 	if err := tx.GetContext(ctx, &overlapping, `
