@@ -16,54 +16,64 @@ import (
 
 // statements caches the prepared statements of a Service by query text.
 type statements struct {
-	mu  sync.Mutex
-	byQ map[string]*sqlx.Stmt
+	mu      sync.Mutex
+	byQ     map[string]*sqlx.Stmt
+	pending map[string]bool
 }
 
-// prepared returns the query prepared on the service's pool, or nil when the
-// service has no pool of its own (a caller that only passes transactions).
-func (s *Service) prepared(ctx context.Context, query string) (*sqlx.Stmt, error) {
+// prepared returns the cached statement of a query, or nil when there is none
+// yet or the service has no pool of its own (a caller that only passes
+// transactions). It never waits for a connection: a caller inside a
+// transaction already holds one, and waiting for a second while every
+// connection of the pool is held by such callers would deadlock. A miss
+// prepares the statement in the background for the calls after it.
+func (s *Service) prepared(query string) *sqlx.Stmt {
 	if s.DB == nil {
-		return nil, nil
+		return nil
 	}
 	s.stmts.mu.Lock()
 	defer s.stmts.mu.Unlock()
+	if st, ok := s.stmts.byQ[query]; ok {
+		return st
+	}
+	if !s.stmts.pending[query] {
+		if s.stmts.pending == nil {
+			s.stmts.pending = map[string]bool{}
+		}
+		s.stmts.pending[query] = true
+		go s.prepare(query)
+	}
+	return nil
+}
+
+func (s *Service) prepare(query string) {
+	st, err := s.DB.Preparex(query)
+	s.stmts.mu.Lock()
+	defer s.stmts.mu.Unlock()
+	delete(s.stmts.pending, query)
+	if err != nil {
+		return // the pool is closing, or the query will fail on its own where it runs
+	}
 	if s.stmts.byQ == nil {
 		s.stmts.byQ = map[string]*sqlx.Stmt{}
 	}
-	if st, ok := s.stmts.byQ[query]; ok {
-		return st, nil
-	}
-	st, err := s.DB.PreparexContext(ctx, query)
-	if err != nil {
-		return nil, fmt.Errorf("booking: unable to prepare a query: %w", err)
-	}
 	s.stmts.byQ[query] = st
-	return st, nil
 }
 
-// getTx runs a one-row query in tx through its prepared statement.
+// getTx runs a one-row query in tx through its prepared statement when there is one.
 func (s *Service) getTx(ctx context.Context, tx *sqlx.Tx, dest any, query string, args ...any) error {
-	st, err := s.prepared(ctx, query)
-	if err != nil {
-		return err
+	if st := s.prepared(query); st != nil {
+		return tx.StmtxContext(ctx, st).GetContext(ctx, dest, args...)
 	}
-	if st == nil {
-		return tx.GetContext(ctx, dest, query, args...)
-	}
-	return tx.StmtxContext(ctx, st).GetContext(ctx, dest, args...)
+	return tx.GetContext(ctx, dest, query, args...)
 }
 
-// selectDB runs a query on the pool through its prepared statement.
+// selectDB runs a query on the pool through its prepared statement when there is one.
 func (s *Service) selectDB(ctx context.Context, dest any, query string, args ...any) error {
-	st, err := s.prepared(ctx, query)
-	if err != nil {
-		return err
+	if st := s.prepared(query); st != nil {
+		return st.SelectContext(ctx, dest, args...)
 	}
-	if st == nil {
-		return s.DB.SelectContext(ctx, dest, query, args...)
-	}
-	return st.SelectContext(ctx, dest, args...)
+	return s.DB.SelectContext(ctx, dest, query, args...)
 }
 
 // resourceLockKey is the advisory-lock key of a resource. Bookings hold it
