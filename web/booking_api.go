@@ -66,6 +66,16 @@ type bookingRequest struct {
 	EndsAt   string `json:"ends_at"`
 }
 
+// decodeBookingRequest reads a booking body into a request of the signed-in
+// member.
+func decodeBookingRequest(c *fiber.Ctx) (booking.Request, error) {
+	var body bookingRequest
+	if err := decodeJSON(c, &body); err != nil {
+		return booking.Request{}, err
+	}
+	return body.request(c)
+}
+
 // request turns a booking body into a request of the signed-in member.
 func (r bookingRequest) request(c *fiber.Ctx) (booking.Request, error) {
 	id, err := paramID(c, "resource_id")
@@ -115,11 +125,7 @@ func optionalNoteJSON(c *fiber.Ctx, v any) error {
 }
 
 func (h *bookingHandlers) apiResourceBookings(c *fiber.Ctx) error {
-	r, err := h.resource(c)
-	if err != nil {
-		return err
-	}
-	from, to, err := calendarWindow(c, r.Location())
+	r, from, to, err := h.resourceCalendar(c)
 	if err != nil {
 		return err
 	}
@@ -131,11 +137,7 @@ func (h *bookingHandlers) apiResourceBookings(c *fiber.Ctx) error {
 }
 
 func (h *bookingHandlers) apiCreateBooking(c *fiber.Ctx) error {
-	var body bookingRequest
-	if err := decodeJSON(c, &body); err != nil {
-		return err
-	}
-	req, err := body.request(c)
+	req, err := decodeBookingRequest(c)
 	if err != nil {
 		return err
 	}
@@ -206,11 +208,7 @@ func (h *bookingHandlers) apiCancelSeries(c *fiber.Ctx) error {
 }
 
 func (h *bookingHandlers) apiJoinWaitlist(c *fiber.Ctx) error {
-	var body bookingRequest
-	if err := decodeJSON(c, &body); err != nil {
-		return err
-	}
-	req, err := body.request(c)
+	req, err := decodeBookingRequest(c)
 	if err != nil {
 		return err
 	}

@@ -112,6 +112,16 @@ func (h *bookingHandlers) resource(c *fiber.Ctx) (booking.Resource, error) {
 	return h.svc.Resource(c.UserContext(), id)
 }
 
+// resourceCalendar reads the :resource_id and the ?from=&to= of a calendar
+// query of a resource, the dates in the site's zone.
+func (h *bookingHandlers) resourceCalendar(c *fiber.Ctx) (r booking.Resource, from, to time.Time, err error) {
+	if r, err = h.resource(c); err != nil {
+		return
+	}
+	from, to, err = calendarWindow(c, r.Location())
+	return
+}
+
 func (h *bookingHandlers) apiBookableResources(c *fiber.Ctx) error {
 	rs, err := h.svc.Bookable(c.UserContext(), principal(c))
 	if err != nil {
@@ -256,11 +266,7 @@ func (h *bookingHandlers) apiRemoveBlackout(c *fiber.Ctx) error {
 }
 
 func (h *bookingHandlers) apiFreeTime(c *fiber.Ctx) error {
-	r, err := h.resource(c)
-	if err != nil {
-		return err
-	}
-	from, to, err := calendarWindow(c, r.Location())
+	r, from, to, err := h.resourceCalendar(c)
 	if err != nil {
 		return err
 	}
