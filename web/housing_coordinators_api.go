@@ -43,19 +43,25 @@ func (h *housingHandlers) apiAppointCoordinator(c *fiber.Ctx) error {
 
 // apiRemoveCoordinator ends a member's coordination of a site (admin).
 func (h *housingHandlers) apiRemoveCoordinator(c *fiber.Ctx) error {
-	if err := principal(c).RequireAdmin(); err != nil {
-		return err
-	}
-	siteID, err := paramID(c, "site_id")
-	if err != nil {
-		return err
-	}
-	memberID, err := paramID(c, "member_id")
-	if err != nil {
-		return err
-	}
-	if err := h.svc.RemoveCoordinator(c.UserContext(), siteID, memberID); err != nil {
+	if _, err := h.removeCoordinatorOf(c); err != nil {
 		return err
 	}
 	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// removeCoordinatorOf ends the coordination of the request's :member_id of
+// its :site_id (admin) and returns the site, for the API and the site page.
+func (h *housingHandlers) removeCoordinatorOf(c *fiber.Ctx) (int64, error) {
+	if err := principal(c).RequireAdmin(); err != nil {
+		return 0, err
+	}
+	siteID, err := paramID(c, "site_id")
+	if err != nil {
+		return 0, err
+	}
+	memberID, err := paramID(c, "member_id")
+	if err != nil {
+		return 0, err
+	}
+	return siteID, h.svc.RemoveCoordinator(c.UserContext(), siteID, memberID)
 }

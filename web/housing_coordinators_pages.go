@@ -30,18 +30,8 @@ func (h *housingHandlers) appointCoordinator(c *fiber.Ctx) error {
 
 // removeCoordinator ends a member's coordination of a site (admin).
 func (h *housingHandlers) removeCoordinator(c *fiber.Ctx) error {
-	if err := principal(c).RequireAdmin(); err != nil {
-		return err
-	}
-	siteID, err := paramID(c, "site_id")
+	siteID, err := h.removeCoordinatorOf(c)
 	if err != nil {
-		return err
-	}
-	memberID, err := paramID(c, "member_id")
-	if err != nil {
-		return err
-	}
-	if err := h.svc.RemoveCoordinator(c.UserContext(), siteID, memberID); err != nil {
 		return err
 	}
 	flash(c, "The coordinator is removed.")

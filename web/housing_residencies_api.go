@@ -62,11 +62,8 @@ func newResidencyFrom(unitID, memberID int64, startsOn, endsOn string) (housing.
 
 // apiResidencies lists a site's residencies (admin or the site's coordinator).
 func (h *housingHandlers) apiResidencies(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
 		return err
 	}
 	if _, err := h.svc.Site(c.UserContext(), siteID); err != nil {
@@ -86,11 +83,8 @@ func (h *housingHandlers) apiResidencies(c *fiber.Ctx) error {
 
 // apiPlaceMember places a member in a unit (admin or the site's coordinator).
 func (h *housingHandlers) apiPlaceMember(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
 		return err
 	}
 	var req placeMemberRequest
@@ -114,11 +108,8 @@ func (h *housingHandlers) apiPlaceMember(c *fiber.Ctx) error {
 
 // apiEndResidency sets a residency's move-out day (admin or the site's coordinator).
 func (h *housingHandlers) apiEndResidency(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
 		return err
 	}
 	id, err := paramID(c, "residency_id")

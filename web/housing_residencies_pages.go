@@ -22,11 +22,8 @@ func formID(f *Form, field, code, msg string) (int64, error) {
 
 // placeMember places a member in a unit from the site page.
 func (h *housingHandlers) placeMember(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
 		return err
 	}
 	f := newForm(c)
@@ -59,11 +56,8 @@ func (h *housingHandlers) placementFrom(c *fiber.Ctx, siteID int64, f *Form) (ho
 
 // endResidency sets a residency's move-out day from the site page.
 func (h *housingHandlers) endResidency(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
 		return err
 	}
 	id, err := paramID(c, "residency_id")

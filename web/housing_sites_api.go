@@ -94,6 +94,16 @@ func (h *housingHandlers) apiSite(c *fiber.Ctx) error {
 	return c.JSON(out)
 }
 
+// coordinatedSite reads the :site_id of a request that only the site's
+// coordinators and admins may make. Errors: those of paramID; forbidden.
+func coordinatedSite(c *fiber.Ctx) (int64, error) {
+	siteID, err := paramID(c, "site_id")
+	if err != nil {
+		return 0, err
+	}
+	return siteID, principal(c).RequireCoordinator(siteID)
+}
+
 // chargeVisible says whether p may see a unit's monthly charge: what a
 // neighbour pays is their money, so a plain member sees the charge of their
 // own unit and of vacant ones (which they might move into); coordinators and

@@ -43,11 +43,8 @@ type updateUnitRequest struct {
 // apiCreateUnit adds a unit (admin or the site's coordinator). Bedrooms
 // default to 1, as in the schema.
 func (h *housingHandlers) apiCreateUnit(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
 		return err
 	}
 	var req createUnitRequest
@@ -66,11 +63,8 @@ func (h *housingHandlers) apiCreateUnit(c *fiber.Ctx) error {
 }
 
 func (h *housingHandlers) apiUpdateUnit(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
 		return err
 	}
 	unitID, err := paramID(c, "unit_id")

@@ -23,11 +23,8 @@ func unitInputFrom(f *Form) (housing.UnitInput, error) {
 
 // createUnit adds a unit from the site page (admin or the site's coordinator).
 func (h *housingHandlers) createUnit(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
 		return err
 	}
 	f := newForm(c)

@@ -143,11 +143,8 @@ func (h *bookingHandlers) apiSiteResources(c *fiber.Ctx) error {
 }
 
 func (h *bookingHandlers) apiCreateResource(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
 		return err
 	}
 	var req resourceRequest
