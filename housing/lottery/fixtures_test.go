@@ -2,6 +2,7 @@ package lottery_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -11,6 +12,7 @@ import (
 	"hearth/app/apptest"
 	"hearth/housing/booking"
 	"hearth/housing/lottery"
+	"hearth/housing/lottery/lotterytest"
 )
 
 // world is a site with a guest room, its coordinator and residents.
@@ -83,6 +85,35 @@ func (w *world) newYear(perMember int) lottery.NewWindow {
 		ResourceID: w.room, Title: "New Year in the guest room", ClosesAt: time.Now().Add(7 * 24 * time.Hour),
 		SlotsPerMember: perMember, Slots: slots,
 	}
+}
+
+// shifted returns the window with every slot moved by days.
+func shifted(n lottery.NewWindow, days int) lottery.NewWindow {
+	n.Slots = slices.Clone(n.Slots)
+	for i := range n.Slots {
+		n.Slots[i].StartsAt = n.Slots[i].StartsAt.AddDate(0, 0, days)
+		n.Slots[i].EndsAt = n.Slots[i].EndsAt.AddDate(0, 0, days)
+	}
+	return n
+}
+
+// mustOpenNewYear opens the window of newYear(1) and returns it with its slots.
+func (w *world) mustOpenNewYear(t testing.TB) (lottery.Window, []lottery.Slot) {
+	t.Helper()
+	win := w.mustOpen(t, w.newYear(1))
+	return win, w.mustSlots(t, win.ID)
+}
+
+// mustCloseAndDraw closes a window's requests now and draws it as the
+// coordinator.
+func (w *world) mustCloseAndDraw(t testing.TB, windowID int64) lottery.Record {
+	t.Helper()
+	lotterytest.MustClose(t, w.db, windowID)
+	rec, err := w.svc.Draw(context.Background(), w.coordinator, windowID)
+	if err != nil {
+		t.Fatalf("Draw: %v", err)
+	}
+	return rec
 }
 
 func (w *world) mustOpen(t testing.TB, n lottery.NewWindow) lottery.Window {

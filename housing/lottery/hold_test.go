@@ -23,8 +23,7 @@ func TestWindowHoldsItsTimeUntilDrawn(t *testing.T) {
 	if _, err := w.db.Exec(`UPDATE resources SET buffer_minutes = 60 WHERE id = $1`, w.room); err != nil {
 		t.Fatal(err)
 	}
-	win := w.mustOpen(t, w.newYear(1))
-	slots := w.mustSlots(t, win.ID)
+	win, slots := w.mustOpenNewYear(t)
 	ada, ben := w.residents[0], w.residents[1]
 	request := func(start, end time.Time) booking.Request {
 		return booking.Request{ResourceID: w.room, MemberID: ada.ID, StartsAt: start, EndsAt: end}
@@ -94,16 +93,12 @@ func TestWindowHoldsItsTimeUntilDrawn(t *testing.T) {
 		t.Errorf("booking the night Ben won: got %v", err)
 	}
 
-	later := w.newYear(1)
-	for i := range later.Slots {
-		later.Slots[i].StartsAt = later.Slots[i].StartsAt.AddDate(0, 0, -14)
-		later.Slots[i].EndsAt = later.Slots[i].EndsAt.AddDate(0, 0, -14)
-	}
-	cancelled := w.mustOpen(t, later)
+	earlier := shifted(w.newYear(1), -14)
+	cancelled := w.mustOpen(t, earlier)
 	if err := w.svc.Cancel(ctx, w.coordinator, cancelled.ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := book(later.Slots[0].StartsAt, later.Slots[0].EndsAt); err != nil {
+	if err := book(earlier.Slots[0].StartsAt, earlier.Slots[0].EndsAt); err != nil {
 		t.Errorf("booking a night of a cancelled window: %v", err)
 	}
 }

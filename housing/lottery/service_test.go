@@ -58,9 +58,7 @@ func TestOpenRefusesWhatCannotBeDrawn(t *testing.T) {
 	first := w.mustOpen(t, w.newYear(1))
 
 	// A booking made outside the lottery, on a later night.
-	later := w.newYear(1)
-	later.Slots[0].StartsAt = later.Slots[0].StartsAt.AddDate(0, 0, 5)
-	later.Slots[0].EndsAt = later.Slots[0].EndsAt.AddDate(0, 0, 5)
+	later := shifted(w.newYear(1), 5)
 	if _, err := w.bookings.Create(ctx, booking.Request{ResourceID: w.room, MemberID: w.residents[0].ID,
 		StartsAt: later.Slots[0].StartsAt, EndsAt: later.Slots[0].EndsAt, Allocated: true}); err != nil {
 		t.Fatal(err)
@@ -85,10 +83,7 @@ func TestOpenRefusesWhatCannotBeDrawn(t *testing.T) {
 		n := w.newYear(1)
 		if c.name != "same nights as another window" {
 			// Move clear of the first window unless the case is about it.
-			for i := range n.Slots {
-				n.Slots[i].StartsAt = n.Slots[i].StartsAt.AddDate(0, 0, 30)
-				n.Slots[i].EndsAt = n.Slots[i].EndsAt.AddDate(0, 0, 30)
-			}
+			n = shifted(n, 30)
 		}
 		c.change(&n)
 		_, err := w.svc.Open(ctx, c.by, n)
@@ -127,8 +122,7 @@ func TestRequestsAreFrozenAtClose(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t, 2)
-	win := w.mustOpen(t, w.newYear(1))
-	slots := w.mustSlots(t, win.ID)
+	win, slots := w.mustOpenNewYear(t)
 	mustRequest(t, w.svc, w.residents[0], win.ID, slots[1].ID, slots[0].ID)
 	mustRequest(t, w.svc, w.residents[0], win.ID, slots[0].ID) // a change replaces the request
 	got, err := w.svc.Request(ctx, w.residents[0].ID, win.ID)
@@ -175,8 +169,7 @@ func TestDrawBooksTheWinnersAndVerifies(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t, 4)
-	win := w.mustOpen(t, w.newYear(1))
-	slots := w.mustSlots(t, win.ID)
+	win, slots := w.mustOpenNewYear(t)
 	for _, r := range w.residents {
 		mustRequest(t, w.svc, r, win.ID, slots[1].ID, slots[0].ID)
 	}
@@ -253,8 +246,7 @@ func TestDrawSetsAsideWhatCanNoLongerBeBooked(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t, 3)
-	win := w.mustOpen(t, w.newYear(1))
-	slots := w.mustSlots(t, win.ID)
+	win, slots := w.mustOpenNewYear(t)
 	for _, r := range w.residents {
 		mustRequest(t, w.svc, r, win.ID, slots[0].ID, slots[1].ID)
 	}
@@ -266,11 +258,7 @@ func TestDrawSetsAsideWhatCanNoLongerBeBooked(t *testing.T) {
 	if _, err := w.db.Exec(`UPDATE residencies SET ends_on = current_date - 1 WHERE member_id = $1`, moved.ID); err != nil {
 		t.Fatal(err)
 	}
-	lotterytest.MustClose(t, w.db, win.ID)
-	rec, err := w.svc.Draw(ctx, w.coordinator, win.ID)
-	if err != nil {
-		t.Fatalf("Draw: %v", err)
-	}
+	rec := w.mustCloseAndDraw(t, win.ID)
 	if got, want := fmt.Sprint(rec.SetAside), fmt.Sprint([]int64{moved.ID}); got != want {
 		t.Errorf("set aside: got %s, want %s", got, want)
 	}
@@ -293,29 +281,16 @@ func TestPastAllocationsLowerTheWeight(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t, 2)
-	first := w.mustOpen(t, w.newYear(1))
-	firstSlots := w.mustSlots(t, first.ID)
+	first, firstSlots := w.mustOpenNewYear(t)
 	mustRequest(t, w.svc, w.residents[0], first.ID, firstSlots[0].ID)
-	lotterytest.MustClose(t, w.db, first.ID)
-	if _, err := w.svc.Draw(ctx, w.coordinator, first.ID); err != nil {
-		t.Fatal(err)
-	}
+	w.mustCloseAndDraw(t, first.ID)
 
-	n := w.newYear(1)
-	for i := range n.Slots {
-		n.Slots[i].StartsAt = n.Slots[i].StartsAt.AddDate(0, 0, 7)
-		n.Slots[i].EndsAt = n.Slots[i].EndsAt.AddDate(0, 0, 7)
-	}
-	second := w.mustOpen(t, n)
+	second := w.mustOpen(t, shifted(w.newYear(1), 7))
 	secondSlots := w.mustSlots(t, second.ID)
 	for _, r := range w.residents {
 		mustRequest(t, w.svc, r, second.ID, secondSlots[0].ID)
 	}
-	lotterytest.MustClose(t, w.db, second.ID)
-	rec, err := w.svc.Draw(ctx, w.coordinator, second.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	rec := w.mustCloseAndDraw(t, second.ID)
 	weights := map[int64]string{}
 	for _, e := range rec.Entrants {
 		weights[e.MemberID] = e.Weight
@@ -369,8 +344,7 @@ func TestConcurrentDrawsDrawOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	w := newWorld(t, 3)
-	win := w.mustOpen(t, w.newYear(1))
-	slots := w.mustSlots(t, win.ID)
+	win, slots := w.mustOpenNewYear(t)
 	for _, r := range w.residents {
 		mustRequest(t, w.svc, r, win.ID, slots[0].ID, slots[1].ID)
 	}
