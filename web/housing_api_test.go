@@ -34,6 +34,26 @@ func newHousingCast(t *testing.T) *housingCast {
 	return h
 }
 
+// refusal is a request that the API must refuse with status and code.
+type refusal struct {
+	name   string
+	token  string
+	body   any
+	status int
+	code   string
+}
+
+// checkRefusals sends every request to method path and checks how it is refused.
+func (ts *testServer) checkRefusals(t *testing.T, method, path string, cases []refusal) {
+	t.Helper()
+	for _, tc := range cases {
+		status, body := ts.call(t, method, path, tc.token, tc.body)
+		if status != tc.status || errorCode(body) != tc.code {
+			t.Errorf("%s: %d %q, want %d %q", tc.name, status, errorCode(body), tc.status, tc.code)
+		}
+	}
+}
+
 func TestSitesAPI(t *testing.T) {
 	t.Parallel()
 	h := newHousingCast(t)
@@ -44,25 +64,14 @@ func TestSitesAPI(t *testing.T) {
 		t.Fatalf("create site: %d %v", status, body)
 	}
 	id := int64(body["id"].(float64))
-	for _, tc := range []struct {
-		name   string
-		token  string
-		body   any
-		status int
-		code   string
-	}{
+	ts.checkRefusals(t, "POST", "/api/v1/sites", []refusal{
 		{"plain member", h.adaTok, map[string]string{"name": "X", "timezone": "UTC"}, 403, "forbidden"},
 		{"coordinator", h.chloeTok, map[string]string{"name": "X", "timezone": "UTC"}, 403, "forbidden"},
 		{"unknown zone", h.adminTok, map[string]string{"name": "X", "timezone": "Europe/Atlantis"}, 422, "unknown_timezone"},
 		{"duplicate name", h.adminTok, map[string]string{"name": "Linden Yard", "timezone": "UTC"}, 409, "site_name_taken"},
 		{"unknown field", h.adminTok, map[string]string{"name": "X", "timezone": "UTC", "owner": "me"}, 400, "malformed_json"},
 		{"not JSON", h.adminTok, "{", 400, "malformed_json"},
-	} {
-		status, body := ts.call(t, "POST", "/api/v1/sites", tc.token, tc.body)
-		if status != tc.status || errorCode(body) != tc.code {
-			t.Errorf("%s: %d %q, want %d %q", tc.name, status, errorCode(body), tc.status, tc.code)
-		}
-	}
+	})
 	if status, _ := ts.call(t, "POST", "/api/v1/sites", "", map[string]string{"name": "X", "timezone": "UTC"}); status != 401 {
 		t.Errorf("anonymous: %d, want 401", status)
 	}
@@ -107,25 +116,14 @@ func TestUnitsAndResidentsAPI(t *testing.T) {
 		t.Fatalf("admin adds a unit: %d %v", status, body)
 	}
 	e2 := int64(body["id"].(float64))
-	for _, tc := range []struct {
-		name   string
-		token  string
-		body   any
-		status int
-		code   string
-	}{
+	ts.checkRefusals(t, "POST", units, []refusal{
 		{"coordinator of another site", h.graceTok, map[string]any{"name": "E9", "monthly_charge": "1.00"}, 403, "forbidden"},
 		{"plain member", h.adaTok, map[string]any{"name": "E9", "monthly_charge": "1.00"}, 403, "forbidden"},
 		{"duplicate name", h.chloeTok, map[string]any{"name": "E1", "monthly_charge": "1.00"}, 409, "unit_name_taken"},
 		{"negative charge", h.chloeTok, map[string]any{"name": "E9", "monthly_charge": "-10.00"}, 422, "negative_charge"},
 		{"charge as a number", h.chloeTok, map[string]any{"name": "E9", "monthly_charge": 10.5}, 400, "malformed_json"},
 		{"too many bedrooms", h.chloeTok, map[string]any{"name": "E9", "bedrooms": 99, "monthly_charge": "1.00"}, 422, "invalid_bedrooms"},
-	} {
-		status, body := ts.call(t, "POST", units, tc.token, tc.body)
-		if status != tc.status || errorCode(body) != tc.code {
-			t.Errorf("%s: %d %q, want %d %q", tc.name, status, errorCode(body), tc.status, tc.code)
-		}
-	}
+	})
 	status, body = ts.call(t, "PATCH", fmt.Sprintf("%s/%d", units, e2), h.chloeTok, map[string]any{"monthly_charge": "900"})
 	if status != 200 || body["monthly_charge"] != "900.00" || body["name"] != "E2" {
 		t.Errorf("edit unit: %d %v", status, body)
@@ -141,13 +139,7 @@ func TestUnitsAndResidentsAPI(t *testing.T) {
 		t.Fatalf("place Ada: %d %v", status, body)
 	}
 	adaRes := int64(body["id"].(float64))
-	for _, tc := range []struct {
-		name   string
-		token  string
-		body   any
-		status int
-		code   string
-	}{
+	ts.checkRefusals(t, "POST", residencies, []refusal{
 		{"coordinator of another site", h.graceTok, map[string]any{"unit_id": e2, "member_id": h.grace.ID, "starts_on": "2024-01-01"}, 403, "forbidden"},
 		{"plain member", h.adaTok, map[string]any{"unit_id": e2, "member_id": h.ada.ID, "starts_on": "2030-01-01"}, 403, "forbidden"},
 		{"unit occupied", h.chloeTok, map[string]any{"unit_id": e1, "member_id": h.grace.ID, "starts_on": "2025-01-01"}, 409, "unit_occupied"},
@@ -155,12 +147,7 @@ func TestUnitsAndResidentsAPI(t *testing.T) {
 		{"ends before it starts", h.chloeTok, map[string]any{"unit_id": e2, "member_id": h.grace.ID, "starts_on": "2025-01-01", "ends_on": "2024-01-01"}, 422, "residency_ends_before_start"},
 		{"bad date", h.chloeTok, map[string]any{"unit_id": e2, "member_id": h.grace.ID, "starts_on": "1 May"}, 422, "invalid_date"},
 		{"unit of another site", h.graceTok, map[string]any{"unit_id": e2, "member_id": h.grace.ID, "starts_on": "2025-01-01"}, 403, "forbidden"},
-	} {
-		status, body := ts.call(t, "POST", residencies, tc.token, tc.body)
-		if status != tc.status || errorCode(body) != tc.code {
-			t.Errorf("%s: %d %q, want %d %q", tc.name, status, errorCode(body), tc.status, tc.code)
-		}
-	}
+	})
 	harborRes := fmt.Sprintf("/api/v1/sites/%d/residencies", h.harbor.ID)
 	if status, body := ts.call(t, "POST", harborRes, h.graceTok, map[string]any{"unit_id": e2, "member_id": h.grace.ID, "starts_on": "2025-01-01"}); status != 404 || errorCode(body) != "unit_not_found" {
 		t.Errorf("a Harbor coordinator places someone in an Elm unit: %d %v", status, body)
