@@ -86,6 +86,16 @@ func (f *fixture) MustCreateResource(t *testing.T, name string, kind booking.Kin
 }
 
 // at is a wall-clock time in Berlin.
+// MustCount runs a count(*) query.
+func (f *fixture) MustCount(t *testing.T, query string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := f.db.Get(&n, query, args...); err != nil {
+		t.Fatalf("MustCount: %v", err)
+	}
+	return n
+}
+
 func (f *fixture) at(day, hour, minute int) time.Time {
 	return time.Date(2026, 3, day, hour, minute, 0, 0, f.loc)
 }
@@ -170,10 +180,7 @@ func TestConcurrentOverlappingBookingsExactlyOneWins(t *testing.T) {
 	if won != 1 {
 		t.Errorf("winners: got %d, want exactly 1", won)
 	}
-	var active int
-	if err := f.db.Get(&active, `SELECT count(*) FROM bookings WHERE resource_id = $1 AND status IN ('pending','confirmed','offered')`, r.ID); err != nil {
-		t.Fatal(err)
-	}
+	active := f.MustCount(t, `SELECT count(*) FROM bookings WHERE resource_id = $1 AND status IN ('pending','confirmed','offered')`, r.ID)
 	if active != 1 {
 		t.Errorf("active bookings stored: got %d, want 1", active)
 	}
@@ -267,11 +274,7 @@ func TestBrokenRulesAnswerWithTheRule(t *testing.T) {
 			t.Errorf("%s: got %s %q, want %s %q", c.name, e.Code, e.Message, c.code, c.msg)
 		}
 	}
-	var n int
-	if err := f.db.Get(&n, `SELECT count(*) FROM bookings WHERE resource_id = $1`, workshop.ID); err != nil {
-		t.Fatal(err)
-	}
-	if n != 1 {
+	if n := f.MustCount(t, `SELECT count(*) FROM bookings WHERE resource_id = $1`, workshop.ID); n != 1 {
 		t.Errorf("bookings written: got %d, want only the first", n)
 	}
 }

@@ -186,9 +186,7 @@ func TestSeriesReportsConflictsAllOrNothingOrSkip(t *testing.T) {
 	if app.ErrorKind(err) != app.KindConflict || len(res.Occurrences) != 4 || res.Occurrences[1].Code != "booking_conflict" || res.Created() != 0 {
 		t.Errorf("all or nothing: got %v %+v", err, res)
 	}
-	var n int
-	f.db.Get(&n, `SELECT count(*) FROM bookings WHERE member_id = $1`, f.resident.ID)
-	if n != 0 {
+	if n := f.MustCount(t, `SELECT count(*) FROM bookings WHERE member_id = $1`, f.resident.ID); n != 0 {
 		t.Errorf("all or nothing wrote %d bookings", n)
 	}
 
@@ -242,9 +240,7 @@ func TestRRuleLimits(t *testing.T) {
 			t.Errorf("%q: got %q, want %q", rule, got, code)
 		}
 	}
-	var n int
-	f.db.Get(&n, `SELECT count(*) FROM booking_series`)
-	if n != 0 {
+	if n := f.MustCount(t, `SELECT count(*) FROM booking_series`); n != 0 {
 		t.Errorf("refused rules wrote %d series", n)
 	}
 }
@@ -354,12 +350,9 @@ func TestBlackoutRacingBookingsLeavesNoneInside(t *testing.T) {
 			t.Errorf("racing booking: got %v, want success or in_blackout", err)
 		}
 	}
-	var inside int
-	if err := f.db.Get(&inside, `
+	inside := f.MustCount(t, `
 		SELECT count(*) FROM bookings WHERE resource_id = $1 AND status IN ('pending', 'confirmed', 'offered')
-		  AND during && tstzrange($2, $3, '[)')`, w.ID, f.at(12, 0, 0), f.at(13, 0, 0)); err != nil {
-		t.Fatal(err)
-	}
+		  AND during && tstzrange($2, $3, '[)')`, w.ID, f.at(12, 0, 0), f.at(13, 0, 0))
 	if inside != 0 {
 		t.Errorf("active bookings inside the blackout: got %d, want 0", inside)
 	}
