@@ -29,14 +29,8 @@ const FairnessPeriod = "365 days"
 // the slots while the draw runs (drawing again then gives the same order).
 func (s *Service) Draw(ctx context.Context, actor *app.Principal, windowID int64) (Record, error) {
 	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		w, err := getWindow(ctx, tx, windowID, "FOR UPDATE OF w")
+		w, err := lockUndecided(ctx, tx, actor, windowID)
 		if err != nil {
-			return err
-		}
-		if err := actor.RequireCoordinator(w.SiteID); err != nil {
-			return err
-		}
-		if err := w.requireOpen(); err != nil {
 			return err
 		}
 		if !w.AwaitingDraw(time.Now()) {

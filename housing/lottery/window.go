@@ -383,14 +383,7 @@ func selectSlots(ctx context.Context, q sqlx.QueryerContext, windowID int64) ([]
 // forbidden; already_drawn, window_cancelled (409).
 func (s *Service) Cancel(ctx context.Context, actor *app.Principal, windowID int64) error {
 	return app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		w, err := getWindow(ctx, tx, windowID, "FOR UPDATE OF w")
-		if err != nil {
-			return err
-		}
-		if err := actor.RequireCoordinator(w.SiteID); err != nil {
-			return err
-		}
-		if err := w.requireOpen(); err != nil {
+		if _, err := lockUndecided(ctx, tx, actor, windowID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE lottery_windows SET status = 'cancelled', cancelled_at = now() WHERE id = $1`, windowID); err != nil {
@@ -398,6 +391,20 @@ func (s *Service) Cancel(ctx context.Context, actor *app.Principal, windowID int
 		}
 		return nil
 	})
+}
+
+// lockUndecided reads a window for the coordinator who draws or cancels it,
+// locking its row so that draws and cancellations of one window take turns.
+// Errors: not_found, forbidden; already_drawn, window_cancelled (409).
+func lockUndecided(ctx context.Context, tx *sqlx.Tx, actor *app.Principal, windowID int64) (Window, error) {
+	w, err := getWindow(ctx, tx, windowID, "FOR UPDATE OF w")
+	if err != nil {
+		return w, err
+	}
+	if err := actor.RequireCoordinator(w.SiteID); err != nil {
+		return w, err
+	}
+	return w, w.requireOpen()
 }
 
 // requireOpen refuses a window that was drawn or cancelled.
