@@ -86,6 +86,23 @@ func (f *fixture) MustCreateResource(t *testing.T, name string, kind booking.Kin
 }
 
 // at is a wall-clock time in Berlin.
+// race runs fn(0) … fn(n-1) in n goroutines released at once and returns
+// their errors.
+func race(n int, fn func(i int) error) []error {
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Go(func() {
+			<-start
+			errs[i] = fn(i)
+		})
+	}
+	close(start)
+	wg.Wait()
+	return errs
+}
+
 // MustCount runs a count(*) query.
 func (f *fixture) MustCount(t *testing.T, query string, args ...any) int {
 	t.Helper()
@@ -150,23 +167,13 @@ func TestConcurrentOverlappingBookingsExactlyOneWins(t *testing.T) {
 	f := newFixture(t)
 	r := f.MustCreateResource(t, "Workshop", booking.Workshop, booking.Rules{BufferMinutes: 10})
 	members := []app.Member{f.resident, f.neighbour, f.coordinator, f.visitor}
-	const racers = 50
-	errs := make([]error, racers)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range racers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			// Every request overlaps every other (all cover 11:00–11:05) but
-			// none is identical, so the constraint, not equality, decides.
-			from := f.at(4, 10, i%30)
-			_, errs[i] = f.book(r, members[i%len(members)], from, from.Add(65*time.Minute))
-		}()
-	}
-	close(start)
-	wg.Wait()
+	errs := race(50, func(i int) error {
+		// Every request overlaps every other (all cover 11:00–11:05) but
+		// none is identical, so the constraint, not equality, decides.
+		from := f.at(4, 10, i%30)
+		_, err := f.book(r, members[i%len(members)], from, from.Add(65*time.Minute))
+		return err
+	})
 	won := 0
 	for _, err := range errs {
 		switch codeOf(err) {
@@ -192,22 +199,12 @@ func TestWeeklyQuotaHoldsUnderRace(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	r := f.MustCreateResource(t, "Laundry", booking.Laundry, booking.Rules{WeeklyQuotaBookings: 2})
-	const racers = 50
-	errs := make([]error, racers)
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range racers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			// 50 distinct hours of the same week (Tuesday 3 to Sunday 8 March).
-			from := f.at(3+i/10, 8+i%10, 0)
-			_, errs[i] = f.book(r, f.resident, from, from.Add(time.Hour))
-		}()
-	}
-	close(start)
-	wg.Wait()
+	errs := race(50, func(i int) error {
+		// 50 distinct hours of the same week (Tuesday 3 to Sunday 8 March).
+		from := f.at(3+i/10, 8+i%10, 0)
+		_, err := f.book(r, f.resident, from, from.Add(time.Hour))
+		return err
+	})
 	won := 0
 	for _, err := range errs {
 		switch codeOf(err) {
