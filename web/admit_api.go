@@ -51,14 +51,11 @@ func (r admitRequest) admission(siteID, by int64) (membership.AdmitRequest, erro
 }
 
 func (h *equityHandlers) apiAdmit(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
 		return err
 	}
 	p := principal(c)
-	if err := p.RequireCoordinator(siteID); err != nil {
-		return err
-	}
 	var req admitRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -79,11 +76,8 @@ func (h *equityHandlers) apiAdmit(c *fiber.Ctx) error {
 }
 
 func (h *equityHandlers) apiAdmissions(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
 		return err
 	}
 	as, err := h.mem.AdmissionsOf(c.UserContext(), siteID)
@@ -99,11 +93,8 @@ func (h *equityHandlers) apiAdmissions(c *fiber.Ctx) error {
 }
 
 func (h *equityHandlers) apiFreeUnits(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
 		return err
 	}
 	from, err := formDate("from", c.Query("from"))

@@ -21,11 +21,8 @@ func (h *equityHandlers) admitPage(c *fiber.Ctx) error {
 }
 
 func (h *equityHandlers) renderAdmit(c *fiber.Ctx, f *Form) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
 		return err
 	}
 	ctx := c.UserContext()
@@ -95,14 +92,11 @@ func (h *equityHandlers) renderAdmit(c *fiber.Ctx, f *Form) error {
 }
 
 func (h *equityHandlers) admit(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
 		return err
 	}
 	p := principal(c)
-	if err := p.RequireCoordinator(siteID); err != nil {
-		return err
-	}
 	f := newForm(c)
 	a, err := func() (membership.Admission, error) {
 		unitID, err := strconv.ParseInt(strings.TrimSpace(f.Value("unit_id")), 10, 64)

@@ -286,14 +286,11 @@ func (r appraisalRequest) appraisal(siteID, by int64) (equity.NewAppraisal, erro
 }
 
 func (h *equityHandlers) apiRecordAppraisal(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
 		return err
 	}
 	p := principal(c)
-	if err := p.RequireCoordinator(siteID); err != nil {
-		return err
-	}
 	var req appraisalRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err

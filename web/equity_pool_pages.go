@@ -150,14 +150,11 @@ func (h *equityHandlers) setPolicy(c *fiber.Ctx) error {
 }
 
 func (h *equityHandlers) recordAppraisal(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
 		return err
 	}
 	p := principal(c)
-	if err := p.RequireCoordinator(siteID); err != nil {
-		return err
-	}
 	f := newForm(c)
 	req := appraisalRequest{Amount: f.Value("amount"), AppraisedOn: f.Value("appraised_on"), EffectiveOn: f.Value("effective_on"),
 		Appraiser: f.Value("appraiser"), Note: f.Value("note")}

@@ -257,14 +257,11 @@ func (h *moveHandlers) apiMyMoves(c *fiber.Ctx) error {
 // apiSiteMoves lists the move requests into a site (its coordinators and
 // the treasurer): the open ones, then the 50 latest closed ones.
 func (h *moveHandlers) apiSiteMoves(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := coordinatedSite(c)
 	if err != nil {
 		return err
 	}
 	p := principal(c)
-	if err := p.RequireCoordinator(siteID); err != nil {
-		return err
-	}
 	open, closed, err := h.svc.MovesTo(c.UserContext(), []int64{siteID}, 50)
 	if err != nil {
 		return err
