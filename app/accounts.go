@@ -43,6 +43,25 @@ type Accounts struct {
 	DB         *sqlx.DB
 	SessionTTL time.Duration
 	TokenTTL   time.Duration
+
+	// The queries every request runs, prepared by Prepare; nil runs them
+	// unprepared.
+	bySession, byToken *sqlx.Stmt
+}
+
+// Prepare prepares the queries that authenticate every request. lib/pq sends
+// an unprepared query with parameters in two round trips, a prepared one in
+// one. Call it once at start-up, before requests arrive: preparing needs a
+// connection of its own.
+func (a *Accounts) Prepare(ctx context.Context) error {
+	var err error
+	if a.bySession, err = a.DB.PreparexContext(ctx, principalBySession); err != nil {
+		return fmt.Errorf("accounts: unable to prepare: %v", err)
+	}
+	if a.byToken, err = a.DB.PreparexContext(ctx, principalByToken); err != nil {
+		return fmt.Errorf("accounts: unable to prepare: %v", err)
+	}
+	return nil
 }
 
 // argonParams follow the RFC 9106 second recommended option, sized for a

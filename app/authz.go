@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
 )
 
@@ -82,18 +83,23 @@ func (a *Accounts) Principal(ctx context.Context, m Member) (*Principal, error) 
 // SessionPrincipal returns the member of a live browser session with their
 // relations. Errors: unauthorized.
 func (a *Accounts) SessionPrincipal(ctx context.Context, token string) (*Principal, error) {
-	return a.principalBySecret(ctx, principalBySession, token)
+	return a.principalBySecret(ctx, a.bySession, principalBySession, token)
 }
 
 // TokenPrincipal returns the member of a valid, unrevoked API token with
 // their relations. Errors: unauthorized.
 func (a *Accounts) TokenPrincipal(ctx context.Context, token string) (*Principal, error) {
-	return a.principalBySecret(ctx, principalByToken, token)
+	return a.principalBySecret(ctx, a.byToken, principalByToken, token)
 }
 
-func (a *Accounts) principalBySecret(ctx context.Context, query, token string) (*Principal, error) {
+func (a *Accounts) principalBySecret(ctx context.Context, stmt *sqlx.Stmt, query, token string) (*Principal, error) {
 	var r principalRow
-	err := a.DB.GetContext(ctx, &r, query, hashSecret(token))
+	var err error
+	if stmt != nil {
+		err = stmt.GetContext(ctx, &r, hashSecret(token))
+	} else {
+		err = a.DB.GetContext(ctx, &r, query, hashSecret(token))
+	}
 	if ErrNoRows(err) {
 		return nil, Errorf(KindUnauthorized, "unauthorized", "Your sign-in has expired or was revoked. Please sign in again.")
 	}

@@ -49,6 +49,9 @@ func New(cfg app.Config, db *sqlx.DB, log *slog.Logger) *Server {
 		accounts: &app.Accounts{DB: db, SessionTTL: cfg.SessionTTL, TokenTTL: cfg.TokenTTL},
 		kv:       &app.KVStore{DB: db},
 	}
+	if err := s.accounts.Prepare(context.Background()); err != nil {
+		log.Warn("authentication queries not prepared; running them unprepared", "err", err)
+	}
 	engine := html.NewFileSystem(http.FS(templatesFS), ".html")
 	engine.AddFuncMap(templateFuncs)
 	s.App = fiber.New(fiber.Config{
