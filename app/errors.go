@@ -16,6 +16,7 @@ const (
 	KindNotFound      Kind = "not_found"     // no such thing, or not visible to the caller (404)
 	KindConflict      Kind = "conflict"      // clashes with existing state (409)
 	KindUnprocessable Kind = "unprocessable" // well-formed but against a rule (422)
+	KindTooLarge      Kind = "too_large"     // request body over the limit (413)
 	KindRateLimited   Kind = "rate_limited"  // too many requests (429)
 	KindInternal      Kind = "internal"      // our fault (500)
 	KindUnavailable   Kind = "unavailable"   // a dependency is down (503)

@@ -18,6 +18,7 @@ var statusOf = map[app.Kind]int{
 	app.KindNotFound:      fiber.StatusNotFound,
 	app.KindConflict:      fiber.StatusConflict,
 	app.KindUnprocessable: fiber.StatusUnprocessableEntity,
+	app.KindTooLarge:      fiber.StatusRequestEntityTooLarge,
 	app.KindRateLimited:   fiber.StatusTooManyRequests,
 	app.KindInternal:      fiber.StatusInternalServerError,
 	app.KindUnavailable:   fiber.StatusServiceUnavailable,
@@ -40,9 +41,6 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	status := statusOf[e.Kind]
 	if status == 0 {
 		status = fiber.StatusInternalServerError
-	}
-	if fe := (*fiber.Error)(nil); errors.As(err, &fe) && fe.Code == fiber.StatusRequestEntityTooLarge {
-		status = fe.Code
 	}
 	c.Status(status)
 	if isAPI(c) || c.Get("Accept") == "application/json" {
@@ -68,7 +66,7 @@ func (s *Server) toAppError(c *fiber.Ctx, err error) *app.Error {
 		case fiber.StatusNotFound:
 			return app.NotFound("There is nothing at %s.", c.Path())
 		case fiber.StatusRequestEntityTooLarge:
-			return app.Invalid("body_too_large", "The request is larger than %d bytes.", s.cfg.BodyLimit)
+			return app.Errorf(app.KindTooLarge, "body_too_large", "The request is larger than %d bytes.", s.cfg.BodyLimit)
 		case fiber.StatusMethodNotAllowed:
 			return app.NotFound("%s is not supported at %s.", c.Method(), c.Path())
 		case fiber.StatusBadRequest:
