@@ -174,6 +174,11 @@ func TestBrowserTreasurerPostsAndReverses(t *testing.T) {
 	if got := mustText(t, ctx, `p.flash`); !strings.Contains(got, "is posted") {
 		t.Errorf("flash = %q", got)
 	}
+	// Take the posting's flash away, so that waiting for a flash waits for
+	// the page the reversal leads to, not the one still showing.
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector('p.flash').remove(), true`)); err != nil {
+		t.Fatal(err)
+	}
 	err = chromedp.Do(ctx,
 		chromedp.SendKeys(`#reverse textarea[name=reason]`, "Paid from the wrong account"),
 		chromedp.SetValue(`#reverse input[name=effective_date]`, "2026-06-11"),
