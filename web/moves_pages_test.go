@@ -126,6 +126,9 @@ func TestBrowserMoveFlow(t *testing.T) {
 		chromedp.WaitVisible(`form[action$="/approve"]`),
 		chromedp.Click(`form[action$="/approve"] button`),
 		chromedp.WaitVisible(`form[action$="/complete"]`),
+		// Take the approval's flash away, so that waiting for a flash waits
+		// for the page the completion leads to.
+		chromedp.Evaluate[chromedp.Void](`document.querySelectorAll('.flash').forEach(e => e.remove())`),
 		chromedp.Click(`form[action$="/complete"] button`),
 		chromedp.WaitVisible(`.flash`),
 	); err != nil {
