@@ -225,8 +225,8 @@ type QuoteRequest struct {
 // limit is returned (WithinLimit says so); requesting it is refused.
 //
 // Errors: invalid_surplus_choice, invalid_shortfall_choice,
-// move_date_in_past, move_date_too_far, move_date_too_early, no_home,
-// same_site (422); unit_not_found (404); unit_taken, member_already_resident
+// move_date_in_past, move_date_too_far, move_date_too_early,
+// move_month_charged, no_home, same_site (422); unit_not_found (404); unit_taken, member_already_resident
 // (409); and those of equity.SharePriceOn.
 func (s *Service) QuoteMove(ctx context.Context, in QuoteRequest) (Quote, error) {
 	return s.quoteMove(ctx, s.DB, in)
@@ -267,7 +267,29 @@ func (s *Service) quoteMove(ctx context.Context, q sqlx.QueryerContext, in Quote
 	if err := checkFree(ctx, q, in.UnitID, in.MemberID, home.ID, moveOn); err != nil {
 		return Quote{}, err
 	}
+	if err := checkUncharged(ctx, q, home.ID, moveOn); err != nil {
+		return Quote{}, err
+	}
 	return s.quote(ctx, q, in, home)
+}
+
+// checkUncharged refuses a move day in a month whose carrying charges are
+// already posted for the home left: the charge was for the whole month, and
+// posted charges are never rewritten. Error: move_month_charged (422).
+func checkUncharged(ctx context.Context, q sqlx.QueryerContext, homeID int64, moveOn time.Time) error {
+	var charged bool
+	if err := sqlx.GetContext(ctx, q, &charged, `
+		SELECT EXISTS (SELECT 1 FROM unit_charges WHERE residency_id = $1 AND month >= date_trunc('month', $2::date))`,
+		homeID, moveOn.Format(time.DateOnly)); err != nil {
+		return fmt.Errorf("membership: unable to read charges: %w", err)
+	}
+	if charged {
+		next := time.Date(moveOn.Year(), moveOn.Month()+1, 1, 0, 0, 0, 0, time.UTC)
+		return app.Unprocessable("move_month_charged",
+			"The carrying charges of %s are already posted for your home, so a move can no longer happen on %s: choose %s or later.",
+			moveOn.Format("January 2006"), moveOn.Format("2 Jan 2006"), next.Format("2 Jan 2006")).OnField("move_on")
+	}
+	return nil
 }
 
 // checkFree refuses a unit that someone lives in on or after the move day,

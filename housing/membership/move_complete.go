@@ -128,16 +128,8 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, moveID int64,
 	if err := checkFree(ctx, tx, mv.UnitID, mv.MemberID, mv.FromResidencyID, mv.MoveOn); err != nil {
 		return c, err
 	}
-	var charged bool
-	if err := tx.GetContext(ctx, &charged, `
-		SELECT EXISTS (SELECT 1 FROM unit_charges WHERE residency_id = $1 AND month >= date_trunc('month', $2::date))`,
-		mv.FromResidencyID, sqlDate(mv.MoveOn)); err != nil {
-		return c, fmt.Errorf("membership: unable to read charges: %w", err)
-	}
-	if charged {
-		return c, app.Unprocessable("move_month_charged",
-			"The carrying charges of %s are already posted for the home at %s: this move can no longer happen on %s. Ask for a new move day.",
-			mv.MoveOn.Format("January 2006"), mv.FromSiteName, mv.MoveOn.Format("2 Jan 2006"))
+	if err := checkUncharged(ctx, tx, mv.FromResidencyID, mv.MoveOn); err != nil {
+		return c, err
 	}
 	qt, err := s.requote(ctx, tx, mv, mv.Surplus, mv.Shortfall)
 	if err != nil {

@@ -127,7 +127,7 @@ func TestMovesConserveValue(t *testing.T) {
 					checkMoveIdentity(rt, e, mv)
 					moved = append(moved, mv)
 					completed++
-				case "beyond_loan_to_value", "move_date_too_early":
+				case "beyond_loan_to_value", "move_date_too_early", "move_month_charged":
 					refused++
 					// Refused, as it should be: nothing was written.
 					for k, n := range e.rows() {

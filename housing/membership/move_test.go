@@ -472,6 +472,17 @@ func TestMoveRefusals(t *testing.T) {
 		t.Errorf("withdraw: %v (%s)", err, w.Status)
 	}
 	e.unchanged("declined and withdrawn requests", before)
+
+	// Once July's carrying charges are posted, on its last day, a move can
+	// no longer be dated in July.
+	e.today = day("2026-07-31")
+	if _, err := e.eq.RunCharges(ctx, e.today, nil); err != nil {
+		t.Fatal(err)
+	}
+	req.MoveOn = e.today
+	if _, err := e.svc.RequestMove(ctx, req); errCode(err) != "move_month_charged" {
+		t.Errorf("a move in a charged month: %v, want move_month_charged", err)
+	}
 }
 
 // A request is made at one price; on the anniversary of Harbor's base
