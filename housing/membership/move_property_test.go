@@ -89,7 +89,7 @@ func TestMovesConserveValue(t *testing.T) {
 			case 0: // days pass
 				e.today = e.today.AddDate(0, 0, rapid.IntRange(1, 40).Draw(rt, "days"))
 			case 1: // the net-asset-value site is appraised, in effect from tomorrow
-				amount := decimal.New(rapid.Int64Range(30_000_000, 45_000_000).Draw(rt, "appraisal"), -2)
+				amount := decimal.New(rapid.Int64Range(35_000_000, 45_000_000).Draw(rt, "appraisal"), -2)
 				e.must("appraisal", func(tx *sqlx.Tx) error {
 					_, err := e.eq.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: nav, Amount: amount, EffectiveOn: e.today.AddDate(0, 0, 1)})
 					return err
