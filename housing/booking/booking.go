@@ -29,7 +29,8 @@ type Service struct {
 	// Now is the clock; nil means time.Now. Tests set it to pin "now".
 	Now func() time.Time
 
-	stmts statements
+	stmts  statements
+	copies resourceCopies
 }
 
 func (s *Service) now() time.Time {
@@ -167,18 +168,6 @@ func (s *Service) Book(ctx context.Context, tx *sqlx.Tx, req Request) (Booking, 
 	return s.book(ctx, tx, req, nil)
 }
 
-// Create books in a transaction of its own, retrying when racing
-// transactions deadlock. Errors: those of Book.
-func (s *Service) Create(ctx context.Context, req Request) (Booking, error) {
-	var b Booking
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		var err error
-		b, err = s.book(ctx, tx, req, nil)
-		return err
-	})
-	return b, err
-}
-
 // maxAttempts bounds the retries of a transaction that lost a deadlock.
 const maxAttempts = 5
 
@@ -303,6 +292,7 @@ func (s *Service) book(ctx context.Context, tx *sqlx.Tx, req Request, seriesID *
 	if err != nil {
 		return Booking{}, err
 	}
+	s.copies.keep(sl.Resource)
 	if err := sl.admit(req.StartsAt, req.EndsAt, now, req.Allocated); err != nil {
 		return Booking{}, err
 	}
@@ -399,15 +389,8 @@ func (s *Service) insert(ctx context.Context, tx *sqlx.Tx, r *Resource, memberID
 	}
 	err := s.getTx(ctx, tx, &row, insertQuery,
 		r.SiteID, r.ID, memberID, start, end, end.Add(r.Buffer()), status, seriesID, offerExpires, allocated, start.Add(-r.Buffer()))
-	switch app.PQConstraint(err) {
-	case "bookings_no_overlap":
-		if r.BufferMinutes > 0 {
-			return Booking{}, app.Conflict("booking_conflict", "%s is already booked at that time (bookings need %s between them).",
-				r.Subject(), minutesPhrase(r.BufferMinutes)).OnField("starts_at")
-		}
-		return Booking{}, app.Conflict("booking_conflict", "%s is already booked at that time.", r.Subject()).OnField("starts_at")
-	case "bookings_member_id_fkey":
-		return Booking{}, app.NotFound("There is no member %d.", memberID)
+	if err := r.refusal(err, memberID); err != nil {
+		return Booking{}, err
 	}
 	if app.ErrNoRows(err) {
 		var heldBy *string
@@ -434,6 +417,23 @@ func (s *Service) insert(ctx context.Context, tx *sqlx.Tx, r *Resource, memberID
 		MemberID: memberID, MemberName: row.MemberName, StartsAt: start.In(r.loc), EndsAt: end.In(r.loc), Status: status,
 		SeriesID: seriesID, OfferExpiresAt: offerExpires, CreatedAt: row.CreatedAt.In(r.loc), Timezone: r.Timezone,
 	}, nil
+}
+
+// refusal turns the database's refusal of a booking's INSERT into what the
+// member is told: booking_conflict (409) for an overlap of blocked ranges,
+// not_found for an unknown member; nil for any other outcome.
+func (r *Resource) refusal(err error, memberID int64) error {
+	switch app.PQConstraint(err) {
+	case "bookings_no_overlap":
+		if r.BufferMinutes > 0 {
+			return app.Conflict("booking_conflict", "%s is already booked at that time (bookings need %s between them).",
+				r.Subject(), minutesPhrase(r.BufferMinutes)).OnField("starts_at")
+		}
+		return app.Conflict("booking_conflict", "%s is already booked at that time.", r.Subject()).OnField("starts_at")
+	case "bookings_member_id_fkey":
+		return app.NotFound("There is no member %d.", memberID)
+	}
+	return nil
 }
 
 // Booking returns one booking. Callers decide who may see it. Errors: not_found.

@@ -159,67 +159,205 @@ func TestResourceWithoutRulesAcceptsAnyLengthFromAnyMember(t *testing.T) {
 	}
 }
 
+// bookingWays runs a racing test both ways a booking is made: the careful
+// way, a transaction of several statements (here every racer has a service
+// of its own, which has read no resource yet), and the quick way, the one
+// statement booking_create (racers share a service that has booked the
+// resource once before the race).
+func bookingWays(t *testing.T, test func(t *testing.T, f *fixture, service func() *booking.Service, warm func(booking.Resource))) {
+	t.Run("careful", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		test(t, f, func() *booking.Service { return &booking.Service{DB: f.db, Now: f.svc.Now} }, func(booking.Resource) {})
+	})
+	t.Run("quick", func(t *testing.T) {
+		t.Parallel()
+		f := newFixture(t)
+		test(t, f, func() *booking.Service { return f.svc }, func(r booking.Resource) {
+			// A booking on the Friday a month on, outside the racers' week.
+			f.MustBook(t, r, f.neighbour, f.at(27, 20, 0), f.at(27, 21, 0))
+		})
+	})
+}
+
 // TestConcurrentOverlappingBookingsExactlyOneWins fires 50 overlapping
 // requests at once: the database lets exactly one through and every other
 // one is a booking_conflict, never an internal error.
 func TestConcurrentOverlappingBookingsExactlyOneWins(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	r := f.MustCreateResource(t, "Workshop", booking.Workshop, booking.Rules{BufferMinutes: 10})
-	members := []app.Member{f.resident, f.neighbour, f.coordinator, f.visitor}
-	errs := race(50, func(i int) error {
-		// Every request overlaps every other (all cover 11:00–11:05) but
-		// none is identical, so the constraint, not equality, decides.
-		from := f.at(4, 10, i%30)
-		_, err := f.book(r, members[i%len(members)], from, from.Add(65*time.Minute))
-		return err
-	})
-	won := 0
-	for _, err := range errs {
-		switch codeOf(err) {
-		case "":
-			won++
-		case "booking_conflict":
-		default:
-			t.Errorf("racer: got %v, want success or booking_conflict", err)
+	bookingWays(t, func(t *testing.T, f *fixture, service func() *booking.Service, warm func(booking.Resource)) {
+		r := f.MustCreateResource(t, "Workshop", booking.Workshop, booking.Rules{BufferMinutes: 10})
+		warm(r)
+		members := []app.Member{f.resident, f.neighbour, f.coordinator, f.visitor}
+		errs := race(50, func(i int) error {
+			// Every request overlaps every other (all cover 11:00–11:05) but
+			// none is identical, so the constraint, not equality, decides.
+			from := f.at(4, 10, i%30)
+			_, err := service().Create(context.Background(), booking.Request{ResourceID: r.ID, MemberID: members[i%len(members)].ID,
+				StartsAt: from, EndsAt: from.Add(65 * time.Minute)})
+			return err
+		})
+		won := 0
+		for _, err := range errs {
+			switch codeOf(err) {
+			case "":
+				won++
+			case "booking_conflict":
+			default:
+				t.Errorf("racer: got %v, want success or booking_conflict", err)
+			}
 		}
-	}
-	if won != 1 {
-		t.Errorf("winners: got %d, want exactly 1", won)
-	}
-	active := f.MustCount(t, `SELECT count(*) FROM bookings WHERE resource_id = $1 AND status IN ('pending','confirmed','offered')`, r.ID)
-	if active != 1 {
-		t.Errorf("active bookings stored: got %d, want 1", active)
-	}
+		if won != 1 {
+			t.Errorf("winners: got %d, want exactly 1", won)
+		}
+		active := f.MustCount(t, `SELECT count(*) FROM bookings WHERE resource_id = $1 AND status IN ('pending','confirmed','offered')
+			AND lower(during) < $2`, r.ID, f.at(5, 0, 0))
+		if active != 1 {
+			t.Errorf("active bookings stored: got %d, want 1", active)
+		}
+	})
 }
 
 // TestWeeklyQuotaHoldsUnderRace fires one member's bookings of different,
 // free times at once: exactly the quota passes.
 func TestWeeklyQuotaHoldsUnderRace(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t)
-	r := f.MustCreateResource(t, "Laundry", booking.Laundry, booking.Rules{WeeklyQuotaBookings: 2})
-	errs := race(50, func(i int) error {
-		// 50 distinct hours of the same week (Tuesday 3 to Sunday 8 March).
-		from := f.at(3+i/10, 8+i%10, 0)
-		_, err := f.book(r, f.resident, from, from.Add(time.Hour))
-		return err
+	bookingWays(t, func(t *testing.T, f *fixture, service func() *booking.Service, warm func(booking.Resource)) {
+		r := f.MustCreateResource(t, "Laundry", booking.Laundry, booking.Rules{WeeklyQuotaBookings: 2})
+		warm(r)
+		errs := race(50, func(i int) error {
+			// 50 distinct hours of the same week (Tuesday 3 to Sunday 8 March).
+			from := f.at(3+i/10, 8+i%10, 0)
+			_, err := service().Create(context.Background(), booking.Request{ResourceID: r.ID, MemberID: f.resident.ID,
+				StartsAt: from, EndsAt: from.Add(time.Hour)})
+			return err
+		})
+		won := 0
+		for _, err := range errs {
+			switch codeOf(err) {
+			case "":
+				won++
+			case "weekly_quota_exceeded":
+			default:
+				t.Errorf("racer: got %v, want success or weekly_quota_exceeded", err)
+			}
+		}
+		if got, want := won, 2; got != want {
+			t.Errorf("bookings within the quota: got %d, want %d", got, want)
+		}
+		// The next week has a quota of its own.
+		f.MustBook(t, r, f.resident, f.at(9, 8, 0), f.at(9, 9, 0))
 	})
-	won := 0
-	for _, err := range errs {
-		switch codeOf(err) {
-		case "":
-			won++
-		case "weekly_quota_exceeded":
-		default:
-			t.Errorf("racer: got %v, want success or weekly_quota_exceeded", err)
+}
+
+// TestQuickBookingFollowsRuleChanges books the quick way from a service
+// whose copy of the resource is stale, because the rules changed through
+// another service (another server): every answer is the rules' as they
+// are now, and a refused booking writes nothing.
+func TestQuickBookingFollowsRuleChanges(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	r := f.MustCreateResource(t, "Workshop", booking.Workshop, booking.Rules{})
+	f.MustBook(t, r, f.resident, f.at(4, 20, 0), f.at(4, 21, 0))
+	other := &booking.Service{DB: f.db, Now: f.svc.Now}
+	coordinator := f.as(f.coordinator)
+	evenings := booking.WeekHours{}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		evenings = append(evenings, booking.Hours{Weekday: d, Opens: 8 * 60, Closes: 22 * 60})
+	}
+	for _, step := range []struct {
+		name       string
+		change     func() error
+		who        app.Member
+		start, end time.Time
+		code       string
+	}{
+		{"opening hours", func() error {
+			_, err := other.SetRules(ctx, coordinator, r.ID, booking.Rules{Hours: evenings, WhoMayBook: booking.Members})
+			return err
+		}, f.resident, f.at(5, 22, 0), f.at(5, 23, 0), "outside_opening_hours"},
+		{"residents only", func() error {
+			_, err := other.SetRules(ctx, coordinator, r.ID, booking.Rules{WhoMayBook: booking.Residents})
+			return err
+		}, f.visitor, f.at(5, 10, 0), f.at(5, 11, 0), "not_allowed_to_book"},
+		{"quota", func() error {
+			_, err := other.SetRules(ctx, coordinator, r.ID, booking.Rules{WhoMayBook: booking.Residents, WeeklyQuotaBookings: 1})
+			return err
+		}, f.resident, f.at(5, 10, 0), f.at(5, 11, 0), "weekly_quota_exceeded"},
+		{"quota, with a fresh copy", nil, f.resident, f.at(6, 10, 0), f.at(6, 11, 0), "weekly_quota_exceeded"},
+		{"residents only, with a fresh copy", nil, f.visitor, f.at(5, 10, 0), f.at(5, 11, 0), "not_allowed_to_book"},
+		{"site's zone", func() error {
+			_, err := f.db.Exec(`UPDATE sites SET timezone = 'Asia/Tokyo' WHERE id = $1`, f.site.ID)
+			return err
+		}, f.resident, f.at(11, 10, 0), f.at(11, 11, 0), ""},
+	} {
+		if step.change != nil {
+			if err := step.change(); err != nil {
+				t.Fatalf("%s: %v", step.name, err)
+			}
+		}
+		before := f.MustCount(t, `SELECT count(*) FROM bookings`)
+		b, err := f.book(r, step.who, step.start, step.end)
+		if got := codeOf(err); got != step.code {
+			t.Errorf("%s: got %v, want %q", step.name, err, step.code)
+		}
+		if step.code != "" {
+			if n := f.MustCount(t, `SELECT count(*) FROM bookings`); n != before {
+				t.Errorf("%s: a refused booking wrote %d rows", step.name, n-before)
+			}
+			continue
+		}
+		if got := b.StartsAt.Location().String(); got != "Asia/Tokyo" {
+			t.Errorf("%s: the booking answers in %s, want the site's new zone", step.name, got)
 		}
 	}
-	if got, want := won, 2; got != want {
-		t.Errorf("bookings within the quota: got %d, want %d", got, want)
+}
+
+// TestBookingCreateFunction calls booking_create directly: it books with
+// the current rules version and returns no row, writing nothing, with a
+// stale one or when the member may not book.
+func TestBookingCreateFunction(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	r := f.MustCreateResource(t, "Workshop", booking.Workshop, booking.Rules{WhoMayBook: booking.Residents})
+	var version int64
+	if err := f.db.Get(&version, `SELECT rules_version FROM resources WHERE id = $1`, r.ID); err != nil {
+		t.Fatal(err)
 	}
-	// The next week has a quota of its own.
-	f.MustBook(t, r, f.resident, f.at(9, 8, 0), f.at(9, 9, 0))
+	create := func(member app.Member, version int64, hour int) int {
+		rows, err := f.db.Query(`SELECT * FROM booking_create($1::bigint, $2::bigint, $3::timestamptz, $4::timestamptz, $5::timestamptz, $6::bigint,
+			1, 2, $5::timestamptz, $5::timestamptz + interval '7 days')`,
+			r.ID, member.ID, f.at(4, hour, 0), f.at(4, hour+1, 0), now, version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		return n
+	}
+	if n := create(f.resident, version-1, 9); n != 0 {
+		t.Errorf("a stale rules version booked %d", n)
+	}
+	if n := create(f.visitor, version, 10); n != 0 {
+		t.Errorf("a visitor booked %d of a residents' workshop", n)
+	}
+	if n := f.MustCount(t, `SELECT count(*) FROM bookings WHERE resource_id = $1`, r.ID); n != 0 {
+		t.Errorf("refusals wrote %d bookings", n)
+	}
+	if n := create(f.resident, version, 11); n != 1 {
+		t.Errorf("the current version booked %d, want 1", n)
+	}
+	if _, err := f.db.Exec(`INSERT INTO resource_hours (site_id, resource_id, weekday, opens, closes) VALUES ($1, $2, 1, 0, 1440)`,
+		f.site.ID, r.ID); err != nil {
+		t.Fatal(err)
+	}
+	if n := create(f.resident, version, 13); n != 0 {
+		t.Errorf("after new opening hours the old version booked %d", n)
+	}
 }
 
 // TestBrokenRulesAnswerWithTheRule checks each rule's code and message, and

@@ -31,16 +31,12 @@ import (
 // heldByLottery is a subquery giving the title of the open lottery window of
 // a resource that holds some of the range held: a window is open until it
 // is drawn or cancelled, also after its requests close. The arguments are
-// SQL expressions of the calling query (which must not use the aliases lw
-// and ls), never input. held is the booking's
+// SQL expressions of the calling query, never input. held is the booking's
 // time widened by the resource's buffer on both sides, since an allocation
-// keeps the buffer free around its slot as every booking does.
+// keeps the buffer free around its slot as every booking does. The test
+// itself is the SQL function lottery_holds, which booking_create uses too.
 func heldByLottery(siteID, resourceID, held string) string {
-	return `SELECT lw.title FROM lottery_windows lw
-	        JOIN lottery_slots ls ON ls.site_id = lw.site_id AND ls.window_id = lw.id
-	        WHERE lw.site_id = ` + siteID + ` AND lw.resource_id = ` + resourceID + ` AND lw.status = 'open'
-	          AND ls.during && ` + held + `
-	        ORDER BY lower(ls.during) LIMIT 1`
+	return `SELECT * FROM lottery_holds(` + siteID + `, ` + resourceID + `, ` + held + `)`
 }
 
 // heldError says that a lottery holds the time: held_for_lottery (422).

@@ -80,6 +80,10 @@ type Resource struct {
 	Description string    `db:"description"`
 	CreatedAt   time.Time `db:"created_at"`
 	Rules
+	// RulesVersion grows with every change to the resource, its opening
+	// hours or its site's name and zone (a trigger keeps it): a copy of
+	// the resource with the current version is the resource as it is.
+	RulesVersion int64 `db:"rules_version"`
 
 	loc *time.Location
 }
@@ -118,7 +122,7 @@ func (r *Resource) localize() error {
 const resourceColumns = `
 	r.id, r.site_id, s.name AS site_name, s.timezone, r.name, r.kind, r.description, r.created_at,
 	r.min_minutes, r.max_minutes, r.horizon_days, r.weekly_quota_bookings, r.weekly_quota_minutes,
-	r.buffer_minutes, r.approval_required, r.who_may_book,
+	r.buffer_minutes, r.approval_required, r.who_may_book, r.rules_version,
 	(SELECT coalesce(json_agg(json_build_object('weekday', h.weekday, 'opens', h.opens, 'closes', h.closes)
 	                          ORDER BY h.weekday), '[]')
 	   FROM resource_hours h WHERE h.site_id = r.site_id AND h.resource_id = r.id) AS hours`

@@ -68,6 +68,14 @@ func (s *Service) getTx(ctx context.Context, tx *sqlx.Tx, dest any, query string
 	return tx.GetContext(ctx, dest, query, args...)
 }
 
+// getDB runs a one-row query on the pool through its prepared statement when there is one.
+func (s *Service) getDB(ctx context.Context, dest any, query string, args ...any) error {
+	if st := s.prepared(query); st != nil {
+		return st.GetContext(ctx, dest, args...)
+	}
+	return s.DB.GetContext(ctx, dest, query, args...)
+}
+
 // selectDB runs a query on the pool through its prepared statement when there is one.
 func (s *Service) selectDB(ctx context.Context, dest any, query string, args ...any) error {
 	if st := s.prepared(query); st != nil {

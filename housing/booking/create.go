@@ -1,0 +1,116 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	"hearth/app"
+)
+
+// Create books in a transaction of its own. A booking is judged in the
+// database either way; Create first tries the one-statement way
+// (bookQuickly) and otherwise books the careful way, in a transaction of
+// four round trips that retries when racing transactions deadlock.
+// Errors: those of Book.
+func (s *Service) Create(ctx context.Context, req Request) (Booking, error) {
+	if err := checkRange(req.StartsAt, req.EndsAt); err != nil {
+		return Booking{}, err
+	}
+	if !req.Allocated {
+		if b, ok, err := s.bookQuickly(ctx, req); ok || err != nil {
+			return b, err
+		}
+	}
+	var b Booking
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		b, err = s.book(ctx, tx, req, nil)
+		return err
+	})
+	return b, err
+}
+
+// createQuery books through booking_create (migrations/00252), one round
+// trip that needs no transaction of its own.
+const createQuery = `
+	SELECT booking_id AS id, booking_status AS status, booking_created_at AS created_at, booking_member_name AS member_name
+	FROM booking_create($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+
+// bookQuickly books with the single statement booking_create, against this
+// service's copy of the resource from an earlier booking. The calendar rules
+// (times, lengths, horizon, opening hours) are checked here against the
+// copy; booking_create checks, under the resource's lock, that the copy is
+// still the resource as it is, and then who may book, blackouts, lottery
+// holds and the weekly quota, and inserts. ok is false, with nothing
+// written, when there is no copy yet or anything is not plainly fine: the
+// careful way then reads everything afresh and says precisely what is
+// wrong. Errors: booking_conflict, not_found (for the member).
+func (s *Service) bookQuickly(ctx context.Context, req Request) (b Booking, ok bool, err error) {
+	r, known := s.copies.get(req.ResourceID)
+	if !known {
+		return Booking{}, false, nil
+	}
+	now := s.now()
+	if r.checkTimes(req.StartsAt, req.EndsAt, now, true) != nil {
+		return Booking{}, false, nil
+	}
+	week := weekStart(req.StartsAt, r.loc)
+	var row struct {
+		ID         int64     `db:"id"`
+		Status     Status    `db:"status"`
+		CreatedAt  time.Time `db:"created_at"`
+		MemberName string    `db:"member_name"`
+	}
+	for attempt := 1; ; attempt++ {
+		err = s.getDB(ctx, &row, createQuery, r.ID, req.MemberID, req.StartsAt, req.EndsAt, now, r.RulesVersion,
+			resourceLockKey(r.ID), quotaLockKey(r.ID, req.MemberID), week, nextDate(week, 7))
+		if !app.IsRetryable(err) || attempt == maxAttempts {
+			break
+		}
+	}
+	if app.ErrNoRows(err) {
+		return Booking{}, false, nil
+	}
+	if refused := r.refusal(err, req.MemberID); refused != nil {
+		return Booking{}, false, refused
+	}
+	if err != nil {
+		return Booking{}, false, fmt.Errorf("booking: unable to book: %w", err)
+	}
+	return Booking{
+		ID: row.ID, SiteID: r.SiteID, SiteName: r.SiteName, ResourceID: r.ID, ResourceName: r.Name, ResourceKind: r.Kind,
+		MemberID: req.MemberID, MemberName: row.MemberName, StartsAt: req.StartsAt.In(r.loc), EndsAt: req.EndsAt.In(r.loc),
+		Status: row.Status, CreatedAt: row.CreatedAt.In(r.loc), Timezone: r.Timezone,
+	}, true, nil
+}
+
+// resourceCopies keeps the resources that bookings read, by id, for
+// bookQuickly. A copy is never trusted on its own: booking_create compares
+// its RulesVersion with the database's. A cooperative has some dozens of
+// resources, so the copies are never evicted.
+type resourceCopies struct {
+	mu   sync.RWMutex
+	byID map[int64]Resource
+}
+
+func (c *resourceCopies) get(id int64) (Resource, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	r, ok := c.byID[id]
+	return r, ok
+}
+
+func (c *resourceCopies) keep(r Resource) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.byID == nil {
+		c.byID = map[int64]Resource{}
+	}
+	if old, ok := c.byID[r.ID]; !ok || old.RulesVersion <= r.RulesVersion {
+		c.byID[r.ID] = r
+	}
+}
