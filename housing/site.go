@@ -15,6 +15,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"hearth/app"
+	"hearth/housing/booking"
 )
 
 // Service runs the housing operations that open their own transactions and
@@ -154,6 +155,12 @@ func (s *Service) UpdateSite(ctx context.Context, id int64, ch SiteChanges) (Sit
 		}
 		if in, err = in.clean(); err != nil {
 			return err
+		}
+		if in.Timezone != cur.Timezone {
+			// Bookings in flight finish in the old zone; later ones start in the new.
+			if err := booking.LockSiteResources(ctx, tx, id); err != nil {
+				return err
+			}
 		}
 		err = tx.GetContext(ctx, &site, `UPDATE sites SET name = $2, address = $3, timezone = $4 WHERE id = $1 RETURNING `+siteColumns,
 			id, in.Name, in.Address, in.Timezone)

@@ -7,14 +7,18 @@
 -- still current (rules_version), and everything else that decides a booking
 -- in the database itself.
 
--- rules_version grows with every change to what the server copies of a
+-- rules_version changes with every change to what the server copies of a
 -- resource: its row, its opening hours, and its site's name and time zone.
-ALTER TABLE resources ADD COLUMN rules_version bigint NOT NULL DEFAULT 1;
+-- Versions come from one sequence, so that no value is ever given twice:
+-- a copy whose version equals the database's is the resource as it is,
+-- whatever was rolled back or restored in between.
+CREATE SEQUENCE resource_rules_versions;
+ALTER TABLE resources ADD COLUMN rules_version bigint NOT NULL DEFAULT nextval('resource_rules_versions');
 
 -- +goose StatementBegin
 CREATE FUNCTION resources_next_rules_version() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    NEW.rules_version := OLD.rules_version + 1;
+    NEW.rules_version := nextval('resource_rules_versions');
     RETURN NEW;
 END $$;
 -- +goose StatementEnd
@@ -71,9 +75,10 @@ $$;
 -- returns the booking, or returns no row and writes nothing when anything
 -- is not plainly fine: the rules changed since p_rules_version, the member
 -- may not book, a blackout, a lottery hold, an expired offer to lapse first,
--- or the weekly quota. The caller then books the careful way, which reads
--- everything afresh and says what is wrong. An overlap is refused by the
--- exclusion constraint as for every booking.
+-- or the weekly quota; and, being STRICT, when any argument is NULL. The
+-- caller then books the careful way, which reads everything afresh and says
+-- what is wrong. An overlap is refused by the exclusion constraint as for
+-- every booking.
 --
 -- A VOLATILE function takes a fresh snapshot for each statement in READ
 -- COMMITTED: every check below runs after the lock it needs is held, so it
@@ -84,7 +89,7 @@ CREATE FUNCTION booking_create(
     p_resource bigint, p_member bigint, p_starts timestamptz, p_ends timestamptz, p_now timestamptz,
     p_rules_version bigint, p_resource_lock bigint, p_quota_lock bigint, p_week_from timestamptz, p_week_to timestamptz)
 RETURNS TABLE (booking_id bigint, booking_status text, booking_created_at timestamptz, booking_member_name text)
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql STRICT AS $$
 DECLARE
     res   resources%ROWTYPE;
     today date;
@@ -93,16 +98,17 @@ DECLARE
 BEGIN
     PERFORM pg_advisory_xact_lock_shared(p_resource_lock);
     SELECT * INTO res FROM resources WHERE resources.id = p_resource;
-    IF NOT FOUND OR res.rules_version <> p_rules_version THEN
+    IF NOT FOUND OR res.rules_version IS DISTINCT FROM p_rules_version THEN
         RETURN;
     END IF;
-    SELECT (p_now AT TIME ZONE s.timezone)::date INTO today FROM sites s WHERE s.id = res.site_id;
-    IF res.who_may_book = 'residents'
-       AND NOT EXISTS (SELECT 1 FROM residencies v
+    IF res.who_may_book = 'residents' THEN
+        SELECT (p_now AT TIME ZONE s.timezone)::date INTO today FROM sites s WHERE s.id = res.site_id;
+        IF NOT EXISTS (SELECT 1 FROM residencies v
                        WHERE v.site_id = res.site_id AND v.member_id = p_member
                          AND v.starts_on <= today AND (v.ends_on IS NULL OR v.ends_on > today))
-       AND NOT EXISTS (SELECT 1 FROM site_coordinators c WHERE c.site_id = res.site_id AND c.member_id = p_member) THEN
-        RETURN;
+           AND NOT EXISTS (SELECT 1 FROM site_coordinators c WHERE c.site_id = res.site_id AND c.member_id = p_member) THEN
+            RETURN;
+        END IF;
     END IF;
     IF EXISTS (SELECT 1 FROM resource_blackouts k
                WHERE k.site_id = res.site_id AND k.resource_id = res.id AND k.during && tstzrange(p_starts, p_ends, '[)'))
@@ -148,3 +154,4 @@ DROP FUNCTION resource_hours_touch_resource();
 DROP TRIGGER resources_rules_version ON resources;
 DROP FUNCTION resources_next_rules_version();
 ALTER TABLE resources DROP COLUMN rules_version;
+DROP SEQUENCE resource_rules_versions;

@@ -123,6 +123,8 @@ type Ledger struct {
 	DB       *sqlx.DB
 	Places   int32  // the currency's minor units, 2 for USD
 	Currency string // ISO 4217 code
+
+	stmts app.Statements // ledger_post's call, prepared per connection
 }
 
 // New returns the ledger of a cooperative keeping its books in currency

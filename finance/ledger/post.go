@@ -151,7 +151,8 @@ func (l *Ledger) contentHash(c checked) []byte {
 
 // callPost runs ledger_post (migration 00102), which resolves the
 // accounts, claims the key, moves the balances and inserts the postings in
-// one round trip.
+// one round trip (prepared, as lib/pq needs two for a query with
+// parameters that is not).
 const callPost = `SELECT out_id, out_replayed, out_same, out_unknown FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 
 // Post writes a balanced entry inside the caller's transaction, so that a
@@ -197,8 +198,8 @@ func (l *Ledger) post(ctx context.Context, q sqlx.QueryerContext, c checked, rev
 		Same     *bool          `db:"out_same"`
 		Unknown  pq.StringArray `db:"out_unknown"`
 	}
-	err = q.QueryRowxContext(ctx, callPost, c.IdempotencyKey, c.hash, c.Description, c.date, meta, reverses, c.PostedBy,
-		pq.Array(codes), pq.Array(amounts)).StructScan(&out)
+	err = l.stmts.Get(ctx, l.DB, q, &out, callPost, c.IdempotencyKey, c.hash, c.Description, c.date, meta, reverses, c.PostedBy,
+		pq.Array(codes), pq.Array(amounts))
 	switch {
 	case err != nil:
 		return Posted{}, translate(err, "post entry")

@@ -29,7 +29,7 @@ type Service struct {
 	// Now is the clock; nil means time.Now. Tests set it to pin "now".
 	Now func() time.Time
 
-	stmts  statements
+	stmts  app.Statements
 	copies resourceCopies
 }
 

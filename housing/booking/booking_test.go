@@ -252,8 +252,9 @@ func TestWeeklyQuotaHoldsUnderRace(t *testing.T) {
 
 // TestQuickBookingFollowsRuleChanges books the quick way from a service
 // whose copy of the resource is stale, because the rules changed through
-// another service (another server): every answer is the rules' as they
-// are now, and a refused booking writes nothing.
+// another service (another server), and from one whose copy is current:
+// every answer is the rules' as they are now, and a refused booking writes
+// nothing.
 func TestQuickBookingFollowsRuleChanges(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -262,35 +263,49 @@ func TestQuickBookingFollowsRuleChanges(t *testing.T) {
 	f.MustBook(t, r, f.resident, f.at(4, 20, 0), f.at(4, 21, 0))
 	other := &booking.Service{DB: f.db, Now: f.svc.Now}
 	coordinator := f.as(f.coordinator)
-	evenings := booking.WeekHours{}
-	for d := time.Sunday; d <= time.Saturday; d++ {
-		evenings = append(evenings, booking.Hours{Weekday: d, Opens: 8 * 60, Closes: 22 * 60})
+	rules := func(rules booking.Rules) func() error {
+		return func() error {
+			_, err := other.SetRules(ctx, coordinator, r.ID, rules)
+			return err
+		}
 	}
+	daytime := booking.WeekHours{}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		daytime = append(daytime, booking.Hours{Weekday: d, Opens: 8 * 60, Closes: 22 * 60})
+	}
+	residents := booking.Rules{WhoMayBook: booking.Residents}
 	for _, step := range []struct {
 		name       string
-		change     func() error
+		change     func() error // nil: the copy is current from the step before
 		who        app.Member
 		start, end time.Time
 		code       string
+		status     booking.Status // of a booking made
 	}{
-		{"opening hours", func() error {
-			_, err := other.SetRules(ctx, coordinator, r.ID, booking.Rules{Hours: evenings, WhoMayBook: booking.Members})
+		{"opening hours", rules(booking.Rules{Hours: daytime, WhoMayBook: booking.Members}),
+			f.resident, f.at(5, 22, 0), f.at(5, 23, 0), "outside_opening_hours", ""},
+		{"approval", rules(booking.Rules{ApprovalRequired: true, WhoMayBook: booking.Members}),
+			f.neighbour, f.at(5, 8, 0), f.at(5, 9, 0), "", booking.Pending},
+		{"approval, with a current copy", nil, f.neighbour, f.at(5, 9, 0), f.at(5, 10, 0), "", booking.Pending},
+		{"residents only", rules(residents), f.visitor, f.at(5, 10, 0), f.at(5, 11, 0), "not_allowed_to_book", ""},
+		{"residents only, with a current copy", nil, f.visitor, f.at(5, 10, 0), f.at(5, 11, 0), "not_allowed_to_book", ""},
+		{"a blackout added elsewhere", func() error {
+			_, _, err := other.AddBlackout(ctx, coordinator, r.ID, f.at(6, 0, 0), f.at(7, 0, 0), "painting")
 			return err
-		}, f.resident, f.at(5, 22, 0), f.at(5, 23, 0), "outside_opening_hours"},
-		{"residents only", func() error {
-			_, err := other.SetRules(ctx, coordinator, r.ID, booking.Rules{WhoMayBook: booking.Residents})
-			return err
-		}, f.visitor, f.at(5, 10, 0), f.at(5, 11, 0), "not_allowed_to_book"},
-		{"quota", func() error {
-			_, err := other.SetRules(ctx, coordinator, r.ID, booking.Rules{WhoMayBook: booking.Residents, WeeklyQuotaBookings: 1})
-			return err
-		}, f.resident, f.at(5, 10, 0), f.at(5, 11, 0), "weekly_quota_exceeded"},
-		{"quota, with a fresh copy", nil, f.resident, f.at(6, 10, 0), f.at(6, 11, 0), "weekly_quota_exceeded"},
-		{"residents only, with a fresh copy", nil, f.visitor, f.at(5, 10, 0), f.at(5, 11, 0), "not_allowed_to_book"},
-		{"site's zone", func() error {
+		}, f.resident, f.at(6, 10, 0), f.at(6, 11, 0), "in_blackout", ""},
+		{"quota", rules(booking.Rules{WhoMayBook: booking.Residents, WeeklyQuotaBookings: 1}),
+			f.resident, f.at(5, 10, 0), f.at(5, 11, 0), "weekly_quota_exceeded", ""},
+		{"quota, with a current copy", nil, f.resident, f.at(5, 12, 0), f.at(5, 13, 0), "weekly_quota_exceeded", ""},
+		{"minutes quota", rules(booking.Rules{WhoMayBook: booking.Residents, WeeklyQuotaMinutes: 90}),
+			f.resident, f.at(5, 10, 0), f.at(5, 11, 0), "weekly_quota_exceeded", ""},
+		{"minutes quota, with a current copy", nil, f.resident, f.at(5, 12, 0), f.at(5, 12, 30), "", booking.Confirmed},
+		{"open to every member", rules(booking.Rules{WhoMayBook: booking.Members}),
+			f.visitor, f.at(5, 14, 0), f.at(5, 14, 30), "", booking.Confirmed},
+		{"an unknown member", nil, app.Member{ID: -1}, f.at(5, 15, 0), f.at(5, 15, 30), "not_found", ""},
+		{"the site's zone", func() error {
 			_, err := f.db.Exec(`UPDATE sites SET timezone = 'Asia/Tokyo' WHERE id = $1`, f.site.ID)
 			return err
-		}, f.resident, f.at(11, 10, 0), f.at(11, 11, 0), ""},
+		}, f.resident, f.at(11, 10, 0), f.at(11, 11, 0), "", booking.Confirmed},
 	} {
 		if step.change != nil {
 			if err := step.change(); err != nil {
@@ -308,9 +323,16 @@ func TestQuickBookingFollowsRuleChanges(t *testing.T) {
 			}
 			continue
 		}
-		if got := b.StartsAt.Location().String(); got != "Asia/Tokyo" {
-			t.Errorf("%s: the booking answers in %s, want the site's new zone", step.name, got)
+		if b.Status != step.status {
+			t.Errorf("%s: status %s, want %s", step.name, b.Status, step.status)
 		}
+	}
+	var b booking.Booking
+	if err := f.db.Get(&b.ID, `SELECT max(id) FROM bookings`); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := f.svc.Booking(ctx, b.ID); err != nil || b.StartsAt.Location().String() != "Asia/Tokyo" {
+		t.Errorf("the last booking answers in %v (%v), want the site's new zone", b.StartsAt.Location(), err)
 	}
 }
 

@@ -11,10 +11,10 @@ import (
 	"hearth/app"
 )
 
-// Create books in a transaction of its own. A booking is judged in the
-// database either way; Create first tries the one-statement way
-// (bookQuickly) and otherwise books the careful way, in a transaction of
-// four round trips that retries when racing transactions deadlock.
+// Create books on its own, outside any caller's transaction. A booking is
+// judged in the database either way; Create first tries the one-statement
+// way (bookQuickly) and otherwise books the careful way, in a transaction
+// of four round trips that retries when racing transactions deadlock.
 // Errors: those of Book.
 func (s *Service) Create(ctx context.Context, req Request) (Booking, error) {
 	if err := checkRange(req.StartsAt, req.EndsAt); err != nil {
@@ -48,8 +48,9 @@ const createQuery = `
 // holds and the weekly quota, and inserts. ok is false, with nothing
 // written, when there is no copy yet or anything is not plainly fine: the
 // careful way then reads everything afresh and says precisely what is
-// wrong. Errors: booking_conflict, not_found (for the member).
-func (s *Service) bookQuickly(ctx context.Context, req Request) (b Booking, ok bool, err error) {
+// wrong, or retries a deadlock. Errors: booking_conflict, not_found (for
+// the member).
+func (s *Service) bookQuickly(ctx context.Context, req Request) (Booking, bool, error) {
 	r, known := s.copies.get(req.ResourceID)
 	if !known {
 		return Booking{}, false, nil
@@ -65,14 +66,10 @@ func (s *Service) bookQuickly(ctx context.Context, req Request) (b Booking, ok b
 		CreatedAt  time.Time `db:"created_at"`
 		MemberName string    `db:"member_name"`
 	}
-	for attempt := 1; ; attempt++ {
-		err = s.getDB(ctx, &row, createQuery, r.ID, req.MemberID, req.StartsAt, req.EndsAt, now, r.RulesVersion,
-			resourceLockKey(r.ID), quotaLockKey(r.ID, req.MemberID), week, nextDate(week, 7))
-		if !app.IsRetryable(err) || attempt == maxAttempts {
-			break
-		}
-	}
-	if app.ErrNoRows(err) {
+	err := s.getDB(ctx, &row, createQuery, r.ID, req.MemberID, req.StartsAt, req.EndsAt, now, r.RulesVersion,
+		resourceLockKey(r.ID), quotaLockKey(r.ID, req.MemberID), week, nextDate(week, 7))
+	if app.ErrNoRows(err) || app.IsRetryable(err) {
+		// A deadlock with a racer too: the careful way retries it.
 		return Booking{}, false, nil
 	}
 	if refused := r.refusal(err, req.MemberID); refused != nil {
@@ -90,8 +87,8 @@ func (s *Service) bookQuickly(ctx context.Context, req Request) (b Booking, ok b
 
 // resourceCopies keeps the resources that bookings read, by id, for
 // bookQuickly. A copy is never trusted on its own: booking_create compares
-// its RulesVersion with the database's. A cooperative has some dozens of
-// resources, so the copies are never evicted.
+// its RulesVersion with the database's, and every careful read replaces it.
+// A cooperative has some dozens of resources, so copies are never evicted.
 type resourceCopies struct {
 	mu   sync.RWMutex
 	byID map[int64]Resource
@@ -110,7 +107,5 @@ func (c *resourceCopies) keep(r Resource) {
 	if c.byID == nil {
 		c.byID = map[int64]Resource{}
 	}
-	if old, ok := c.byID[r.ID]; !ok || old.RulesVersion <= r.RulesVersion {
-		c.byID[r.ID] = r
-	}
+	c.byID[r.ID] = r
 }

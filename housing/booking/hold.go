@@ -55,3 +55,19 @@ func LockResource(ctx context.Context, tx *sqlx.Tx, resourceID int64) error {
 	}
 	return nil
 }
+
+// LockSiteResources takes the locks of every resource of a site
+// exclusively, in a stable order, until tx ends: a change of the site's
+// time zone takes them, since every booking judges its times in that zone.
+func LockSiteResources(ctx context.Context, tx *sqlx.Tx, siteID int64) error {
+	var ids []int64
+	if err := tx.SelectContext(ctx, &ids, `SELECT id FROM resources WHERE site_id = $1 ORDER BY id`, siteID); err != nil {
+		return fmt.Errorf("booking: unable to list the site's resources: %w", err)
+	}
+	for _, id := range ids {
+		if err := LockResource(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
