@@ -201,7 +201,10 @@ func checkBooks(rt *rapid.T, e *moveEnv, sites, members []int64, moved []members
 			Bad    int             `db:"bad"`
 		}
 		if err := e.db.Get(&reg, `
-			SELECT coalesce(sum(value), 0) AS value, coalesce(sum(amount), 0) AS amount,
+			SELECT coalesce(sum(value), 0) AS value,
+			       -- what was paid for shares, with the principal of charges that bought none
+			       coalesce(sum(amount), 0) + (SELECT coalesce(sum(principal), 0) FROM unit_charges
+			                                   WHERE site_id = $1 AND share_event_id IS NULL) AS amount,
 			       (SELECT count(*) FROM (SELECT member_id, sum(quantity) AS q FROM share_events WHERE site_id = $1 GROUP BY member_id) r
 			        FULL JOIN (SELECT member_id, quantity FROM share_holdings WHERE site_id = $1) h USING (member_id)
 			        WHERE coalesce(r.q, 0) <> coalesce(h.quantity, 0)) AS bad
@@ -213,7 +216,7 @@ func checkBooks(rt *rapid.T, e *moveEnv, sites, members []int64, moved []members
 			rt.Fatalf("site %d: share capital %s, register value %s", site, capital, reg.Value)
 		}
 		if rounding := e.balance(a.Rounding).Neg(); !rounding.Equal(reg.Amount.Sub(reg.Value)) {
-			rt.Fatalf("site %d: rounding %s, register amount − value %s", site, rounding, reg.Amount.Sub(reg.Value))
+			rt.Fatalf("site %d: rounding %s, paid for shares − their value %s", site, rounding, reg.Amount.Sub(reg.Value))
 		}
 		if reg.Bad > 0 {
 			rt.Fatalf("site %d: %d holdings differ from the register", site, reg.Bad)
