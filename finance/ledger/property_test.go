@@ -99,7 +99,11 @@ func genEntry(t *rapid.T, accounts []string, keys int) (ledger.Entry, string) {
 // of the books.
 func TestPropertyConcurrentPosting(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
-		l := ledger.New(apptest.NewDB(t), "USD")
+		// Each check has a database of its own; its pool closes with the
+		// check, so that hundreds of checks do not hold hundreds of connections.
+		db := apptest.NewDB(t)
+		defer db.Close()
+		l := ledger.New(db, "USD")
 		ctx := context.Background()
 
 		accounts := []string{"assets:bank", "assets:reserve", "income:charges", "expenses:repairs", "equity:shares", "liabilities:mortgage"}
