@@ -180,6 +180,23 @@ func bookingWays(t *testing.T, test func(t *testing.T, f *fixture, service func(
 	})
 }
 
+// winners counts the racers that booked; every other one must have been
+// refused with the code refused.
+func winners(t *testing.T, errs []error, refused string) int {
+	t.Helper()
+	won := 0
+	for _, err := range errs {
+		switch codeOf(err) {
+		case "":
+			won++
+		case refused:
+		default:
+			t.Errorf("racer: got %v, want success or %s", err, refused)
+		}
+	}
+	return won
+}
+
 // TestConcurrentOverlappingBookingsExactlyOneWins fires 50 overlapping
 // requests at once: the database lets exactly one through and every other
 // one is a booking_conflict, never an internal error.
@@ -197,17 +214,7 @@ func TestConcurrentOverlappingBookingsExactlyOneWins(t *testing.T) {
 				StartsAt: from, EndsAt: from.Add(65 * time.Minute)})
 			return err
 		})
-		won := 0
-		for _, err := range errs {
-			switch codeOf(err) {
-			case "":
-				won++
-			case "booking_conflict":
-			default:
-				t.Errorf("racer: got %v, want success or booking_conflict", err)
-			}
-		}
-		if won != 1 {
+		if won := winners(t, errs, "booking_conflict"); won != 1 {
 			t.Errorf("winners: got %d, want exactly 1", won)
 		}
 		active := f.MustCount(t, `SELECT count(*) FROM bookings WHERE resource_id = $1 AND status IN ('pending','confirmed','offered')
@@ -232,17 +239,7 @@ func TestWeeklyQuotaHoldsUnderRace(t *testing.T) {
 				StartsAt: from, EndsAt: from.Add(time.Hour)})
 			return err
 		})
-		won := 0
-		for _, err := range errs {
-			switch codeOf(err) {
-			case "":
-				won++
-			case "weekly_quota_exceeded":
-			default:
-				t.Errorf("racer: got %v, want success or weekly_quota_exceeded", err)
-			}
-		}
-		if got, want := won, 2; got != want {
+		if got, want := winners(t, errs, "weekly_quota_exceeded"), 2; got != want {
 			t.Errorf("bookings within the quota: got %d, want %d", got, want)
 		}
 		// The next week has a quota of its own.
