@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"hearth/app"
+	"hearth/housing"
 	"hearth/housing/booking"
 )
 
@@ -355,5 +356,47 @@ func TestBlackoutRacingBookingsLeavesNoneInside(t *testing.T) {
 		  AND during && tstzrange($2, $3, '[)')`, w.ID, f.at(12, 0, 0), f.at(13, 0, 0))
 	if inside != 0 {
 		t.Errorf("active bookings inside the blackout: got %d, want 0", inside)
+	}
+}
+
+// TestZoneChangeWaitsForBookingsInFlight changes a site's time zone while a
+// booking of one of its resources is in flight: the change waits for the
+// booking's transaction, so that the booking is judged wholly in the old zone.
+func TestZoneChangeWaitsForBookingsInFlight(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	w := f.MustCreateResource(t, "Workshop", booking.Workshop, booking.Rules{})
+	tx, err := f.db.BeginTxx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if _, err := f.svc.Book(ctx, tx, booking.Request{ResourceID: w.ID, MemberID: f.resident.ID,
+		StartsAt: f.at(4, 10, 0), EndsAt: f.at(4, 11, 0)}); err != nil {
+		t.Fatal(err)
+	}
+	changed := make(chan error, 1)
+	go func() {
+		tokyo := "Asia/Tokyo"
+		_, err := (&housing.Service{DB: f.db}).UpdateSite(ctx, f.site.ID, housing.SiteChanges{Timezone: &tokyo})
+		changed <- err
+	}()
+	// The change is seen waiting for the resource's lock before the booking
+	// commits; only then does it go through.
+	for waiting := 0; waiting == 0; {
+		select {
+		case err := <-changed:
+			t.Fatalf("the zone changed while a booking was in flight (%v)", err)
+		default:
+		}
+		waiting = f.MustCount(t, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`)
+	}
+	if err := tx.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-changed; err != nil {
+		t.Fatal(err)
 	}
 }
