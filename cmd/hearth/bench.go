@@ -16,6 +16,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 	"github.com/lib/pq"
+	"github.com/valyala/fasthttp"
 
 	"hearth/app"
 	"hearth/web"
@@ -156,4 +157,41 @@ func (b *benchEnv) pgbench(ctx context.Context, script string, args ...string) (
 		return "", fmt.Errorf("pgbench %s: %v\n%s", strings.Join(args[:len(args)-1], " "), err, out)
 	}
 	return string(out), nil
+}
+
+// benchHTTP is the load generator of the HTTP benchmarks: fasthttp's
+// client (the server's own HTTP library, already in the module), so that,
+// like pgbench beside it, it takes as little of the shared cores as it can.
+type benchHTTP struct {
+	base   string
+	client *fasthttp.HostClient
+}
+
+func newBenchHTTP(base string) *benchHTTP {
+	return &benchHTTP{base: base, client: &fasthttp.HostClient{Addr: strings.TrimPrefix(base, "http://"), MaxConns: 64}}
+}
+
+// do sends a request with a bearer token and a JSON body (none when body
+// is empty) and returns the response's body, or an error unless the status
+// is want.
+func (h *benchHTTP) do(method, path, token, body string, want int) ([]byte, error) {
+	req, res := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(res)
+	req.SetRequestURI(h.base + path)
+	req.Header.SetMethod(method)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if body != "" {
+		req.Header.SetContentType("application/json")
+		req.SetBodyString(body)
+	}
+	if err := h.client.Do(req, res); err != nil {
+		return nil, err
+	}
+	if res.StatusCode() != want {
+		return nil, fmt.Errorf("%s %s: HTTP %d: %s", method, path, res.StatusCode(), res.Body())
+	}
+	return append([]byte(nil), res.Body()...), nil
 }

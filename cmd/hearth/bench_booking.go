@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"regexp"
@@ -91,25 +88,13 @@ func benchBooking(ctx context.Context, b *benchEnv) error {
 	if err != nil {
 		return err
 	}
-	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 2 * bookingBenchClients}}
+	web := newBenchHTTP(server)
 	httpBase := tomorrow.AddDate(0, 0, 200)
 	httpRate, httpFailed, err := bookingBenchRun(ctx, run, func(client int, n int64) error {
 		rid, start, end := slot(httpBase, n)
-		body, _ := json.Marshal(map[string]string{"starts_at": start.Format(time.RFC3339), "ends_at": end.Format(time.RFC3339)})
-		req, _ := http.NewRequestWithContext(ctx, "POST", fmt.Sprintf("%s/api/v1/resources/%d/bookings", server, rid), bytes.NewReader(body))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Authorization", "Bearer "+tokens[client])
-		res, err := httpClient.Do(req)
-		if err != nil {
-			return err
-		}
-		defer res.Body.Close()
-		if res.StatusCode != http.StatusCreated {
-			msg, _ := io.ReadAll(res.Body)
-			return fmt.Errorf("HTTP %d: %s", res.StatusCode, msg)
-		}
-		io.Copy(io.Discard, res.Body)
-		return nil
+		_, err := web.do("POST", fmt.Sprintf("/api/v1/resources/%d/bookings", rid), tokens[client],
+			`{"starts_at":"`+start.Format(time.RFC3339)+`","ends_at":"`+end.Format(time.RFC3339)+`"}`, http.StatusCreated)
+		return err
 	})
 	if err != nil {
 		return err
@@ -118,18 +103,8 @@ func benchBooking(ctx context.Context, b *benchEnv) error {
 	// For reference: what the API's sign-in check alone allows, the floor
 	// under every HTTP figure.
 	meRate, _, err := bookingBenchRun(ctx, run, func(client int, n int64) error {
-		req, _ := http.NewRequestWithContext(ctx, "GET", server+"/api/v1/me", nil)
-		req.Header.Set("Authorization", "Bearer "+tokens[client])
-		res, err := httpClient.Do(req)
-		if err != nil {
-			return err
-		}
-		defer res.Body.Close()
-		io.Copy(io.Discard, res.Body)
-		if res.StatusCode != http.StatusOK {
-			return fmt.Errorf("HTTP %d", res.StatusCode)
-		}
-		return nil
+		_, err := web.do("GET", "/api/v1/me", tokens[client], "", http.StatusOK)
+		return err
 	})
 	if err != nil {
 		return err

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -250,8 +249,8 @@ func postForAWhile(ctx context.Context, writers int, d time.Duration, codes []st
 
 // benchHTTPPoster posts entries through POST /api/v1/ledger/entries as an admin.
 type benchHTTPPoster struct {
-	url, token string
-	client     *http.Client
+	web   *benchHTTP
+	token string
 }
 
 func newBenchHTTPPoster(ctx context.Context, b *benchEnv) (*benchHTTPPoster, error) {
@@ -265,19 +264,15 @@ func newBenchHTTPPoster(ctx context.Context, b *benchEnv) (*benchHTTPPoster, err
 	if err != nil {
 		return nil, err
 	}
-	p := &benchHTTPPoster{url: base + "/api/v1/ledger/entries", client: &http.Client{
-		Timeout:   time.Minute,
-		Transport: &http.Transport{MaxIdleConns: 64, MaxIdleConnsPerHost: 64},
-	}}
+	p := &benchHTTPPoster{web: newBenchHTTP(base)}
 	body, _ := json.Marshal(map[string]string{"email": m.Email, "password": password})
-	res, err := p.client.Post(base+"/api/v1/auth/token", "application/json", bytes.NewReader(body))
+	res, err := p.web.do("POST", "/api/v1/auth/token", "", string(body), http.StatusOK)
 	if err != nil {
 		return nil, err
 	}
-	defer res.Body.Close()
 	var tok struct{ Token string }
-	if err := json.NewDecoder(res.Body).Decode(&tok); err != nil || tok.Token == "" {
-		return nil, fmt.Errorf("bench: no API token (status %d, %v)", res.StatusCode, err)
+	if err := json.Unmarshal(res, &tok); err != nil || tok.Token == "" {
+		return nil, fmt.Errorf("bench: no API token (%v)", err)
 	}
 	p.token = tok.Token
 	return p, nil
@@ -292,19 +287,8 @@ func (p *benchHTTPPoster) post(ctx context.Context, e ledger.Entry) error {
 		"idempotency_key": e.IdempotencyKey, "description": e.Description,
 		"effective_date": e.EffectiveDate.Format(ledger.DateLayout), "postings": postings,
 	})
-	req, _ := http.NewRequestWithContext(ctx, "POST", p.url, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+p.token)
-	res, err := p.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer res.Body.Close()
-	msg, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusCreated {
-		return fmt.Errorf("status %d: %s", res.StatusCode, msg)
-	}
-	return nil
+	_, err := p.web.do("POST", "/api/v1/ledger/entries", p.token, string(body), http.StatusCreated)
+	return err
 }
 
 // benchBigAccount loads an account with 1,000,000 postings (through
