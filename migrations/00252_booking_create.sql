@@ -25,6 +25,7 @@ END $$;
 CREATE TRIGGER resources_rules_version BEFORE UPDATE ON resources
     FOR EACH ROW EXECUTE FUNCTION resources_next_rules_version();
 
+-- Touching a resource's row gives it the next version, by the trigger above.
 -- +goose StatementBegin
 CREATE FUNCTION resource_hours_touch_resource() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
