@@ -159,11 +159,8 @@ func (h *equityHandlers) apiPool(c *fiber.Ctx) error {
 }
 
 func (h *equityHandlers) apiUpdatePool(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := adminSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	var req struct {
@@ -236,14 +233,11 @@ func (r policyRequest) policy(siteID int64, by int64) (equity.NewPolicy, error) 
 }
 
 func (h *equityHandlers) apiSetPolicy(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := adminSite(c)
 	if err != nil {
 		return err
 	}
 	p := principal(c)
-	if err := p.RequireAdmin(); err != nil {
-		return err
-	}
 	var req policyRequest
 	if err := decodeJSON(c, &req); err != nil {
 		return err
@@ -334,11 +328,8 @@ func (r mortgageRequest) mortgage(siteID int64) (equity.NewMortgage, error) {
 }
 
 func (h *equityHandlers) apiCreateMortgage(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := adminSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	var req mortgageRequest
@@ -361,15 +352,12 @@ func (h *equityHandlers) apiCreateMortgage(c *fiber.Ctx) error {
 }
 
 func (h *equityHandlers) apiSetRequiredEquity(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := adminSite(c)
 	if err != nil {
 		return err
 	}
 	unitID, err := paramID(c, "unit_id")
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	var req struct {

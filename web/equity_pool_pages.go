@@ -124,14 +124,11 @@ func (h *equityHandlers) poolWrite(c *fiber.Ctx, siteID int64, f *Form, which fu
 }
 
 func (h *equityHandlers) setPolicy(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := adminSite(c)
 	if err != nil {
 		return err
 	}
 	p := principal(c)
-	if err := p.RequireAdmin(); err != nil {
-		return err
-	}
 	f := newForm(c)
 	rate := f.Value("yearly_rate_pct")
 	req := policyRequest{EffectiveFrom: f.Value("effective_from"), Kind: f.Value("kind"), BasePrice: f.Value("base_price"),
@@ -169,11 +166,8 @@ func (h *equityHandlers) recordAppraisal(c *fiber.Ctx) error {
 }
 
 func (h *equityHandlers) createMortgage(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := adminSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	f := newForm(c)
@@ -194,11 +188,8 @@ func (h *equityHandlers) createMortgage(c *fiber.Ctx) error {
 }
 
 func (h *equityHandlers) updatePool(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := adminSite(c)
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	f := newForm(c)
@@ -213,15 +204,12 @@ func (h *equityHandlers) updatePool(c *fiber.Ctx) error {
 }
 
 func (h *equityHandlers) setRequiredEquity(c *fiber.Ctx) error {
-	siteID, err := paramID(c, "site_id")
+	siteID, err := adminSite(c)
 	if err != nil {
 		return err
 	}
 	unitID, err := paramID(c, "unit_id")
 	if err != nil {
-		return err
-	}
-	if err := principal(c).RequireAdmin(); err != nil {
 		return err
 	}
 	f := newForm(c)

@@ -104,6 +104,16 @@ func coordinatedSite(c *fiber.Ctx) (int64, error) {
 	return siteID, principal(c).RequireCoordinator(siteID)
 }
 
+// adminSite reads the site of the route for the treasurer (an admin): the
+// site's money settings (pool, mortgages, required equity) are theirs.
+func adminSite(c *fiber.Ctx) (int64, error) {
+	siteID, err := paramID(c, "site_id")
+	if err != nil {
+		return 0, err
+	}
+	return siteID, principal(c).RequireAdmin()
+}
+
 // chargeVisible says whether p may see a unit's monthly charge: what a
 // neighbour pays is their money, so a plain member sees the charge of their
 // own unit and of vacant ones (which they might move into); coordinators and

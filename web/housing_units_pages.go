@@ -66,10 +66,7 @@ func (h *housingHandlers) renderUnitForm(c *fiber.Ctx, siteID, unitID int64, f *
 // siteAndUnit reads the path of a unit page and checks that the caller
 // coordinates the site.
 func siteAndUnit(c *fiber.Ctx) (siteID, unitID int64, err error) {
-	if siteID, err = paramID(c, "site_id"); err != nil {
-		return
-	}
-	if err = principal(c).RequireCoordinator(siteID); err != nil {
+	if siteID, err = coordinatedSite(c); err != nil {
 		return
 	}
 	unitID, err = paramID(c, "unit_id")
