@@ -123,15 +123,8 @@ func (s *Service) IssueShares(ctx context.Context, tx *sqlx.Tx, in IssueRequest)
 	if ev, done, err := s.replayShareEvent(ctx, tx, in.IdempotencyKey, in.SiteID, in.MemberID, in.Kind, in.Amount); done || err != nil {
 		return ev, err
 	}
-	if err := s.ensureMemberAccounts(ctx, tx, in.MemberID); err != nil {
-		return ShareEvent{}, err
-	}
-	today := s.Today()
-	price, err := s.SharePriceOn(ctx, tx, in.SiteID, today)
+	today, price, err := s.tradePrice(ctx, tx, in.SiteID, in.MemberID, in.QuotedPrice)
 	if err != nil {
-		return ShareEvent{}, err
-	}
-	if err := checkQuote(in.QuotedPrice, price); err != nil {
 		return ShareEvent{}, err
 	}
 	fromSettlement := in.Amount.Sub(in.Cash)
@@ -242,15 +235,8 @@ func (s *Service) RedeemShares(ctx context.Context, tx *sqlx.Tx, in RedemptionRe
 	if qty.GreaterThan(held) {
 		return ShareEvent{}, app.Unprocessable("quantity_exceeds_holding", "The member holds only %s shares at this site.", held.String()).OnField("quantity")
 	}
-	if err := s.ensureMemberAccounts(ctx, tx, in.MemberID); err != nil {
-		return ShareEvent{}, err
-	}
-	today := s.Today()
-	price, err := s.SharePriceOn(ctx, tx, in.SiteID, today)
+	today, price, err := s.tradePrice(ctx, tx, in.SiteID, in.MemberID, in.QuotedPrice)
 	if err != nil {
-		return ShareEvent{}, err
-	}
-	if err := checkQuote(in.QuotedPrice, price); err != nil {
 		return ShareEvent{}, err
 	}
 	value := ValueOf(qty, price.Price)
@@ -289,13 +275,24 @@ func (s *Service) RedeemShares(ctx context.Context, tx *sqlx.Tx, in RedemptionRe
 	})
 }
 
-// checkQuote refuses a stale quote. Errors: price_changed (409).
-func checkQuote(quoted decimal.Decimal, p Price) error {
-	if quoted.IsZero() || quoted.Equal(p.Price) {
-		return nil
+// tradePrice readies a trade of a member's shares at a site: the member's
+// accounts, today, and today's price, which must be the quoted one when
+// there is a quote. Errors: price_changed (409), those of SharePriceOn.
+func (s *Service) tradePrice(ctx context.Context, tx *sqlx.Tx, siteID, memberID int64, quoted decimal.Decimal) (time.Time, Price, error) {
+	if err := s.ensureMemberAccounts(ctx, tx, memberID); err != nil {
+		return time.Time{}, Price{}, err
 	}
-	return app.Conflict("price_changed",
-		"The share price changed from %s to %s since the quote: look at the new figures and confirm again.", quoted.String(), p.Price.String()).OnField("quoted_price")
+	today := s.Today()
+	price, err := s.SharePriceOn(ctx, tx, siteID, today)
+	if err != nil {
+		return today, price, err
+	}
+	if !quoted.IsZero() && !quoted.Equal(price.Price) {
+		return today, price, app.Conflict("price_changed",
+			"The share price changed from %s to %s since the quote: look at the new figures and confirm again.",
+			quoted.String(), price.Price.String()).OnField("quoted_price")
+	}
+	return today, price, nil
 }
 
 // replayShareEvent returns the event an earlier call with the key made, if
