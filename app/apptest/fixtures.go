@@ -76,3 +76,15 @@ func MustMakeCoordinator(t testing.TB, db *sqlx.DB, siteID, memberID int64) {
 		t.Fatalf("MustMakeCoordinator: %v", err)
 	}
 }
+
+// Code is the code of an app.Error, "" for nil, and "internal: …" for any
+// other error, so that a test can compare outcomes as strings.
+func Code(err error) string {
+	if e, ok := app.AsError(err); ok {
+		return e.Code
+	}
+	if err != nil {
+		return "internal: " + err.Error()
+	}
+	return ""
+}

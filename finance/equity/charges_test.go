@@ -36,7 +36,7 @@ func TestMonthlyChargeRun(t *testing.T) {
 	})
 
 	e.setToday("2026-02-27")
-	if _, err := e.svc.RunCharges(ctx, day("2026-02-01"), nil); errCode(err) != "month_not_over" {
+	if _, err := e.svc.RunCharges(ctx, day("2026-02-01"), nil); apptest.Code(err) != "month_not_over" {
 		t.Errorf("February before its last day: %v, want month_not_over", err)
 	}
 
@@ -103,7 +103,7 @@ func TestMonthlyChargeRun(t *testing.T) {
 	if tb := e.trialBalance(); !tb.IsZero() {
 		t.Errorf("trial balance = %s", tb)
 	}
-	if _, err := equity.ParseMonth("2026-13"); errCode(err) != "invalid_month" {
+	if _, err := equity.ParseMonth("2026-13"); apptest.Code(err) != "invalid_month" {
 		t.Errorf("month 13: %v, want invalid_month", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"hearth/app/apptest"
 	"hearth/finance/equity"
 )
 
@@ -173,7 +174,7 @@ func TestChargeSplitByHand(t *testing.T) {
 	}
 
 	// A charge below its share of the mortgage is refused.
-	if _, err := equity.SplitSiteCharges(units, dec("4000.00"), dec("0"), dec("10")); errCode(err) != "charge_too_low" {
+	if _, err := equity.SplitSiteCharges(units, dec("4000.00"), dec("0"), dec("10")); apptest.Code(err) != "charge_too_low" {
 		t.Errorf("charge below the mortgage: got %v, want charge_too_low", err)
 	}
 }

@@ -14,16 +14,6 @@ import (
 	"hearth/finance/ledger"
 )
 
-func errCode(err error) string {
-	if e, ok := app.AsError(err); ok {
-		return e.Code
-	}
-	if err != nil {
-		return "internal: " + err.Error()
-	}
-	return ""
-}
-
 // env is a fresh database with the equity service on a clock the test moves.
 type env struct {
 	t     testing.TB

@@ -8,6 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/shopspring/decimal"
 
+	"hearth/app/apptest"
 	"hearth/finance/equity"
 	"hearth/finance/loan"
 )
@@ -49,7 +50,7 @@ func TestShareLoanLifecycle(t *testing.T) {
 	if got := e.balance(ma.Settlement, -1); !got.IsZero() {
 		t.Errorf("held after buying = %s, want 0", got)
 	}
-	if err := e.svc.CheckLoanToValue(ctx, e.db, m); errCode(err) != "beyond_loan_to_value" {
+	if err := e.svc.CheckLoanToValue(ctx, e.db, m); apptest.Code(err) != "beyond_loan_to_value" {
 		t.Errorf("a loan of the shares' whole value: %v, want beyond_loan_to_value", err)
 	}
 
@@ -77,7 +78,7 @@ func TestShareLoanLifecycle(t *testing.T) {
 	if got := e.balance(ma.ShareLoan, 1); !got.Equal(dec("25052.74")) {
 		t.Errorf("loan account = %s, want 25052.74", got)
 	}
-	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("-25052.75"), FromCash: true, IdempotencyKey: "too much"}); errCode(err) != "paydown_exceeds_loan" {
+	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("-25052.75"), FromCash: true, IdempotencyKey: "too much"}); apptest.Code(err) != "paydown_exceeds_loan" {
 		t.Errorf("paying down more than owed: %v, want paydown_exceeds_loan", err)
 	}
 	quote, err := e.svc.PayoffQuote(ctx, e.db, down.Open.ID, e.today)
@@ -94,7 +95,7 @@ func TestShareLoanLifecycle(t *testing.T) {
 	if again, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: quote.Total.Neg(), FromCash: true, IdempotencyKey: "payoff"}); err != nil || !again.Replayed {
 		t.Errorf("payoff replayed: %v, replayed %v", err, again.Replayed)
 	}
-	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("-1"), FromCash: true, IdempotencyKey: "none left"}); errCode(err) != "no_share_loan" {
+	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("-1"), FromCash: true, IdempotencyKey: "none left"}); apptest.Code(err) != "no_share_loan" {
 		t.Errorf("paying down no loan: %v, want no_share_loan", err)
 	}
 	if tb := e.trialBalance(); !tb.IsZero() {
@@ -185,7 +186,7 @@ func TestLoanRefusals(t *testing.T) {
 		{"negative rate", "100000", "-1", 360, time.Time{}, "rate_negative"},
 		{"started in the past", "100000", "5", 360, day("2026-04-30"), "loan_start_in_past"},
 	} {
-		if err := mortgage(tc.principal, tc.rate, tc.months, tc.start, tc.name); errCode(err) != tc.code {
+		if err := mortgage(tc.principal, tc.rate, tc.months, tc.start, tc.name); apptest.Code(err) != tc.code {
 			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
 		}
 	}
@@ -198,17 +199,17 @@ func TestLoanRefusals(t *testing.T) {
 	if err := mortgage("100000", "5", 360, time.Time{}, "first"); err != nil {
 		t.Errorf("the same mortgage again: %v, want the first back", err)
 	}
-	if err := mortgage("200000", "5", 360, time.Time{}, "first"); errCode(err) != "idempotency_key_reused" {
+	if err := mortgage("200000", "5", 360, time.Time{}, "first"); apptest.Code(err) != "idempotency_key_reused" {
 		t.Errorf("same key, other mortgage: %v, want idempotency_key_reused", err)
 	}
-	if err := mortgage("100000", "5", 360, time.Time{}, "second"); errCode(err) != "mortgage_exists" {
+	if err := mortgage("100000", "5", 360, time.Time{}, "second"); apptest.Code(err) != "mortgage_exists" {
 		t.Errorf("a second open mortgage: %v, want mortgage_exists", err)
 	}
 	m := e.member("Farid")
-	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("5000"), Months: -3, IdempotencyKey: "bad term"}); errCode(err) != "term_not_positive" {
+	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("5000"), Months: -3, IdempotencyKey: "bad term"}); apptest.Code(err) != "term_not_positive" {
 		t.Errorf("share loan of -3 months: %v, want term_not_positive", err)
 	}
-	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, IdempotencyKey: "zero"}); errCode(err) != "loan_change_zero" {
+	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, IdempotencyKey: "zero"}); apptest.Code(err) != "loan_change_zero" {
 		t.Errorf("zero change: %v, want loan_change_zero", err)
 	}
 	ls, err := e.svc.SiteLoans(ctx, e.db, site)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"hearth/app/apptest"
 	"hearth/finance/equity"
 )
 
@@ -77,7 +78,7 @@ func TestNetAssetValueFromTheBooks(t *testing.T) {
 			Quantity: dec("11"), IdempotencyKey: "ben-too-much"})
 		return err
 	})
-	if errCode(err) != "quantity_exceeds_holding" {
+	if apptest.Code(err) != "quantity_exceeds_holding" {
 		t.Errorf("redeem too much: %v, want quantity_exceeds_holding", err)
 	}
 }
@@ -121,7 +122,7 @@ func TestPriceHistoryIsFixed(t *testing.T) {
 			return err
 		}, "price_not_positive"},
 	} {
-		if err := e.tx(tc.fn); errCode(err) != tc.code {
+		if err := e.tx(tc.fn); apptest.Code(err) != tc.code {
 			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
 		}
 	}

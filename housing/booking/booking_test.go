@@ -131,16 +131,6 @@ func (f *fixture) MustBook(t *testing.T, r booking.Resource, m app.Member, start
 	return b
 }
 
-func codeOf(err error) string {
-	if e, ok := app.AsError(err); ok {
-		return e.Code
-	}
-	if err != nil {
-		return "internal: " + err.Error()
-	}
-	return ""
-}
-
 func TestResourceWithoutRulesAcceptsAnyLengthFromAnyMember(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
@@ -186,7 +176,7 @@ func winners(t *testing.T, errs []error, refused string) int {
 	t.Helper()
 	won := 0
 	for _, err := range errs {
-		switch codeOf(err) {
+		switch apptest.Code(err) {
 		case "":
 			won++
 		case refused:
@@ -311,7 +301,7 @@ func TestQuickBookingFollowsRuleChanges(t *testing.T) {
 		}
 		before := f.MustCount(t, `SELECT count(*) FROM bookings`)
 		b, err := f.book(r, step.who, step.start, step.end)
-		if got := codeOf(err); got != step.code {
+		if got := apptest.Code(err); got != step.code {
 			t.Errorf("%s: got %v, want %q", step.name, err, step.code)
 		}
 		if step.code != "" {
@@ -451,7 +441,7 @@ func TestBufferCountsForConflicts(t *testing.T) {
 		{f.at(4, 9, 30), f.at(4, 9, 45), "booking_conflict"}, // squeezed between: buffer to 10:15
 	} {
 		_, err := f.book(r, f.neighbour, c.start, c.end)
-		if got := codeOf(err); got != c.code {
+		if got := apptest.Code(err); got != c.code {
 			t.Errorf("%s–%s: got %q, want %q", c.start.Format("15:04"), c.end.Format("15:04"), got, c.code)
 		}
 	}
@@ -476,7 +466,7 @@ func TestOpeningHoursFollowTheSiteAcrossDST(t *testing.T) {
 	// 21:00–23:00 UTC-04:00 on 28 March is 02:00–04:00 Berlin time.
 	ny := time.FixedZone("", -4*3600)
 	_, err := f.book(r, f.resident, time.Date(2026, 3, 27, 21, 0, 0, 0, ny), time.Date(2026, 3, 27, 23, 0, 0, 0, ny))
-	if got, want := codeOf(err), "outside_opening_hours"; got != want {
+	if got, want := apptest.Code(err), "outside_opening_hours"; got != want {
 		t.Errorf("02:00 Berlin given in another offset: got %q, want %q", got, want)
 	}
 }
@@ -486,7 +476,7 @@ func TestOpeningHoursFollowTheSiteAcrossDST(t *testing.T) {
 func TestLocalTimeRefusesSkippedClock(t *testing.T) {
 	t.Parallel()
 	loc, _ := time.LoadLocation("America/Los_Angeles")
-	if _, err := booking.LocalTime(loc, "2026-03-08", "02:30"); codeOf(err) != "nonexistent_local_time" {
+	if _, err := booking.LocalTime(loc, "2026-03-08", "02:30"); apptest.Code(err) != "nonexistent_local_time" {
 		t.Errorf("02:30 on the spring-forward day: got %v", err)
 	}
 	got, err := booking.LocalTime(loc, "2026-11-01", "09:00")
@@ -498,7 +488,7 @@ func TestLocalTimeRefusesSkippedClock(t *testing.T) {
 			t.Errorf("%v: got %v", bad, err)
 		}
 	}
-	if _, err := booking.Location("Mars/Olympus_Mons"); codeOf(err) != "unknown_timezone" {
+	if _, err := booking.Location("Mars/Olympus_Mons"); apptest.Code(err) != "unknown_timezone" {
 		t.Errorf("unknown zone: got %v", err)
 	}
 }

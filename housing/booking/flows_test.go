@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"hearth/app"
+	"hearth/app/apptest"
 	"hearth/housing"
 	"hearth/housing/booking"
 )
@@ -30,10 +31,10 @@ func TestApprovalHoldsTheSlotUntilDecided(t *testing.T) {
 	if got, want := b.Status, booking.Pending; got != want {
 		t.Fatalf("status: got %s, want %s", got, want)
 	}
-	if _, err := f.book(room, f.resident, f.at(14, 15, 0), f.at(15, 10, 0)); codeOf(err) != "booking_conflict" {
+	if _, err := f.book(room, f.resident, f.at(14, 15, 0), f.at(15, 10, 0)); apptest.Code(err) != "booking_conflict" {
 		t.Errorf("pending booking does not hold its slot: %v", err)
 	}
-	if _, err := f.svc.Approve(ctx, f.as(f.neighbour), b.ID, ""); codeOf(err) != "forbidden" {
+	if _, err := f.svc.Approve(ctx, f.as(f.neighbour), b.ID, ""); apptest.Code(err) != "forbidden" {
 		t.Errorf("a resident approves: got %v, want forbidden", err)
 	}
 	declined, err := f.svc.Decline(ctx, f.as(f.coordinator), b.ID, "The room is being painted that weekend.")
@@ -43,7 +44,7 @@ func TestApprovalHoldsTheSlotUntilDecided(t *testing.T) {
 	if declined.Status != booking.Declined || declined.Note != "The room is being painted that weekend." {
 		t.Errorf("declined: got %s %q", declined.Status, declined.Note)
 	}
-	if _, err := f.svc.Approve(ctx, f.as(f.coordinator), b.ID, ""); codeOf(err) != "booking_not_pending" {
+	if _, err := f.svc.Approve(ctx, f.as(f.coordinator), b.ID, ""); apptest.Code(err) != "booking_not_pending" {
 		t.Errorf("approve after decline: got %v, want booking_not_pending", err)
 	}
 	mine, err := f.svc.Mine(ctx, f.visitor.ID)
@@ -79,7 +80,7 @@ func TestWaitlistOffersFreedSlotInTurn(t *testing.T) {
 
 	free := want
 	free.MemberID, free.StartsAt, free.EndsAt = f.neighbour.ID, f.at(11, 18, 0), f.at(11, 21, 0)
-	if _, err := f.svc.JoinWaitlist(ctx, free); codeOf(err) != "slot_is_free" {
+	if _, err := f.svc.JoinWaitlist(ctx, free); apptest.Code(err) != "slot_is_free" {
 		t.Errorf("waiting for a free slot: got %v, want slot_is_free", err)
 	}
 	first, second := want, want
@@ -87,14 +88,14 @@ func TestWaitlistOffersFreedSlotInTurn(t *testing.T) {
 	if _, err := f.svc.JoinWaitlist(ctx, first); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.JoinWaitlist(ctx, first); codeOf(err) != "already_waiting" {
+	if _, err := f.svc.JoinWaitlist(ctx, first); apptest.Code(err) != "already_waiting" {
 		t.Errorf("joining twice: got %v, want already_waiting", err)
 	}
 	if _, err := f.svc.JoinWaitlist(ctx, second); err != nil {
 		t.Fatal(err)
 	}
 
-	if _, err := f.svc.Cancel(ctx, f.as(f.neighbour), held.ID, ""); codeOf(err) != "forbidden" {
+	if _, err := f.svc.Cancel(ctx, f.as(f.neighbour), held.ID, ""); apptest.Code(err) != "forbidden" {
 		t.Errorf("cancelling someone else's booking: got %v, want forbidden", err)
 	}
 	if _, err := f.svc.Cancel(ctx, f.as(f.resident), held.ID, ""); err != nil {
@@ -105,7 +106,7 @@ func TestWaitlistOffersFreedSlotInTurn(t *testing.T) {
 		t.Errorf("offer hold: got %s, want %s", got, want)
 	}
 	// The offer holds the slot against everyone else.
-	if _, err := f.book(kitchen, f.coordinator, f.at(10, 19, 0), f.at(10, 20, 0)); codeOf(err) != "booking_conflict" {
+	if _, err := f.book(kitchen, f.coordinator, f.at(10, 19, 0), f.at(10, 20, 0)); apptest.Code(err) != "booking_conflict" {
 		t.Errorf("booking an offered slot: got %v, want booking_conflict", err)
 	}
 
@@ -115,7 +116,7 @@ func TestWaitlistOffersFreedSlotInTurn(t *testing.T) {
 	if mine, _ := f.svc.Mine(ctx, f.neighbour.ID); len(mine.Offers) != 0 || len(mine.Past) != 1 || mine.Past[0].Status != booking.Lapsed {
 		t.Errorf("first member's offer did not lapse: %+v", mine)
 	}
-	if _, err := f.svc.AcceptOffer(ctx, f.as(f.neighbour), second2.ID); codeOf(err) != "not_found" {
+	if _, err := f.svc.AcceptOffer(ctx, f.as(f.neighbour), second2.ID); apptest.Code(err) != "not_found" {
 		t.Errorf("accepting someone else's offer: got %v, want not_found", err)
 	}
 	accepted, err := f.svc.AcceptOffer(ctx, f.as(f.visitor), second2.ID)
@@ -181,7 +182,7 @@ func TestSeriesReportsConflictsAllOrNothingOrSkip(t *testing.T) {
 		RRule:   "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=4",
 	}
 	res, err := f.svc.CreateSeries(ctx, req)
-	if got, want := codeOf(err), "series_refused"; got != want {
+	if got, want := apptest.Code(err), "series_refused"; got != want {
 		t.Fatalf("all or nothing: got %v, want %s", err, want)
 	}
 	if app.ErrorKind(err) != app.KindConflict || len(res.Occurrences) != 4 || res.Occurrences[1].Code != "booking_conflict" || res.Created() != 0 {
@@ -207,7 +208,7 @@ func TestSeriesReportsConflictsAllOrNothingOrSkip(t *testing.T) {
 	if _, err := f.svc.Cancel(ctx, me, res.Occurrences[0].Booking.ID, ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.CancelSeries(ctx, f.as(f.neighbour), res.SeriesID, f.at(20, 0, 0)); codeOf(err) != "forbidden" {
+	if _, err := f.svc.CancelSeries(ctx, f.as(f.neighbour), res.SeriesID, f.at(20, 0, 0)); apptest.Code(err) != "forbidden" {
 		t.Errorf("cancelling someone else's series: got %v", err)
 	}
 	cancelled, err := f.svc.CancelSeries(ctx, me, res.SeriesID, f.at(20, 0, 0))
@@ -237,7 +238,7 @@ func TestRRuleLimits(t *testing.T) {
 			Request: booking.Request{ResourceID: laundry.ID, MemberID: f.resident.ID, StartsAt: f.at(10, 9, 0), EndsAt: f.at(10, 10, 0)},
 			RRule:   rule,
 		})
-		if got := codeOf(err); got != code {
+		if got := apptest.Code(err); got != code {
 			t.Errorf("%q: got %q, want %q", rule, got, code)
 		}
 	}
@@ -255,7 +256,7 @@ func TestBlackoutCancelsBookingsInside(t *testing.T) {
 	w := f.MustCreateResource(t, "Workshop", booking.Workshop, booking.Rules{})
 	inside := f.MustBook(t, w, f.resident, f.at(6, 10, 0), f.at(6, 12, 0))
 	outside := f.MustBook(t, w, f.resident, f.at(7, 10, 0), f.at(7, 12, 0))
-	if _, _, err := f.svc.AddBlackout(ctx, f.as(f.resident), w.ID, f.at(6, 0, 0), f.at(7, 0, 0), "x"); codeOf(err) != "forbidden" {
+	if _, _, err := f.svc.AddBlackout(ctx, f.as(f.resident), w.ID, f.at(6, 0, 0), f.at(7, 0, 0), "x"); apptest.Code(err) != "forbidden" {
 		t.Errorf("a resident adds a blackout: got %v", err)
 	}
 	_, n, err := f.svc.AddBlackout(ctx, f.as(f.coordinator), w.ID, f.at(6, 0, 0), f.at(7, 0, 0), "sanding the floor")
@@ -347,7 +348,7 @@ func TestBlackoutRacingBookingsLeavesNoneInside(t *testing.T) {
 		t.Fatal(blackoutErr)
 	}
 	for _, err := range errs {
-		if c := codeOf(err); c != "" && c != "in_blackout" {
+		if c := apptest.Code(err); c != "" && c != "in_blackout" {
 			t.Errorf("racing booking: got %v, want success or in_blackout", err)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 
 	"pgregory.net/rapid"
 
+	"hearth/app/apptest"
 	"hearth/housing/booking"
 )
 
@@ -49,7 +50,7 @@ func TestNoOverlapProperty(t *testing.T) {
 			switch {
 			case fits && err != nil:
 				rt.Fatalf("%s–%s should fit: %v", start.Format("15:04"), end.Format("15:04"), err)
-			case !fits && codeOf(err) != "booking_conflict":
+			case !fits && apptest.Code(err) != "booking_conflict":
 				rt.Fatalf("%s–%s should conflict: got %v", start.Format("15:04"), end.Format("15:04"), err)
 			case fits:
 				active = append(active, held{b.ID, start, end})

@@ -92,16 +92,6 @@ func (w *world) mustFeed(t *testing.T, token string) (*ics.Calendar, string) {
 	return feedstest.MustValidate(t, buf.Bytes()), buf.String()
 }
 
-func code(err error) string {
-	if e, ok := app.AsError(err); ok {
-		return e.Code
-	}
-	if err != nil {
-		return err.Error()
-	}
-	return ""
-}
-
 // TestMemberFeedCarriesTheirBookings: the member's feed holds their own
 // bookings (a cancelled one as CANCELLED with a higher SEQUENCE) and nobody
 // else's.
@@ -172,7 +162,7 @@ func TestNewLinkRevokesTheOldOne(t *testing.T) {
 	if len(first) != 64 || first == second {
 		t.Fatalf("tokens %q and %q: want two distinct 256-bit tokens", first, second)
 	}
-	if _, err := w.svc.Calendar(ctx, first); code(err) != "not_found" {
+	if _, err := w.svc.Calendar(ctx, first); apptest.Code(err) != "not_found" {
 		t.Errorf("old link: got %v, want not_found", err)
 	}
 	w.mustFeed(t, second)
@@ -194,11 +184,11 @@ func TestNewLinkRevokesTheOldOne(t *testing.T) {
 	if err := w.svc.Revoke(ctx, w.ada, 0); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Calendar(ctx, second); code(err) != "not_found" {
+	if _, err := w.svc.Calendar(ctx, second); apptest.Code(err) != "not_found" {
 		t.Errorf("revoked link: got %v, want not_found", err)
 	}
 	for _, guess := range []string{"", "x", strings.Repeat("a", 64)} {
-		if _, err := w.svc.Calendar(ctx, guess); code(err) != "not_found" {
+		if _, err := w.svc.Calendar(ctx, guess); apptest.Code(err) != "not_found" {
 			t.Errorf("guessed token %q: got %v", guess, err)
 		}
 	}
@@ -214,7 +204,7 @@ func TestResourceFeedShowsBusyTimeToThoseWhoMayFollowIt(t *testing.T) {
 	w := newWorld(t)
 	b := w.mustBook(t, w.ben, 2)
 	outsider := principalOf(t, w.db, apptest.MustCreateMember(t, w.db, "Visitor", app.RoleMember))
-	if _, err := w.svc.NewLink(ctx, outsider, w.room); code(err) != "not_found" {
+	if _, err := w.svc.NewLink(ctx, outsider, w.room); apptest.Code(err) != "not_found" {
 		t.Errorf("a member of no site following a residents' space: got %v", err)
 	}
 	token, err := w.svc.NewLink(ctx, w.ada, w.room)
@@ -239,7 +229,7 @@ func TestResourceFeedShowsBusyTimeToThoseWhoMayFollowIt(t *testing.T) {
 	if _, err := w.db.Exec(`UPDATE residencies SET ends_on = current_date - 1 WHERE member_id = $1`, w.ada.ID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.svc.Calendar(ctx, token); code(err) != "not_found" {
+	if _, err := w.svc.Calendar(ctx, token); apptest.Code(err) != "not_found" {
 		t.Errorf("link of a member who moved away: got %v", err)
 	}
 }

@@ -140,14 +140,3 @@ func mustRequest(t testing.TB, svc *lottery.Service, p *app.Principal, windowID 
 		t.Fatalf("SetRequest for %s: %v", p.Name, err)
 	}
 }
-
-// errCode returns the code of an *app.Error, "" for nil, "internal" for others.
-func errCode(err error) string {
-	if err == nil {
-		return ""
-	}
-	if e, ok := app.AsError(err); ok {
-		return e.Code
-	}
-	return "internal: " + err.Error()
-}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"hearth/app"
+	"hearth/app/apptest"
 	"hearth/housing/booking"
 	"hearth/housing/lottery/lotterytest"
 )
@@ -43,7 +44,7 @@ func TestWindowHoldsItsTimeUntilDrawn(t *testing.T) {
 		{"starting within the buffer after check-out", night.EndsAt.Add(30 * time.Minute), night.EndsAt.Add(2 * time.Hour)},
 	} {
 		err := book(c.start, c.end)
-		if got, want := errCode(err), "held_for_lottery"; got != want {
+		if got, want := apptest.Code(err), "held_for_lottery"; got != want {
 			t.Errorf("%s: got %q, want %q", c.name, got, want)
 		}
 	}
@@ -51,7 +52,7 @@ func TestWindowHoldsItsTimeUntilDrawn(t *testing.T) {
 	if e, ok := app.AsError(book(night.StartsAt, night.EndsAt)); !ok || e.Message != message {
 		t.Errorf("message: got %v, want %q", e, message)
 	}
-	if _, err := w.bookings.JoinWaitlist(ctx, request(night.StartsAt, night.EndsAt)); errCode(err) != "held_for_lottery" {
+	if _, err := w.bookings.JoinWaitlist(ctx, request(night.StartsAt, night.EndsAt)); apptest.Code(err) != "held_for_lottery" {
 		t.Errorf("joining the waitlist for a held night: got %v", err)
 	}
 	room, err := w.bookings.Resource(ctx, w.room)
@@ -80,7 +81,7 @@ func TestWindowHoldsItsTimeUntilDrawn(t *testing.T) {
 
 	mustRequest(t, w.svc, ben, win.ID, slots[0].ID)
 	lotterytest.MustClose(t, w.db, win.ID)
-	if err := book(slots[1].StartsAt, slots[1].EndsAt); errCode(err) != "held_for_lottery" {
+	if err := book(slots[1].StartsAt, slots[1].EndsAt); apptest.Code(err) != "held_for_lottery" {
 		t.Errorf("booking a night of a closed window before its draw: got %v", err)
 	}
 	if _, err := w.svc.Draw(ctx, w.coordinator, win.ID); err != nil {
@@ -89,7 +90,7 @@ func TestWindowHoldsItsTimeUntilDrawn(t *testing.T) {
 	if err := book(slots[1].StartsAt, slots[1].EndsAt); err != nil {
 		t.Errorf("booking the night nobody won, after the draw: %v", err)
 	}
-	if err := book(slots[0].StartsAt, slots[0].EndsAt); errCode(err) != "booking_conflict" {
+	if err := book(slots[0].StartsAt, slots[0].EndsAt); apptest.Code(err) != "booking_conflict" {
 		t.Errorf("booking the night Ben won: got %v", err)
 	}
 
@@ -152,7 +153,7 @@ func TestBookingWhileAWindowOpensWaitsForIt(t *testing.T) {
 	if !finished {
 		bookErr = <-booked
 	}
-	if got, want := errCode(bookErr), "held_for_lottery"; got != want {
+	if got, want := apptest.Code(bookErr), "held_for_lottery"; got != want {
 		t.Errorf("booking made while the window opened: got %q, want %q", got, want)
 	}
 }

@@ -87,7 +87,7 @@ func TestOpenRefusesWhatCannotBeDrawn(t *testing.T) {
 		}
 		c.change(&n)
 		_, err := w.svc.Open(ctx, c.by, n)
-		if got := errCode(err); got != c.want {
+		if got := apptest.Code(err); got != c.want {
 			t.Errorf("%s: got %q, want %q", c.name, got, c.want)
 		}
 	}
@@ -101,7 +101,7 @@ func TestOpenRefusesWhatCannotBeDrawn(t *testing.T) {
 		n.Slots[i].StartsAt = n.Slots[i].StartsAt.AddDate(0, 0, 60)
 		n.Slots[i].EndsAt = n.Slots[i].EndsAt.AddDate(0, 0, 60)
 	}
-	if _, err := w.svc.Open(ctx, w.coordinator, n); errCode(err) != "too_long" {
+	if _, err := w.svc.Open(ctx, w.coordinator, n); apptest.Code(err) != "too_long" {
 		t.Errorf("slot too long for the rules: got %v", err)
 	}
 	var windows int
@@ -137,20 +137,20 @@ func TestRequestsAreFrozenAtClose(t *testing.T) {
 		"duplicate_slot": {slots[0].ID, slots[0].ID},
 		"no_preferences": {},
 	} {
-		if err := w.svc.SetRequest(ctx, w.residents[1], win.ID, ids); errCode(err) != name {
+		if err := w.svc.SetRequest(ctx, w.residents[1], win.ID, ids); apptest.Code(err) != name {
 			t.Errorf("%s: got %v", name, err)
 		}
 	}
 	outsider := mustPrincipal(t, w.db, apptest.MustCreateMember(t, w.db, "Visitor", app.RoleMember))
-	if err := w.svc.SetRequest(ctx, outsider, win.ID, []int64{slots[0].ID}); errCode(err) != "not_eligible" {
+	if err := w.svc.SetRequest(ctx, outsider, win.ID, []int64{slots[0].ID}); apptest.Code(err) != "not_eligible" {
 		t.Errorf("a member of another site entering a residents' lottery: got %v", err)
 	}
 
 	lotterytest.MustClose(t, w.db, win.ID)
-	if err := w.svc.SetRequest(ctx, w.residents[1], win.ID, []int64{slots[0].ID}); errCode(err) != "window_closed" {
+	if err := w.svc.SetRequest(ctx, w.residents[1], win.ID, []int64{slots[0].ID}); apptest.Code(err) != "window_closed" {
 		t.Errorf("request after close: got %v", err)
 	}
-	if err := w.svc.Withdraw(ctx, w.residents[0], win.ID); errCode(err) != "window_closed" {
+	if err := w.svc.Withdraw(ctx, w.residents[0], win.ID); apptest.Code(err) != "window_closed" {
 		t.Errorf("withdraw after close: got %v", err)
 	}
 	if _, err := w.db.Exec(`INSERT INTO lottery_requests (site_id, window_id, member_id, slot_id, rank) VALUES ($1, $2, $3, $4, 1)`,
@@ -173,11 +173,11 @@ func TestDrawBooksTheWinnersAndVerifies(t *testing.T) {
 	for _, r := range w.residents {
 		mustRequest(t, w.svc, r, win.ID, slots[1].ID, slots[0].ID)
 	}
-	if _, err := w.svc.Draw(ctx, w.coordinator, win.ID); errCode(err) != "window_still_open" {
+	if _, err := w.svc.Draw(ctx, w.coordinator, win.ID); apptest.Code(err) != "window_still_open" {
 		t.Errorf("draw before the close: got %v", err)
 	}
 	lotterytest.MustClose(t, w.db, win.ID)
-	if _, err := w.svc.Draw(ctx, w.residents[0], win.ID); errCode(err) != "forbidden" {
+	if _, err := w.svc.Draw(ctx, w.residents[0], win.ID); apptest.Code(err) != "forbidden" {
 		t.Errorf("draw by a resident: got %v", err)
 	}
 	rec, err := w.svc.Draw(ctx, w.coordinator, win.ID)
@@ -213,7 +213,7 @@ func TestDrawBooksTheWinnersAndVerifies(t *testing.T) {
 			t.Errorf("booking of %+v: got %s, want %s", a, got, want)
 		}
 	}
-	if _, err := w.svc.Draw(ctx, w.coordinator, win.ID); errCode(err) != "already_drawn" {
+	if _, err := w.svc.Draw(ctx, w.coordinator, win.ID); apptest.Code(err) != "already_drawn" {
 		t.Errorf("second draw: got %v", err)
 	}
 	for name, stmt := range map[string]string{
@@ -356,7 +356,7 @@ func TestConcurrentDrawsDrawOnce(t *testing.T) {
 		go func() {
 			<-start
 			_, err := w.svc.Draw(ctx, w.coordinator, win.ID)
-			codes <- errCode(err)
+			codes <- apptest.Code(err)
 		}()
 	}
 	close(start)

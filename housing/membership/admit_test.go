@@ -19,16 +19,6 @@ import (
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-func errCode(err error) string {
-	if e, ok := app.AsError(err); ok {
-		return e.Code
-	}
-	if err != nil {
-		return "internal: " + err.Error()
-	}
-	return ""
-}
-
 // admitEnv is a site priced at 50 a share (limited equity at 0%) with a
 // unit that asks 40,000 of equity, on 2026-06-01.
 type admitEnv struct {
@@ -133,7 +123,7 @@ func TestAdmitBuysInWithCashAndLoan(t *testing.T) {
 		t.Errorf("replay wrote %d ledger entries", got-before)
 	}
 	req.Cash, req.Loan = dec("40000"), dec("0")
-	if _, err := e.svc.Admit(ctx, req); errCode(err) != "idempotency_key_reused" {
+	if _, err := e.svc.Admit(ctx, req); apptest.Code(err) != "idempotency_key_reused" {
 		t.Errorf("same key, other request: %v, want idempotency_key_reused", err)
 	}
 }
@@ -163,7 +153,7 @@ func TestAdmitRefusals(t *testing.T) {
 		if tc.req.Date.IsZero() {
 			tc.req.Date = june
 		}
-		if _, err := e.svc.Admit(ctx, tc.req); errCode(err) != tc.code {
+		if _, err := e.svc.Admit(ctx, tc.req); apptest.Code(err) != tc.code {
 			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
 		}
 	}
@@ -192,7 +182,7 @@ func TestRacingAdmissionsToOneUnit(t *testing.T) {
 			defer wg.Done()
 			_, err := e.svc.Admit(context.Background(), membership.AdmitRequest{UnitID: e.unit, MemberID: members[i],
 				Cash: dec("20000"), Loan: dec("20000"), IdempotencyKey: fmt.Sprintf("race-%d", i)})
-			codes[i] = errCode(err)
+			codes[i] = apptest.Code(err)
 		}(i)
 	}
 	wg.Wait()

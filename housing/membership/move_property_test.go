@@ -122,7 +122,7 @@ func TestMovesConserveValue(t *testing.T) {
 				shortfall := rapid.SampledFrom([]membership.Shortfall{membership.ShortfallCash, membership.ShortfallLoan}).Draw(rt, "shortfall")
 				before := e.rows()
 				mv, err := e.move(m, unit, surplus, shortfall)
-				switch errCode(err) {
+				switch apptest.Code(err) {
 				case "":
 					checkMoveIdentity(rt, e, mv)
 					moved = append(moved, mv)

@@ -249,14 +249,14 @@ func TestMovePaysTheLoanDownWithTheSurplus(t *testing.T) {
 		t.Errorf("request: %+v", mv)
 	}
 	checkFigures(t, "request", mv.Figures, want)
-	if _, err := e.svc.CompleteMove(ctx, mv.ID, nil); errCode(err) != "move_not_approved" {
+	if _, err := e.svc.CompleteMove(ctx, mv.ID, nil); apptest.Code(err) != "move_not_approved" {
 		t.Errorf("complete before approval: %v, want move_not_approved", err)
 	}
 	coordinator := e.member("Hugo")
 	if mv, err = e.svc.ApproveMove(ctx, mv.ID, coordinator); err != nil || mv.Status != membership.MoveApproved {
 		t.Fatalf("approve: %v (%s)", err, mv.Status)
 	}
-	if _, err := e.svc.CompleteMove(ctx, mv.ID, &coordinator); errCode(err) != "move_not_due" {
+	if _, err := e.svc.CompleteMove(ctx, mv.ID, &coordinator); apptest.Code(err) != "move_not_due" {
 		t.Errorf("complete before the move day: %v, want move_not_due", err)
 	}
 
@@ -321,7 +321,7 @@ func TestMovePaysTheLoanDownWithTheSurplus(t *testing.T) {
 		t.Errorf("second completion: %v, replayed %v", err, again.Replayed)
 	}
 	e.unchanged("second completion", before)
-	if _, err := e.svc.WithdrawMove(ctx, mv.ID); errCode(err) != "move_closed" {
+	if _, err := e.svc.WithdrawMove(ctx, mv.ID); apptest.Code(err) != "move_closed" {
 		t.Errorf("withdraw a completed move: %v, want move_closed", err)
 	}
 }
@@ -435,7 +435,7 @@ func TestMoveRefusals(t *testing.T) {
 		if tc.req.MoveOn.IsZero() {
 			tc.req.MoveOn = e.today
 		}
-		if _, err := e.svc.RequestMove(ctx, tc.req); errCode(err) != tc.code {
+		if _, err := e.svc.RequestMove(ctx, tc.req); apptest.Code(err) != tc.code {
 			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
 		}
 	}
@@ -451,17 +451,17 @@ func TestMoveRefusals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.RequestMove(ctx, req); errCode(err) != "move_pending" {
+	if _, err := e.svc.RequestMove(ctx, req); apptest.Code(err) != "move_pending" {
 		t.Errorf("second open request: %v, want move_pending", err)
 	}
 	declined, err := e.svc.DeclineMove(ctx, first.ID, neighbour, "The unit is promised to the waitlist.")
 	if err != nil || declined.Status != membership.MoveDeclined || declined.DeclineReason == "" {
 		t.Fatalf("decline: %v (%+v)", err, declined)
 	}
-	if _, err := e.svc.ApproveMove(ctx, first.ID, neighbour); errCode(err) != "move_closed" {
+	if _, err := e.svc.ApproveMove(ctx, first.ID, neighbour); apptest.Code(err) != "move_closed" {
 		t.Errorf("approve a declined move: %v, want move_closed", err)
 	}
-	if _, err := e.svc.CompleteMove(ctx, first.ID, nil); errCode(err) != "move_closed" {
+	if _, err := e.svc.CompleteMove(ctx, first.ID, nil); apptest.Code(err) != "move_closed" {
 		t.Errorf("complete a declined move: %v, want move_closed", err)
 	}
 	second, err := e.svc.RequestMove(ctx, req)
@@ -480,7 +480,7 @@ func TestMoveRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.MoveOn = e.today
-	if _, err := e.svc.RequestMove(ctx, req); errCode(err) != "move_month_charged" {
+	if _, err := e.svc.RequestMove(ctx, req); apptest.Code(err) != "move_month_charged" {
 		t.Errorf("a move in a charged month: %v, want move_month_charged", err)
 	}
 }
@@ -508,7 +508,7 @@ func TestMoveWithAStaleQuote(t *testing.T) {
 	}
 	e.today = day("2026-06-22")
 	before := e.rows()
-	if _, err := e.svc.CompleteMove(ctx, mv.ID, nil); errCode(err) != "stale_quote" {
+	if _, err := e.svc.CompleteMove(ctx, mv.ID, nil); apptest.Code(err) != "stale_quote" {
 		t.Fatalf("complete at a stale quote: %v, want stale_quote", err)
 	}
 	e.unchanged("stale completion", before)
@@ -519,7 +519,7 @@ func TestMoveWithAStaleQuote(t *testing.T) {
 	if !mv.Stale(now) || !now.FromPrice.Equal(dec("51")) || !now.ValueRedeemed.Equal(dec("40800")) {
 		t.Errorf("current quote: stale %v, price %s, value %s; want stale at 51 for 40,800", mv.Stale(now), now.FromPrice, now.ValueRedeemed)
 	}
-	if _, err := e.svc.ConfirmMove(ctx, mv.ID, membership.Confirm{FromPrice: dec("50")}); errCode(err) != "stale_quote" {
+	if _, err := e.svc.ConfirmMove(ctx, mv.ID, membership.Confirm{FromPrice: dec("50")}); apptest.Code(err) != "stale_quote" {
 		t.Errorf("confirm at the price seen before: %v, want stale_quote", err)
 	}
 	confirmed, err := e.svc.ConfirmMove(ctx, mv.ID, membership.Confirm{FromPrice: dec("51"), ToPrice: dec("40")})
@@ -571,7 +571,7 @@ func TestRacingMovesToOneUnit(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			_, err := e.svc.CompleteMove(ctx, moves[i], nil)
-			codes[i] = errCode(err)
+			codes[i] = apptest.Code(err)
 		}(i)
 	}
 	wg.Wait()
@@ -614,7 +614,7 @@ func TestRacingMovesToOneUnit(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			mv, err := e.svc.CompleteMove(ctx, moves[winner], nil)
-			codes[i] = errCode(err)
+			codes[i] = apptest.Code(err)
 			if err == nil {
 				completions[i] = mv.Completion.StartedResidencyID
 			}
@@ -647,7 +647,7 @@ func TestMoveRequestIdempotency(t *testing.T) {
 		t.Errorf("replay: %v, move %d (replayed %v), want %d", err, again.ID, again.Replayed, first.ID)
 	}
 	req.MoveOn = e.today.AddDate(0, 0, 1)
-	if _, err := e.svc.RequestMove(ctx, req); errCode(err) != "idempotency_key_reused" {
+	if _, err := e.svc.RequestMove(ctx, req); apptest.Code(err) != "idempotency_key_reused" {
 		t.Errorf("same key, other day: %v, want idempotency_key_reused", err)
 	}
 }
