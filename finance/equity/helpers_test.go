@@ -60,15 +60,9 @@ func (e *env) unit(site int64, name, charge, required string) int64 {
 	return id
 }
 
-// member inserts a member directly: these tests never sign in, and skipping
-// the password hash keeps sequences of many members quick.
 func (e *env) member(name string) int64 {
 	e.t.Helper()
-	var id int64
-	if err := e.db.Get(&id, `INSERT INTO members (email, name, password_hash) VALUES ('m' || nextval('members_id_seq') || '@example.org', $1, 'x') RETURNING id`, name); err != nil {
-		e.t.Fatal(err)
-	}
-	return id
+	return apptest.MustInsertMember(e.t, e.db, name)
 }
 
 func (e *env) price(site int64) equity.Price {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -80,19 +79,10 @@ func (e *moveEnv) unit(site int64, name, required string) int64 {
 	return id
 }
 
-// member creates a member directly: these tests never sign in, so they
-// skip the deliberately slow password hashing of apptest.MustCreateMember.
 func (e *moveEnv) member(name string) int64 {
 	e.t.Helper()
-	var id int64
-	if err := e.db.Get(&id, `INSERT INTO members (email, name, password_hash) VALUES ($1, $2, 'none') RETURNING id`,
-		fmt.Sprintf("mover%d@example.org", memberSeq.Add(1)), name); err != nil {
-		e.t.Fatal(err)
-	}
-	return id
+	return apptest.MustInsertMember(e.t, e.db, name)
 }
-
-var memberSeq atomic.Int64
 
 // admit buys a member into a unit today, with a share loan at ratePct.
 func (e *moveEnv) admit(member, unit int64, cash, loan, ratePct string) {
