@@ -188,12 +188,9 @@ func (h *equityHandlers) apiSharePrice(c *fiber.Ctx) error {
 	if err := h.requireSiteView(c, siteID); err != nil {
 		return err
 	}
-	on, err := formDate("on", c.Query("on"))
+	on, err := h.dayOrToday(c)
 	if err != nil {
 		return err
-	}
-	if on.IsZero() {
-		on = h.eq.Today()
 	}
 	p, err := h.eq.SharePriceOn(c.UserContext(), h.db, siteID, on)
 	if err != nil {

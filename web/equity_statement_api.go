@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/jmoiron/sqlx"
@@ -114,17 +115,24 @@ func (h *equityHandlers) apiLoan(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"loan": loanView(l), "schedule": sched})
 }
 
+// dayOrToday reads the day a figure is asked for, ?on=YYYY-MM-DD, today by
+// default. Errors: invalid_date (422).
+func (h *equityHandlers) dayOrToday(c *fiber.Ctx) (time.Time, error) {
+	on, err := formDate("on", c.Query("on"))
+	if err != nil || !on.IsZero() {
+		return on, err
+	}
+	return h.eq.Today(), nil
+}
+
 func (h *equityHandlers) apiPayoff(c *fiber.Ctx) error {
 	l, err := h.visibleLoan(c)
 	if err != nil {
 		return err
 	}
-	on, err := formDate("on", c.Query("on"))
+	on, err := h.dayOrToday(c)
 	if err != nil {
 		return err
-	}
-	if on.IsZero() {
-		on = h.eq.Today()
 	}
 	q, err := h.eq.PayoffQuote(c.UserContext(), h.db, l.ID, on)
 	if err != nil {
