@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -89,15 +90,22 @@ func (h *equityHandlers) apiChargeRuns(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"runs": out})
 }
 
-func (h *equityHandlers) apiChargesOfMonth(c *fiber.Ctx) error {
+// chargesOfMonth reads the charges of the route's :month for the
+// treasurer. Errors: forbidden, invalid_month (422).
+func (h *equityHandlers) chargesOfMonth(c *fiber.Ctx) (time.Time, []equity.UnitCharge, error) {
 	if err := principal(c).RequireAdmin(); err != nil {
-		return err
+		return time.Time{}, nil, err
 	}
 	month, err := equity.ParseMonth(c.Params("month"))
 	if err != nil {
-		return err
+		return month, nil, err
 	}
 	cs, err := h.eq.ChargesOfMonth(c.UserContext(), h.db, month)
+	return month, cs, err
+}
+
+func (h *equityHandlers) apiChargesOfMonth(c *fiber.Ctx) error {
+	month, cs, err := h.chargesOfMonth(c)
 	if err != nil {
 		return err
 	}

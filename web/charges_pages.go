@@ -61,14 +61,7 @@ type siteCharges struct {
 }
 
 func (h *equityHandlers) monthChargesPage(c *fiber.Ctx) error {
-	if err := principal(c).RequireAdmin(); err != nil {
-		return err
-	}
-	month, err := equity.ParseMonth(c.Params("month"))
-	if err != nil {
-		return err
-	}
-	cs, err := h.eq.ChargesOfMonth(c.UserContext(), h.db, month)
+	month, cs, err := h.chargesOfMonth(c)
 	if err != nil {
 		return err
 	}
