@@ -22,6 +22,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"hearth/app"
+	"hearth/demo"
 	"hearth/web"
 )
 
@@ -57,16 +58,16 @@ func run(args []string, stdout io.Writer) error {
 		return withDB(func(ctx context.Context, env *environment) error { return nil })
 	case "seed":
 		fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-		demo := fs.Bool("demo", false, "fill an empty database with a demo cooperative")
+		wantDemo := fs.Bool("demo", false, "fill an empty database with a demo cooperative")
 		ifEmpty := fs.Bool("if-empty", false, "do nothing, successfully, when the database already has members")
 		if err := fs.Parse(args[1:]); err != nil {
 			return err
 		}
-		if !*demo {
+		if !*wantDemo {
 			return errors.New("seed: say --demo to fill the database with demo data")
 		}
 		return withDB(func(ctx context.Context, env *environment) error {
-			return seedDemo(ctx, env.db, env.log, stdout, *ifEmpty)
+			return demo.Seed(ctx, env.db, env.log, stdout, *ifEmpty)
 		})
 	case "user":
 		return userCommand(args[1:], stdout)

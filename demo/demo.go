@@ -1,4 +1,7 @@
-package main
+// Package demo makes the demo cooperative that `hearth seed --demo` fills an
+// empty database with: three sites, a dozen members, a year of bookings and
+// ledger history. Tests that want believable data use it too.
+package demo
 
 import (
 	"context"
@@ -18,11 +21,11 @@ type demo struct {
 	sites   map[string]int64      // by short name
 }
 
-// seedDemo fills an empty database with a small living cooperative: three
+// Seed fills an empty database with a small living cooperative: three
 // sites, a dozen members, a year of bookings and ledger history. Each area of
 // the product adds its part in its own seed file; all of it is one
 // transaction, so a failed seed leaves the database empty.
-func seedDemo(ctx context.Context, db *sqlx.DB, log *slog.Logger, out io.Writer, ifEmpty bool) error {
+func Seed(ctx context.Context, db *sqlx.DB, log *slog.Logger, out io.Writer, ifEmpty bool) error {
 	var n int
 	if err := db.GetContext(ctx, &n, `SELECT count(*) FROM members`); err != nil {
 		return err
@@ -58,6 +61,6 @@ func seedDemo(ctx context.Context, db *sqlx.DB, log *slog.Logger, out io.Writer,
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(out, "demo cooperative ready; sign in as", demoAccounts[0].Email, "with password", demoPassword)
+	fmt.Fprintln(out, "demo cooperative ready; sign in as", Accounts[0].Email, "with password", Password)
 	return nil
 }

@@ -1,4 +1,4 @@
-package main
+package demo
 
 import (
 	"context"
@@ -8,11 +8,11 @@ import (
 	"hearth/app"
 )
 
-// demoPassword is the password of every demo account (listed in the README).
-const demoPassword = "hearth-demo"
+// Password is the password of every demo account (listed in the README).
+const Password = "hearth-demo"
 
-// demoAccounts are the demo's people. The README lists them.
-var demoAccounts = []struct {
+// Accounts are the demo's people. The README lists them.
+var Accounts = []struct {
 	Key, Name, Email, Role string
 }{
 	{"treasurer", "Tamsin Reyes", "treasurer@hearth.example", app.RoleAdmin},
@@ -32,8 +32,8 @@ var demoAccounts = []struct {
 
 func seedMembers(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 	accounts := &app.Accounts{}
-	for _, a := range demoAccounts {
-		m, err := accounts.CreateMember(ctx, tx, app.NewMember{Email: a.Email, Password: demoPassword, Name: a.Name, Role: a.Role})
+	for _, a := range Accounts {
+		m, err := accounts.CreateMember(ctx, tx, app.NewMember{Email: a.Email, Password: Password, Name: a.Name, Role: a.Role})
 		if err != nil {
 			return err
 		}
