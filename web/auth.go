@@ -12,7 +12,7 @@ func (s *Server) signInPage(c *fiber.Ctx) error {
 	if principal(c) != nil {
 		return redirect(c, "/")
 	}
-	return s.render(c, "signin", fiber.Map{"Title": "Sign in", "Next": safeNext(c.Query("next"))})
+	return s.render(c, "signin", fiber.Map{"Title": "Sign in", "Next": localPath(c.Query("next"), "/")})
 }
 
 func (s *Server) signIn(c *fiber.Ctx) error {
@@ -20,7 +20,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 	m, err := s.accounts.Authenticate(c.UserContext(), c.FormValue("email"), c.FormValue("password"))
 	if err != nil {
 		if formError(f, err) {
-			return s.renderForm(c, "signin", fiber.Map{"Title": "Sign in", "Form": f, "Next": safeNext(c.FormValue("next"))})
+			return s.renderForm(c, "signin", fiber.Map{"Title": "Sign in", "Form": f, "Next": localPath(c.FormValue("next"), "/")})
 		}
 		return err
 	}
@@ -33,7 +33,7 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		Secure: s.cfg.SecureCookies, MaxAge: int(s.cfg.SessionTTL.Seconds()),
 	})
 	flash(c, "Welcome back, "+m.Name+".")
-	return redirect(c, safeNext(c.FormValue("next")))
+	return redirect(c, localPath(c.FormValue("next"), "/"))
 }
 
 func (s *Server) signOut(c *fiber.Ctx) error {
@@ -43,14 +43,6 @@ func (s *Server) signOut(c *fiber.Ctx) error {
 	c.ClearCookie(sessionCookie)
 	flash(c, "You are signed out.")
 	return redirect(c, "/signin")
-}
-
-// safeNext keeps a post-sign-in redirect on this site.
-func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
-		return "/"
-	}
-	return next
 }
 
 type tokenRequest struct {

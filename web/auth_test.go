@@ -201,3 +201,42 @@ func TestMembersAPIIsForTheTreasurer(t *testing.T) {
 		t.Errorf("weak password: got %d %v", status, body)
 	}
 }
+
+// TestReturnAddressStaysLocal: a return address chosen by whoever made the
+// link (the sign-in's next, a cancel form's back) never leaves the site and
+// never writes a header of its own into the answer.
+func TestReturnAddressStaysLocal(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	m := apptest.MustCreateMember(t, ts.DB, "Ada", app.RoleMember)
+	for _, tt := range []struct{ next, want string }{
+		{"/bookings?week=2027-01-04", "/bookings?week=2027-01-04"},
+		{"/\r\nSet-Cookie: hearth_session=planted", "/"},
+		{"/%0d%0aSet-Cookie:%20x=y", "/"},
+		{"/\t/evil.example", "/"},
+		{"//evil.example", "/"},
+		{"/\\evil.example", "/"},
+		{"/%5Cevil.example", "/"},
+		{"https://evil.example/", "/"},
+		{"/x\x00y", "/"},
+		{"/\xff", "/"},
+		{"javascript:alert(1)", "/"},
+	} {
+		c := ts.browser(t)
+		page := get(t, c, ts.URL+"/signin?next="+url.QueryEscape(tt.next))
+		token := csrfField.FindStringSubmatch(page)[1]
+		res, err := c.PostForm(ts.URL+"/signin", url.Values{"_csrf": {token}, "email": {m.Email}, "password": {apptest.Password}, "next": {tt.next}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if got := res.Header.Get("Location"); res.StatusCode != 303 || got != tt.want {
+			t.Errorf("next=%q: got %d to %q, want 303 to %q", tt.next, res.StatusCode, got, tt.want)
+		}
+		for _, ck := range res.Cookies() {
+			if strings.Contains(ck.Value, "planted") || ck.Name == "x" {
+				t.Errorf("next=%q planted a cookie: %v", tt.next, ck)
+			}
+		}
+	}
+}

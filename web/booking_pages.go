@@ -156,7 +156,7 @@ func (h *bookingHandlers) cancelBooking(c *fiber.Ctx) error {
 		flash(c, fmt.Sprintf("%s's booking of %s on %s is cancelled.", b.MemberName, b.ResourceName, b.StartsAt.Format("Mon 2 Jan 15:04")))
 	}
 	if back := c.FormValue("back"); back != "" {
-		return redirect(c, safeNext(back))
+		return redirect(c, localPath(back, "/bookings"))
 	}
 	return redirect(c, "/bookings")
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"runtime/debug"
 
 	"github.com/gofiber/fiber/v2"
@@ -47,7 +48,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		return c.JSON(errorBody{errorDetail{Code: e.Code, Message: e.Message}})
 	}
 	if status == fiber.StatusUnauthorized {
-		return c.Redirect("/signin?next="+c.OriginalURL(), fiber.StatusSeeOther)
+		return c.Redirect("/signin?next="+url.QueryEscape(localPath(c.OriginalURL(), "/")), fiber.StatusSeeOther)
 	}
 	return s.renderStatus(c, status, "error", fiber.Map{"Title": "Something is not right", "Error": e, "Status": status})
 }
