@@ -56,10 +56,10 @@ type Accounts struct {
 func (a *Accounts) Prepare(ctx context.Context) error {
 	var err error
 	if a.bySession, err = a.DB.PreparexContext(ctx, principalBySession); err != nil {
-		return fmt.Errorf("accounts: unable to prepare: %v", err)
+		return fmt.Errorf("accounts: unable to prepare: %w", err)
 	}
 	if a.byToken, err = a.DB.PreparexContext(ctx, principalByToken); err != nil {
-		return fmt.Errorf("accounts: unable to prepare: %v", err)
+		return fmt.Errorf("accounts: unable to prepare: %w", err)
 	}
 	return nil
 }
@@ -91,7 +91,7 @@ func (a *Accounts) CreateMember(ctx context.Context, q sqlx.ExtContext, n NewMem
 	}
 	hash, err := argon2id.CreateHash(n.Password, argonParams)
 	if err != nil {
-		return m, fmt.Errorf("accounts: unable to hash password: %v", err)
+		return m, fmt.Errorf("accounts: unable to hash password: %w", err)
 	}
 	err = sqlx.GetContext(ctx, q, &m, `
 		INSERT INTO members (email, name, password_hash, role) VALUES ($1, $2, $3, $4)
@@ -100,7 +100,7 @@ func (a *Accounts) CreateMember(ctx context.Context, q sqlx.ExtContext, n NewMem
 		return m, Conflict("email_taken", "An account with the email %s already exists.", email).OnField("email")
 	}
 	if err != nil {
-		return m, fmt.Errorf("accounts: unable to create member: %v", err)
+		return m, fmt.Errorf("accounts: unable to create member: %w", err)
 	}
 	return m, nil
 }
@@ -113,7 +113,7 @@ func (a *Accounts) Member(ctx context.Context, id int64) (Member, error) {
 		return m, NotFound("No such member.")
 	}
 	if err != nil {
-		return m, fmt.Errorf("accounts: unable to fetch member: %v", err)
+		return m, fmt.Errorf("accounts: unable to fetch member: %w", err)
 	}
 	return m, nil
 }
@@ -122,7 +122,7 @@ func (a *Accounts) Member(ctx context.Context, id int64) (Member, error) {
 func (a *Accounts) Members(ctx context.Context) ([]Member, error) {
 	var ms []Member
 	if err := a.DB.SelectContext(ctx, &ms, `SELECT id, email, name, role, created_at FROM members ORDER BY name, id`); err != nil {
-		return nil, fmt.Errorf("accounts: unable to list members: %v", err)
+		return nil, fmt.Errorf("accounts: unable to list members: %w", err)
 	}
 	return ms, nil
 }
@@ -140,7 +140,7 @@ func (a *Accounts) Authenticate(ctx context.Context, email, password string) (Me
 	err := a.DB.GetContext(ctx, &row, `
 		SELECT id, email, name, role, created_at, password_hash FROM members WHERE email = $1`, strings.TrimSpace(email))
 	if err != nil && !ErrNoRows(err) {
-		return Member{}, fmt.Errorf("accounts: unable to fetch member: %v", err)
+		return Member{}, fmt.Errorf("accounts: unable to fetch member: %w", err)
 	}
 	hash := row.Hash
 	if hash == "" {
@@ -172,7 +172,7 @@ func (a *Accounts) StartSession(ctx context.Context, memberID int64) (string, er
 	_, err := a.DB.ExecContext(ctx, `INSERT INTO sessions (token_hash, member_id, expires_at) VALUES ($1, $2, $3)`,
 		hash, memberID, time.Now().Add(a.SessionTTL))
 	if err != nil {
-		return "", fmt.Errorf("accounts: unable to start session: %v", err)
+		return "", fmt.Errorf("accounts: unable to start session: %w", err)
 	}
 	return token, nil
 }
@@ -180,7 +180,7 @@ func (a *Accounts) StartSession(ctx context.Context, memberID int64) (string, er
 // EndSession deletes a browser session (sign-out).
 func (a *Accounts) EndSession(ctx context.Context, token string) error {
 	if _, err := a.DB.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = $1`, hashSecret(token)); err != nil {
-		return fmt.Errorf("accounts: unable to end session: %v", err)
+		return fmt.Errorf("accounts: unable to end session: %w", err)
 	}
 	return nil
 }
@@ -191,7 +191,7 @@ func (a *Accounts) IssueToken(ctx context.Context, memberID int64) (string, erro
 	_, err := a.DB.ExecContext(ctx, `INSERT INTO api_tokens (token_hash, member_id, expires_at) VALUES ($1, $2, $3)`,
 		hash, memberID, time.Now().Add(a.TokenTTL))
 	if err != nil {
-		return "", fmt.Errorf("accounts: unable to issue token: %v", err)
+		return "", fmt.Errorf("accounts: unable to issue token: %w", err)
 	}
 	return token, nil
 }
@@ -200,7 +200,7 @@ func (a *Accounts) IssueToken(ctx context.Context, memberID int64) (string, erro
 func (a *Accounts) RevokeToken(ctx context.Context, token string) error {
 	if _, err := a.DB.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = now() WHERE token_hash = $1 AND revoked_at IS NULL`,
 		hashSecret(token)); err != nil {
-		return fmt.Errorf("accounts: unable to revoke token: %v", err)
+		return fmt.Errorf("accounts: unable to revoke token: %w", err)
 	}
 	return nil
 }

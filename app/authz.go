@@ -75,7 +75,7 @@ func (r principalRow) principal() *Principal {
 func (a *Accounts) Principal(ctx context.Context, m Member) (*Principal, error) {
 	var r principalRow
 	if err := a.DB.GetContext(ctx, &r, principalByMember, m.ID); err != nil {
-		return nil, fmt.Errorf("authz: unable to load member %d: %v", m.ID, err)
+		return nil, fmt.Errorf("authz: unable to load member %d: %w", m.ID, err)
 	}
 	return r.principal(), nil
 }
@@ -104,7 +104,7 @@ func (a *Accounts) principalBySecret(ctx context.Context, stmt *sqlx.Stmt, query
 		return nil, Errorf(KindUnauthorized, "unauthorized", "Your sign-in has expired or was revoked. Please sign in again.")
 	}
 	if err != nil {
-		return nil, fmt.Errorf("authz: unable to look up credentials: %v", err)
+		return nil, fmt.Errorf("authz: unable to look up credentials: %w", err)
 	}
 	return r.principal(), nil
 }

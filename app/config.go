@@ -37,13 +37,13 @@ func ConfigFromEnv() (Config, error) {
 	}
 	var err error
 	if err = c.LogLevel.UnmarshalText([]byte(env("HEARTH_LOG_LEVEL", "info"))); err != nil {
-		return c, fmt.Errorf("config: HEARTH_LOG_LEVEL: %v", err)
+		return c, fmt.Errorf("config: HEARTH_LOG_LEVEL: %w", err)
 	}
 	if c.SessionTTL, err = time.ParseDuration(env("HEARTH_SESSION_TTL", "720h")); err != nil {
-		return c, fmt.Errorf("config: HEARTH_SESSION_TTL: %v", err)
+		return c, fmt.Errorf("config: HEARTH_SESSION_TTL: %w", err)
 	}
 	if c.TokenTTL, err = time.ParseDuration(env("HEARTH_TOKEN_TTL", "720h")); err != nil {
-		return c, fmt.Errorf("config: HEARTH_TOKEN_TTL: %v", err)
+		return c, fmt.Errorf("config: HEARTH_TOKEN_TTL: %w", err)
 	}
 	if c.BodyLimit, err = strconv.Atoi(env("HEARTH_BODY_LIMIT", "1048576")); err != nil || c.BodyLimit <= 0 {
 		return c, fmt.Errorf("config: HEARTH_BODY_LIMIT must be a positive number of bytes")

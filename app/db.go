@@ -20,7 +20,7 @@ import (
 func OpenDB(ctx context.Context, url string) (*sqlx.DB, error) {
 	db, err := sqlx.Open("postgres", url)
 	if err != nil {
-		return nil, fmt.Errorf("db: unable to open: %v", err)
+		return nil, fmt.Errorf("db: unable to open: %w", err)
 	}
 	db.SetMaxOpenConns(40)
 	db.SetMaxIdleConns(40)
@@ -29,7 +29,7 @@ func OpenDB(ctx context.Context, url string) (*sqlx.DB, error) {
 	defer cancel()
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("db: unable to reach the database: %v", err)
+		return nil, fmt.Errorf("db: unable to reach the database: %w", err)
 	}
 	return db, nil
 }
@@ -40,18 +40,18 @@ func OpenDB(ctx context.Context, url string) (*sqlx.DB, error) {
 func Migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 	locker, err := lock.NewPostgresSessionLocker()
 	if err != nil {
-		return fmt.Errorf("migrate: %v", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	// Each area numbers its migrations in its own block, so an area's new
 	// migration is often lower than another area's already applied: apply
 	// such missing migrations instead of refusing to start.
 	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS, goose.WithSessionLocker(locker), goose.WithAllowOutofOrder(true))
 	if err != nil {
-		return fmt.Errorf("migrate: %v", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	results, err := p.Up(ctx)
 	if err != nil {
-		return fmt.Errorf("migrate: %v", err)
+		return fmt.Errorf("migrate: %w", err)
 	}
 	for _, r := range results {
 		log.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
@@ -65,7 +65,7 @@ func Migrate(ctx context.Context, db *sql.DB, log *slog.Logger) error {
 func InTx(ctx context.Context, db *sqlx.DB, fn func(tx *sqlx.Tx) error) error {
 	tx, err := db.BeginTxx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("db: unable to begin: %v", err)
+		return fmt.Errorf("db: unable to begin: %w", err)
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {

@@ -47,14 +47,14 @@ func StartLocalPostgres(ctx context.Context, dir string, opts LocalOptions, log 
 	}
 	abs, err := filepath.Abs(dir)
 	if err != nil {
-		return nil, fmt.Errorf("local postgres: %v", err)
+		return nil, fmt.Errorf("local postgres: %w", err)
 	}
 	lp := &LocalPostgres{Dir: abs, bin: bin, log: log}
 	if err := lp.prepareUser(); err != nil {
 		return nil, err
 	}
 	if err := os.MkdirAll(abs, 0o755); err != nil {
-		return nil, fmt.Errorf("local postgres: %v", err)
+		return nil, fmt.Errorf("local postgres: %w", err)
 	}
 	if err := lp.checkReachable(); err != nil {
 		return nil, err
@@ -79,7 +79,7 @@ func StartLocalPostgres(ctx context.Context, dir string, opts LocalOptions, log 
 		log.Info("starting local PostgreSQL", "dir", data, "port", port)
 		if err := lp.run("pg_ctl", "-D", data, "-l", filepath.Join(abs, "postgres.log"), "-w", "-t", "60",
 			"-o", fmt.Sprintf("-p %d", port), "start"); err != nil {
-			return nil, fmt.Errorf("local postgres: unable to start (see %s): %v", filepath.Join(abs, "postgres.log"), err)
+			return nil, fmt.Errorf("local postgres: unable to start (see %s): %w", filepath.Join(abs, "postgres.log"), err)
 		}
 		lp.started = true
 	}
@@ -161,7 +161,7 @@ func (lp *LocalPostgres) checkReachable() error {
 		return nil
 	}
 	if err := os.Chown(lp.Dir, int(lp.cred.Uid), int(lp.cred.Gid)); err != nil {
-		return fmt.Errorf("local postgres: %v", err)
+		return fmt.Errorf("local postgres: %w", err)
 	}
 	cmd := exec.Command("/bin/sh", "-c", `test -w "$1" && test -x "$1"`, "sh", lp.Dir)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: lp.cred}
@@ -176,18 +176,18 @@ func (lp *LocalPostgres) initdb(data, password string, opts LocalOptions) error 
 	lp.log.Info("initialising local PostgreSQL", "dir", data)
 	pwfile := filepath.Join(lp.Dir, "pwfile")
 	if err := os.WriteFile(pwfile, []byte(password+"\n"), 0o600); err != nil {
-		return fmt.Errorf("local postgres: %v", err)
+		return fmt.Errorf("local postgres: %w", err)
 	}
 	defer os.Remove(pwfile)
 	if err := os.MkdirAll(data, 0o700); err != nil {
-		return fmt.Errorf("local postgres: %v", err)
+		return fmt.Errorf("local postgres: %w", err)
 	}
 	if err := lp.chown(lp.Dir, data, pwfile); err != nil {
 		return err
 	}
 	if err := lp.run("initdb", "-D", data, "-U", "postgres", "--pwfile", pwfile,
 		"--auth=scram-sha-256", "-E", "UTF8", "--locale=C"); err != nil {
-		return fmt.Errorf("local postgres: initdb failed: %v", err)
+		return fmt.Errorf("local postgres: initdb failed: %w", err)
 	}
 	conf := "\n# Hearth's private cluster\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = ''\nmax_connections = 200\n"
 	if opts.Fast {
@@ -195,7 +195,7 @@ func (lp *LocalPostgres) initdb(data, password string, opts LocalOptions) error 
 	}
 	f, err := os.OpenFile(filepath.Join(data, "postgresql.conf"), os.O_APPEND|os.O_WRONLY, 0)
 	if err != nil {
-		return fmt.Errorf("local postgres: %v", err)
+		return fmt.Errorf("local postgres: %w", err)
 	}
 	defer f.Close()
 	_, err = f.WriteString(conf)
@@ -212,7 +212,7 @@ func (lp *LocalPostgres) secret(name string) (string, error) {
 	rand.Read(buf)
 	s := hex.EncodeToString(buf)
 	if err := os.WriteFile(path, []byte(s+"\n"), 0o600); err != nil {
-		return "", fmt.Errorf("local postgres: %v", err)
+		return "", fmt.Errorf("local postgres: %w", err)
 	}
 	return s, nil
 }
@@ -230,7 +230,7 @@ func (lp *LocalPostgres) port() (int, error) {
 	}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, fmt.Errorf("local postgres: no free port: %v", err)
+		return 0, fmt.Errorf("local postgres: no free port: %w", err)
 	}
 	p := l.Addr().(*net.TCPAddr).Port
 	l.Close()
@@ -252,7 +252,7 @@ func (lp *LocalPostgres) chown(paths ...string) error {
 	}
 	for _, p := range paths {
 		if err := os.Chown(p, int(lp.cred.Uid), int(lp.cred.Gid)); err != nil {
-			return fmt.Errorf("local postgres: %v", err)
+			return fmt.Errorf("local postgres: %w", err)
 		}
 	}
 	return nil
@@ -266,7 +266,7 @@ func (lp *LocalPostgres) run(name string, args ...string) error {
 	}
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		return fmt.Errorf("%s: %v: %s", name, err, strings.TrimSpace(string(out)))
+		return fmt.Errorf("%s: %w: %s", name, err, strings.TrimSpace(string(out)))
 	}
 	return nil
 }
@@ -280,13 +280,13 @@ func createDatabase(ctx context.Context, adminURL, name string) error {
 	defer db.Close()
 	var exists bool
 	if err := db.GetContext(ctx, &exists, `SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)`, name); err != nil {
-		return fmt.Errorf("local postgres: %v", err)
+		return fmt.Errorf("local postgres: %w", err)
 	}
 	if exists {
 		return nil
 	}
 	if _, err := db.ExecContext(ctx, "CREATE DATABASE "+pq.QuoteIdentifier(name)); err != nil {
-		return fmt.Errorf("local postgres: unable to create database %s: %v", name, err)
+		return fmt.Errorf("local postgres: unable to create database %s: %w", name, err)
 	}
 	return nil
 }

@@ -41,7 +41,7 @@ func (s *Service) AppointCoordinator(ctx context.Context, siteID, memberID int64
 func (s *Service) RemoveCoordinator(ctx context.Context, siteID, memberID int64) error {
 	res, err := s.DB.ExecContext(ctx, `DELETE FROM site_coordinators WHERE site_id = $1 AND member_id = $2`, siteID, memberID)
 	if err != nil {
-		return fmt.Errorf("housing: unable to remove coordinator: %v", err)
+		return fmt.Errorf("housing: unable to remove coordinator: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return app.Errorf(app.KindNotFound, "not_coordinator", "That member does not coordinate this site.")
@@ -57,7 +57,7 @@ func (s *Service) Coordinators(ctx context.Context, siteID int64) ([]Coordinator
 		FROM site_coordinators c JOIN members m ON m.id = c.member_id
 		WHERE c.site_id = $1 ORDER BY m.name, m.id`, siteID)
 	if err != nil {
-		return nil, fmt.Errorf("housing: unable to list coordinators: %v", err)
+		return nil, fmt.Errorf("housing: unable to list coordinators: %w", err)
 	}
 	return cs, nil
 }

@@ -155,7 +155,7 @@ func EndResidency(ctx context.Context, tx *sqlx.Tx, residencyID int64, endsOn ti
 		return app.Errorf(app.KindNotFound, "residency_not_found", "There is no such residency.")
 	}
 	if err != nil {
-		return fmt.Errorf("housing: unable to load residency: %v", err)
+		return fmt.Errorf("housing: unable to load residency: %w", err)
 	}
 	r.normalize()
 	end := Date(endsOn)
@@ -185,7 +185,7 @@ func CurrentResidency(ctx context.Context, q sqlx.QueryerContext, memberID int64
 		return r, app.Errorf(app.KindNotFound, "not_resident", "That member lives in no unit on %s.", sqlDate(Date(on)))
 	}
 	if err != nil {
-		return r, fmt.Errorf("housing: unable to load residency: %v", err)
+		return r, fmt.Errorf("housing: unable to load residency: %w", err)
 	}
 	r.normalize()
 	return r, nil
@@ -202,7 +202,7 @@ func UnitResidency(ctx context.Context, q sqlx.QueryerContext, unitID int64, on 
 		return r, app.Errorf(app.KindNotFound, "unit_vacant", "Nobody lives in that unit on %s.", sqlDate(Date(on)))
 	}
 	if err != nil {
-		return r, fmt.Errorf("housing: unable to load residency: %v", err)
+		return r, fmt.Errorf("housing: unable to load residency: %w", err)
 	}
 	r.normalize()
 	return r, nil
@@ -224,7 +224,7 @@ func (s *Service) PlaceMember(ctx context.Context, siteID int64, r NewResidency)
 		var unitSite int64
 		err := tx.GetContext(ctx, &unitSite, `SELECT site_id FROM units WHERE id = $1`, r.UnitID)
 		if err != nil && !app.ErrNoRows(err) {
-			return fmt.Errorf("housing: unable to load unit: %v", err)
+			return fmt.Errorf("housing: unable to load unit: %w", err)
 		}
 		if unitSite != siteID {
 			return unitNotFound()
@@ -243,7 +243,7 @@ func (s *Service) EndSiteResidency(ctx context.Context, siteID, residencyID int6
 	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		var n int
 		if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM residencies WHERE id = $1 AND site_id = $2`, residencyID, siteID); err != nil {
-			return fmt.Errorf("housing: unable to load residency: %v", err)
+			return fmt.Errorf("housing: unable to load residency: %w", err)
 		}
 		if n == 0 {
 			return app.Errorf(app.KindNotFound, "residency_not_found", "There is no such residency at this site.")
@@ -252,7 +252,7 @@ func (s *Service) EndSiteResidency(ctx context.Context, siteID, residencyID int6
 			return err
 		}
 		if err := tx.GetContext(ctx, &res, `SELECT `+residencyColumns+` FROM residencies WHERE id = $1`, residencyID); err != nil {
-			return fmt.Errorf("housing: unable to load residency: %v", err)
+			return fmt.Errorf("housing: unable to load residency: %w", err)
 		}
 		res.normalize()
 		return nil
@@ -271,7 +271,7 @@ func (s *Service) Residencies(ctx context.Context, siteID int64) ([]ResidencyVie
 		WHERE r.site_id = $1
 		ORDER BY r.ends_on DESC NULLS FIRST, r.starts_on DESC, u.name, r.id`, siteID)
 	if err != nil {
-		return nil, fmt.Errorf("housing: unable to list residencies: %v", err)
+		return nil, fmt.Errorf("housing: unable to list residencies: %w", err)
 	}
 	for i := range rs {
 		rs[i].normalize()
@@ -291,7 +291,7 @@ type MemberChoice struct {
 func (s *Service) MemberChoices(ctx context.Context) ([]MemberChoice, error) {
 	ms := []MemberChoice{}
 	if err := s.DB.SelectContext(ctx, &ms, `SELECT id, name, email FROM members ORDER BY name, id`); err != nil {
-		return nil, fmt.Errorf("housing: unable to list members: %v", err)
+		return nil, fmt.Errorf("housing: unable to list members: %w", err)
 	}
 	return ms, nil
 }

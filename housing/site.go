@@ -179,7 +179,7 @@ func siteForUpdate(ctx context.Context, tx *sqlx.Tx, id int64) (Site, error) {
 		return site, siteNotFound()
 	}
 	if err != nil {
-		return site, fmt.Errorf("housing: unable to load site: %v", err)
+		return site, fmt.Errorf("housing: unable to load site: %w", err)
 	}
 	return site, nil
 }
@@ -192,7 +192,7 @@ func (s *Service) Site(ctx context.Context, id int64) (Site, error) {
 		return site, siteNotFound()
 	}
 	if err != nil {
-		return site, fmt.Errorf("housing: unable to load site: %v", err)
+		return site, fmt.Errorf("housing: unable to load site: %w", err)
 	}
 	return site, nil
 }
@@ -209,7 +209,7 @@ func (s *Service) Sites(ctx context.Context) ([]SiteSummary, error) {
 		           AND daterange(r.starts_on, r.ends_on, '[)') @> (now() AT TIME ZONE s.timezone)::date) AS occupied
 		FROM sites s ORDER BY s.name, s.id`)
 	if err != nil {
-		return nil, fmt.Errorf("housing: unable to list sites: %v", err)
+		return nil, fmt.Errorf("housing: unable to list sites: %w", err)
 	}
 	return sites, nil
 }
@@ -264,7 +264,7 @@ func (s *Service) SiteDetail(ctx context.Context, id int64) (SiteDetail, error) 
 		WHERE r.site_id = $1 AND (r.ends_on IS NULL OR r.ends_on > $2::date)
 		ORDER BY r.unit_id, r.starts_on`, id, sqlDate(d.Today))
 	if err != nil {
-		return d, fmt.Errorf("housing: unable to load residents: %v", err)
+		return d, fmt.Errorf("housing: unable to load residents: %w", err)
 	}
 	byUnit := map[int64][]Occupant{}
 	for _, o := range occupants {

@@ -122,7 +122,7 @@ func (s *Service) UpdateUnit(ctx context.Context, siteID, unitID int64, ch UnitC
 			return unitNotFound()
 		}
 		if err != nil {
-			return fmt.Errorf("housing: unable to load unit: %v", err)
+			return fmt.Errorf("housing: unable to load unit: %w", err)
 		}
 		in := UnitInput{Name: cur.Name, Bedrooms: cur.Bedrooms, MonthlyCharge: cur.MonthlyCharge.StringFixed(2)}
 		if ch.Name != nil {
@@ -157,7 +157,7 @@ func (s *Service) Unit(ctx context.Context, siteID, unitID int64) (Unit, error) 
 		return u, unitNotFound()
 	}
 	if err != nil {
-		return u, fmt.Errorf("housing: unable to load unit: %v", err)
+		return u, fmt.Errorf("housing: unable to load unit: %w", err)
 	}
 	return u, nil
 }
@@ -166,7 +166,7 @@ func (s *Service) Unit(ctx context.Context, siteID, unitID int64) (Unit, error) 
 func (s *Service) Units(ctx context.Context, siteID int64) ([]Unit, error) {
 	units := []Unit{}
 	if err := s.DB.SelectContext(ctx, &units, `SELECT `+unitColumns+` FROM units WHERE site_id = $1 ORDER BY name, id`, siteID); err != nil {
-		return nil, fmt.Errorf("housing: unable to list units: %v", err)
+		return nil, fmt.Errorf("housing: unable to list units: %w", err)
 	}
 	return units, nil
 }

@@ -44,7 +44,7 @@ func mergeOpenAPI(fsys fs.FS) (map[string]any, error) {
 		}
 		var part map[string]any
 		if err := json.Unmarshal(b, &part); err != nil {
-			return nil, fmt.Errorf("openapi: %s: %v", name, err)
+			return nil, fmt.Errorf("openapi: %s: %w", name, err)
 		}
 		for key, v := range part {
 			switch key {

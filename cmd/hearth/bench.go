@@ -154,7 +154,7 @@ func (b *benchEnv) pgbench(ctx context.Context, script string, args ...string) (
 	args = append(args, b.url)
 	out, err := exec.CommandContext(ctx, bin, args...).CombinedOutput()
 	if err != nil {
-		return "", fmt.Errorf("pgbench %s: %v\n%s", strings.Join(args[:len(args)-1], " "), err, out)
+		return "", fmt.Errorf("pgbench %s: %w\n%s", strings.Join(args[:len(args)-1], " "), err, out)
 	}
 	return string(out), nil
 }

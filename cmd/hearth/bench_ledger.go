@@ -272,7 +272,7 @@ func newBenchHTTPPoster(ctx context.Context, b *benchEnv) (*benchHTTPPoster, err
 	}
 	var tok struct{ Token string }
 	if err := json.Unmarshal(res, &tok); err != nil || tok.Token == "" {
-		return nil, fmt.Errorf("bench: no API token (%v)", err)
+		return nil, fmt.Errorf("bench: no API token (%w)", err)
 	}
 	p.token = tok.Token
 	return p, nil

@@ -41,7 +41,7 @@ func runLottery(args []string, stdout io.Writer) error {
 		}
 		v, err := lottery.Verify(rec)
 		if err != nil {
-			return fmt.Errorf("lottery verify: %v", err)
+			return fmt.Errorf("lottery verify: %w", err)
 		}
 		return report(stdout, rec, v)
 	}
@@ -49,7 +49,7 @@ func runLottery(args []string, stdout io.Writer) error {
 		svc := &lottery.Service{DB: env.db, Bookings: &booking.Service{DB: env.db}}
 		rec, v, err := svc.VerifyStored(ctx, *window)
 		if err != nil {
-			return fmt.Errorf("lottery verify: %v", err)
+			return fmt.Errorf("lottery verify: %w", err)
 		}
 		return report(stdout, rec, v)
 	})
@@ -59,10 +59,10 @@ func readRecord(path string) (lottery.Record, error) {
 	var rec lottery.Record
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return rec, fmt.Errorf("lottery verify: %v", err)
+		return rec, fmt.Errorf("lottery verify: %w", err)
 	}
 	if err := json.Unmarshal(b, &rec); err != nil {
-		return rec, fmt.Errorf("lottery verify: %s is not a lottery record: %v", path, err)
+		return rec, fmt.Errorf("lottery verify: %s is not a lottery record: %w", path, err)
 	}
 	return rec, nil
 }

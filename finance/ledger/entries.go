@@ -112,7 +112,7 @@ func (l *Ledger) selectEntries(ctx context.Context, q sqlx.QueryerContext, id *i
 			CreatedAt: r.CreatedAt,
 		}
 		if err := json.Unmarshal(r.Metadata, &e.Metadata); err != nil {
-			return nil, fmt.Errorf("ledger: entry %d has unreadable metadata: %v", r.ID, err)
+			return nil, fmt.Errorf("ledger: entry %d has unreadable metadata: %w", r.ID, err)
 		}
 		entries[i], ids[i], index[r.ID] = e, r.ID, i
 	}

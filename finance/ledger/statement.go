@@ -73,7 +73,7 @@ LIMIT $5`
 func (l *Ledger) readOnly(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := l.DB.BeginTxx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
 	if err != nil {
-		return fmt.Errorf("ledger: unable to begin: %v", err)
+		return fmt.Errorf("ledger: unable to begin: %w", err)
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {

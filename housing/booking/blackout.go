@@ -93,7 +93,7 @@ func (s *Service) blackout(ctx context.Context, id int64) (Blackout, error) {
 		return k, app.NotFound("There is no such blackout.")
 	}
 	if err != nil {
-		return k, fmt.Errorf("booking: unable to fetch blackout: %v", err)
+		return k, fmt.Errorf("booking: unable to fetch blackout: %w", err)
 	}
 	return k, nil
 }
@@ -105,7 +105,7 @@ func (s *Service) Blackouts(ctx context.Context, r *Resource, from time.Time) ([
 	if err := s.DB.SelectContext(ctx, &ks, blackoutSelect+`
 		WHERE k.site_id = $1 AND k.resource_id = $2 AND upper(k.during) > $3 ORDER BY lower(k.during), k.id`,
 		r.SiteID, r.ID, from); err != nil {
-		return nil, fmt.Errorf("booking: unable to list blackouts: %v", err)
+		return nil, fmt.Errorf("booking: unable to list blackouts: %w", err)
 	}
 	for i := range ks {
 		ks[i].StartsAt, ks[i].EndsAt, ks[i].CreatedAt = ks[i].StartsAt.In(r.loc), ks[i].EndsAt.In(r.loc), ks[i].CreatedAt.In(r.loc)

@@ -64,7 +64,7 @@ func (s *Service) FreeTime(ctx context.Context, r *Resource, from, to time.Time)
 			Interval
 		}
 		if err := s.selectDB(ctx, &rows, freeTimeQuery, r.SiteID, r.ID, from, to.Add(r.Buffer()), to, now); err != nil {
-			return nil, fmt.Errorf("booking: unable to read busy time: %v", err)
+			return nil, fmt.Errorf("booking: unable to read busy time: %w", err)
 		}
 		var busy, closed []Interval
 		lapsed := false

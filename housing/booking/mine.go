@@ -53,7 +53,7 @@ func (s *Service) Mine(ctx context.Context, memberID int64) (MyBookings, error) 
 	if err := s.DB.SelectContext(ctx, &my.Waiting, waitlistSelect+`
 		WHERE w.member_id = $1 AND w.status = 'waiting' AND upper(w.wanted) > $2
 		ORDER BY lower(w.wanted), w.id`, memberID, now); err != nil {
-		return my, fmt.Errorf("booking: unable to list waitlist entries: %v", err)
+		return my, fmt.Errorf("booking: unable to list waitlist entries: %w", err)
 	}
 	for i := range my.Waiting {
 		if err := my.Waiting[i].localize(); err != nil {

@@ -171,7 +171,7 @@ func (s *Service) CreateResource(ctx context.Context, n NewResource) (Resource, 
 		return Resource{}, app.NotFound("There is no site %d.", n.SiteID)
 	}
 	if err != nil {
-		return Resource{}, fmt.Errorf("booking: unable to create resource: %v", err)
+		return Resource{}, fmt.Errorf("booking: unable to create resource: %w", err)
 	}
 	return s.Resource(ctx, id)
 }
@@ -188,7 +188,7 @@ func getResource(ctx context.Context, q sqlx.QueryerContext, query string, args 
 		return r, app.NotFound("There is no such space.")
 	}
 	if err != nil {
-		return r, fmt.Errorf("booking: unable to fetch resource: %v", err)
+		return r, fmt.Errorf("booking: unable to fetch resource: %w", err)
 	}
 	return r, r.localize()
 }
@@ -196,7 +196,7 @@ func getResource(ctx context.Context, q sqlx.QueryerContext, query string, args 
 func selectResources(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) ([]Resource, error) {
 	var rs []Resource
 	if err := sqlx.SelectContext(ctx, q, &rs, query, args...); err != nil {
-		return nil, fmt.Errorf("booking: unable to list resources: %v", err)
+		return nil, fmt.Errorf("booking: unable to list resources: %w", err)
 	}
 	for i := range rs {
 		if err := rs[i].localize(); err != nil {
@@ -302,7 +302,7 @@ func (s *Service) UpdateResource(ctx context.Context, by *app.Principal, id int6
 		return r, app.Conflict("resource_name_taken", "This site already has a space called %s.", name).OnField("name")
 	}
 	if err != nil {
-		return r, fmt.Errorf("booking: unable to update resource: %v", err)
+		return r, fmt.Errorf("booking: unable to update resource: %w", err)
 	}
 	return s.Resource(ctx, id)
 }

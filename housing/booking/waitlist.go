@@ -107,7 +107,7 @@ func (s *Service) WaitlistEntry(ctx context.Context, id int64) (WaitlistEntry, e
 		return w, app.NotFound("There is no such waitlist entry.")
 	}
 	if err != nil {
-		return w, fmt.Errorf("booking: unable to fetch waitlist entry: %v", err)
+		return w, fmt.Errorf("booking: unable to fetch waitlist entry: %w", err)
 	}
 	return w, w.localize()
 }
@@ -118,7 +118,7 @@ func (s *Service) LeaveWaitlist(ctx context.Context, by *app.Principal, id int64
 	res, err := s.DB.ExecContext(ctx, `
 		UPDATE waitlist_entries SET status = 'withdrawn' WHERE id = $1 AND member_id = $2 AND status = 'waiting'`, id, by.ID)
 	if err != nil {
-		return fmt.Errorf("booking: unable to leave the waitlist: %v", err)
+		return fmt.Errorf("booking: unable to leave the waitlist: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 1 {
 		return nil
@@ -200,7 +200,7 @@ func (s *Service) settleOffers(ctx context.Context) error {
 	var due []int64
 	if err := s.selectDB(ctx, &due, `
 		SELECT DISTINCT resource_id FROM bookings WHERE status = 'offered' AND offer_expires_at <= $1`, now); err != nil {
-		return fmt.Errorf("booking: unable to find lapsed offers: %v", err)
+		return fmt.Errorf("booking: unable to find lapsed offers: %w", err)
 	}
 	for _, id := range due {
 		if err := s.settleResource(ctx, id, now); err != nil {

@@ -158,7 +158,7 @@ func (w *WeekHours) Scan(src any) error {
 	}
 	var rows []struct{ Weekday, Opens, Closes int }
 	if err := json.Unmarshal(b, &rows); err != nil {
-		return fmt.Errorf("booking: opening hours: %v", err)
+		return fmt.Errorf("booking: opening hours: %w", err)
 	}
 	out := make(WeekHours, 0, len(rows))
 	for _, r := range rows {

@@ -80,14 +80,14 @@ func (s *Service) Calendar(ctx context.Context, token string) (Calendar, error) 
 		return Calendar{}, app.NotFound("This calendar link does not exist or was replaced by a new one.")
 	}
 	if err != nil {
-		return Calendar{}, fmt.Errorf("feeds: unable to resolve link: %v", err)
+		return Calendar{}, fmt.Errorf("feeds: unable to resolve link: %w", err)
 	}
 	// Noting when a link was last used tells its holder whether an app
 	// still follows it; once an hour is enough and spares a write per poll.
 	if _, err := s.DB.ExecContext(ctx, `
 		UPDATE calendar_feeds SET last_used_at = now()
 		WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 hour')`, h.ID); err != nil {
-		return Calendar{}, fmt.Errorf("feeds: unable to note use: %v", err)
+		return Calendar{}, fmt.Errorf("feeds: unable to note use: %w", err)
 	}
 	query, id, build := memberBookingsQuery, h.MemberID, memberCalendar
 	if h.ResourceID != nil {
@@ -95,7 +95,7 @@ func (s *Service) Calendar(ctx context.Context, token string) (Calendar, error) 
 	}
 	var bs []feedBooking
 	if err := s.DB.SelectContext(ctx, &bs, query, id, feedPast, feedFuture, feedLimit); err != nil {
-		return Calendar{}, fmt.Errorf("feeds: unable to read bookings: %v", err)
+		return Calendar{}, fmt.Errorf("feeds: unable to read bookings: %w", err)
 	}
 	return build(h, bs), nil
 }

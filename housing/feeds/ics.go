@@ -100,7 +100,7 @@ func Write(w io.Writer, c Calendar, now time.Time) error {
 		}
 	}
 	if err := cal.SerializeTo(w, ics.WithNewLineWindows); err != nil {
-		return fmt.Errorf("feeds: unable to write the calendar: %v", err)
+		return fmt.Errorf("feeds: unable to write the calendar: %w", err)
 	}
 	return nil
 }

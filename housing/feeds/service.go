@@ -87,7 +87,7 @@ func (s *Service) NewLink(ctx context.Context, actor *app.Principal, resourceID 
 			INSERT INTO calendar_feeds (token_hash, member_id, site_id, resource_id) VALUES ($1, $2, $3, $4)`,
 			hashToken(token), actor.ID, siteID, nullID(resourceID))
 		if err != nil {
-			return fmt.Errorf("feeds: unable to make link: %v", err)
+			return fmt.Errorf("feeds: unable to make link: %w", err)
 		}
 		return nil
 	})
@@ -119,19 +119,19 @@ func (s *Service) replace(ctx context.Context, tx *sqlx.Tx, actor *app.Principal
 			return nil, app.NotFound("There is no such space.")
 		}
 		if err != nil {
-			return nil, fmt.Errorf("feeds: unable to fetch resource: %v", err)
+			return nil, fmt.Errorf("feeds: unable to fetch resource: %w", err)
 		}
 		siteID = &r.SiteID
 	}
 	// Two "new link" clicks at once must not both insert a live link.
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('calendar-feed:' || $1 || ':' || $2, 0))`,
 		actor.ID, resourceID); err != nil {
-		return nil, fmt.Errorf("feeds: unable to lock link: %v", err)
+		return nil, fmt.Errorf("feeds: unable to lock link: %w", err)
 	}
 	if _, err := tx.ExecContext(ctx, `
 		UPDATE calendar_feeds SET revoked_at = now()
 		WHERE member_id = $1 AND coalesce(resource_id, 0) = $2 AND revoked_at IS NULL`, actor.ID, resourceID); err != nil {
-		return nil, fmt.Errorf("feeds: unable to revoke link: %v", err)
+		return nil, fmt.Errorf("feeds: unable to revoke link: %w", err)
 	}
 	return siteID, nil
 }
@@ -154,7 +154,7 @@ func (s *Service) Overview(ctx context.Context, actor *app.Principal) (Overview,
 		LEFT JOIN resources r ON r.site_id = f.site_id AND r.id = f.resource_id
 		LEFT JOIN sites s ON s.id = f.site_id
 		WHERE f.member_id = $1 AND f.revoked_at IS NULL`, actor.ID); err != nil {
-		return o, fmt.Errorf("feeds: unable to list links: %v", err)
+		return o, fmt.Errorf("feeds: unable to list links: %w", err)
 	}
 	byResource := map[int64]*Link{}
 	for i := range links {
@@ -169,7 +169,7 @@ func (s *Service) Overview(ctx context.Context, actor *app.Principal) (Overview,
 		FROM resources r JOIN sites s ON s.id = r.site_id
 		WHERE `+mayView("$1")+`
 		ORDER BY (r.site_id = $2) DESC, s.name, r.name`, actor.ID, homeSite(actor)); err != nil {
-		return o, fmt.Errorf("feeds: unable to list resources: %v", err)
+		return o, fmt.Errorf("feeds: unable to list resources: %w", err)
 	}
 	for i := range o.Resources {
 		o.Resources[i].Link = byResource[o.Resources[i].ResourceID]

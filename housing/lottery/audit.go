@@ -69,7 +69,7 @@ func (s *Service) record(ctx context.Context, w Window) (Record, error) {
 	}
 	var seed []byte
 	if err := s.DB.GetContext(ctx, &seed, `SELECT seed FROM lottery_windows WHERE id = $1`, w.ID); err != nil {
-		return r, fmt.Errorf("lottery: unable to read seed: %v", err)
+		return r, fmt.Errorf("lottery: unable to read seed: %w", err)
 	}
 	r.Seed = hex.EncodeToString(seed)
 	if w.Status != StatusDrawn {
@@ -85,7 +85,7 @@ func (s *Service) record(ctx context.Context, w Window) (Record, error) {
 	}
 	if err := s.DB.SelectContext(ctx, &drawn, `
 		SELECT member_id, past_allocations FROM lottery_entrants WHERE window_id = $1 ORDER BY position`, w.ID); err != nil {
-		return r, fmt.Errorf("lottery: unable to read entrants: %v", err)
+		return r, fmt.Errorf("lottery: unable to read entrants: %w", err)
 	}
 	past := map[int64]int{}
 	result := &DrawResult{Order: []int64{}, Allocations: []Allocation{}}
@@ -110,7 +110,7 @@ func (s *Service) record(ctx context.Context, w Window) (Record, error) {
 		FROM lottery_allocations a JOIN lottery_entrants e
 		  ON e.site_id = a.site_id AND e.window_id = a.window_id AND e.member_id = a.member_id
 		WHERE a.window_id = $1 ORDER BY a.round, e.position`, w.ID); err != nil {
-		return r, fmt.Errorf("lottery: unable to read allocations: %v", err)
+		return r, fmt.Errorf("lottery: unable to read allocations: %w", err)
 	}
 	r.Result = result
 	return r, nil
@@ -191,7 +191,7 @@ func allocationBookings(ctx context.Context, q sqlx.QueryerContext, windowID int
 		JOIN bookings b ON b.id = a.booking_id
 		WHERE a.window_id = $1 AND b.member_id = a.member_id AND b.resource_id = w.resource_id AND b.during = sl.during`, windowID)
 	if err != nil {
-		return 0, fmt.Errorf("lottery: unable to check bookings: %v", err)
+		return 0, fmt.Errorf("lottery: unable to check bookings: %w", err)
 	}
 	return n, nil
 }

@@ -42,14 +42,14 @@ func (s *Service) Draw(ctx context.Context, actor *app.Principal, windowID int64
 		}
 		result, err := Draw(in)
 		if err != nil {
-			return fmt.Errorf("lottery: window %d: %v", w.ID, err)
+			return fmt.Errorf("lottery: window %d: %w", w.ID, err)
 		}
 		if _, err := tx.ExecContext(ctx, `
 			UPDATE lottery_windows SET status = 'drawn', drawn_at = now(), drawn_by = $2 WHERE id = $1`, w.ID, actor.ID); err != nil {
 			if app.PQConstraint(err) == "lottery_windows_draw_after_close" {
 				return errStillOpen(w)
 			}
-			return fmt.Errorf("lottery: unable to mark window drawn: %v", err)
+			return fmt.Errorf("lottery: unable to mark window drawn: %w", err)
 		}
 		return s.saveDraw(ctx, tx, w, in, result)
 	})
@@ -68,7 +68,7 @@ func errStillOpen(w Window) error {
 func (s *Service) drawInput(ctx context.Context, tx *sqlx.Tx, w Window) (DrawInput, error) {
 	in := DrawInput{SlotsPerMember: w.SlotsPerMember}
 	if err := tx.GetContext(ctx, &in.Seed, `SELECT seed FROM lottery_windows WHERE id = $1`, w.ID); err != nil {
-		return in, fmt.Errorf("lottery: unable to read seed: %v", err)
+		return in, fmt.Errorf("lottery: unable to read seed: %w", err)
 	}
 	slots, err := selectSlots(ctx, tx, w.ID)
 	if err != nil {
@@ -76,7 +76,7 @@ func (s *Service) drawInput(ctx context.Context, tx *sqlx.Tx, w Window) (DrawInp
 	}
 	var booked pq.Int64Array
 	if err := tx.GetContext(ctx, &booked, takenSlotsQuery, w.SiteID, w.ID, w.ResourceID); err != nil {
-		return in, fmt.Errorf("lottery: unable to check booked slots: %v", err)
+		return in, fmt.Errorf("lottery: unable to check booked slots: %w", err)
 	}
 	taken := map[int64]bool{}
 	for _, id := range booked {
@@ -159,7 +159,7 @@ func frozenRequests(ctx context.Context, q sqlx.QueryerContext, windowID int64) 
 		GROUP BY q.member_id, m.name, r.who_may_book, w.site_id, s.timezone
 		ORDER BY q.member_id`, windowID)
 	if err != nil {
-		return nil, fmt.Errorf("lottery: unable to read requests: %v", err)
+		return nil, fmt.Errorf("lottery: unable to read requests: %w", err)
 	}
 	out := make([]request, len(rows))
 	for i, r := range rows {
@@ -183,7 +183,7 @@ func pastAllocations(ctx context.Context, q sqlx.QueryerContext, w Window, membe
 		  AND w.drawn_at >= $2::timestamptz - $3::interval AND w.drawn_at < $2::timestamptz
 		GROUP BY a.member_id`, w.ID, w.ClosesAt, FairnessPeriod, pq.Int64Array(members))
 	if err != nil {
-		return nil, fmt.Errorf("lottery: unable to count past allocations: %v", err)
+		return nil, fmt.Errorf("lottery: unable to count past allocations: %w", err)
 	}
 	past := map[int64]int{}
 	for _, r := range rows {
@@ -202,7 +202,7 @@ func (s *Service) saveDraw(ctx context.Context, tx *sqlx.Tx, w Window, in DrawIn
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO lottery_entrants (site_id, window_id, member_id, past_allocations, position) VALUES ($1, $2, $3, $4, $5)`,
 			w.SiteID, w.ID, member, past[member], i+1); err != nil {
-			return fmt.Errorf("lottery: unable to record entrant: %v", err)
+			return fmt.Errorf("lottery: unable to record entrant: %w", err)
 		}
 	}
 	slots := map[int64]Slot{}
@@ -213,7 +213,7 @@ func (s *Service) saveDraw(ctx context.Context, tx *sqlx.Tx, w Window, in DrawIn
 		}
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO lottery_blocked_slots (site_id, window_id, slot_id) VALUES ($1, $2, $3)`, w.SiteID, w.ID, sl.ID); err != nil {
-			return fmt.Errorf("lottery: unable to record booked slot: %v", err)
+			return fmt.Errorf("lottery: unable to record booked slot: %w", err)
 		}
 	}
 	for _, a := range result.Allocations {
@@ -227,7 +227,7 @@ func (s *Service) saveDraw(ctx context.Context, tx *sqlx.Tx, w Window, in DrawIn
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO lottery_allocations (site_id, window_id, slot_id, member_id, rank, round, booking_id)
 			VALUES ($1, $2, $3, $4, $5, $6, $7)`, w.SiteID, w.ID, a.SlotID, a.MemberID, a.Rank, a.Round, b.ID); err != nil {
-			return fmt.Errorf("lottery: unable to record allocation: %v", err)
+			return fmt.Errorf("lottery: unable to record allocation: %w", err)
 		}
 	}
 	return nil

@@ -53,7 +53,7 @@ func (r Record) Input() (DrawInput, error) {
 	}
 	seed, err := hex.DecodeString(r.Seed)
 	if err != nil {
-		return DrawInput{}, fmt.Errorf("the seed is not hexadecimal: %v", err)
+		return DrawInput{}, fmt.Errorf("the seed is not hexadecimal: %w", err)
 	}
 	in := DrawInput{Seed: seed, SlotsPerMember: r.SlotsPerMember, Slots: r.Slots}
 	for _, e := range r.Entrants {
@@ -102,7 +102,7 @@ func Verify(r Record) (Verification, error) {
 	}
 	published, err := hex.DecodeString(r.SeedHash)
 	if err != nil {
-		return v, fmt.Errorf("the published seed hash is not hexadecimal: %v", err)
+		return v, fmt.Errorf("the published seed hash is not hexadecimal: %w", err)
 	}
 	v.Checks = append(v.Checks, Check{
 		What: "SHA-256 of the revealed seed equals the hash published when the window opened",

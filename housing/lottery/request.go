@@ -101,7 +101,7 @@ func requestError(err error) error {
 	if app.PQConstraint(err) == "lottery_requests_frozen" {
 		return errWindowClosed
 	}
-	return fmt.Errorf("lottery: unable to save request: %v", err)
+	return fmt.Errorf("lottery: unable to save request: %w", err)
 }
 
 // Request returns the slots a member asked for in a window, best first
@@ -111,7 +111,7 @@ func (s *Service) Request(ctx context.Context, memberID, windowID int64) ([]int6
 	err := s.DB.SelectContext(ctx, &ids, `
 		SELECT slot_id FROM lottery_requests WHERE window_id = $1 AND member_id = $2 ORDER BY rank`, windowID, memberID)
 	if err != nil {
-		return nil, fmt.Errorf("lottery: unable to fetch request: %v", err)
+		return nil, fmt.Errorf("lottery: unable to fetch request: %w", err)
 	}
 	return ids, nil
 }

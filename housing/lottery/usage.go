@@ -109,7 +109,7 @@ func (s *Service) Usage(ctx context.Context, siteID int64, from, to time.Time) (
 		return u, app.NotFound("There is no site %d.", siteID)
 	}
 	if err != nil {
-		return u, fmt.Errorf("lottery: unable to fetch site: %v", err)
+		return u, fmt.Errorf("lottery: unable to fetch site: %w", err)
 	}
 	var rows []struct {
 		ResourceID      int64  `db:"resource_id"`
@@ -118,7 +118,7 @@ func (s *Service) Usage(ctx context.Context, siteID int64, from, to time.Time) (
 		MemberUsage
 	}
 	if err := s.DB.SelectContext(ctx, &rows, usageQuery, siteID, u.From, u.To); err != nil {
-		return u, fmt.Errorf("lottery: unable to compute usage: %v", err)
+		return u, fmt.Errorf("lottery: unable to compute usage: %w", err)
 	}
 	for _, r := range rows {
 		if n := len(u.Resources); n == 0 || u.Resources[n-1].ResourceID != r.ResourceID {

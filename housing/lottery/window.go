@@ -129,7 +129,7 @@ func loadResource(ctx context.Context, q sqlx.QueryerContext, id int64) (resourc
 		return r, app.NotFound("There is no such space.")
 	}
 	if err != nil {
-		return r, fmt.Errorf("lottery: unable to fetch resource: %v", err)
+		return r, fmt.Errorf("lottery: unable to fetch resource: %w", err)
 	}
 	return r, nil
 }
@@ -192,7 +192,7 @@ func (s *Service) OpenTx(ctx context.Context, tx *sqlx.Tx, actor *app.Principal,
 		WHERE w.site_id = $1 AND w.resource_id = $2 AND w.status <> 'cancelled'
 		  AND sl.during && tstzrange($3, $4, '[)')`,
 		res.SiteID, res.ID, slots[0].StartsAt, slots[len(slots)-1].EndsAt); err != nil {
-		return Window{}, fmt.Errorf("lottery: unable to check other windows: %v", err)
+		return Window{}, fmt.Errorf("lottery: unable to check other windows: %w", err)
 	}
 	if overlapping > 0 {
 		return Window{}, app.Conflict("window_overlaps", "Another lottery of this space already offers some of these dates.")
@@ -204,7 +204,7 @@ func (s *Service) OpenTx(ctx context.Context, tx *sqlx.Tx, actor *app.Principal,
 		INSERT INTO lottery_windows (site_id, resource_id, title, description, slots_per_member, opened_by, closes_at, seed, seed_hash)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, sha256($8)) RETURNING id`,
 		res.SiteID, res.ID, title, desc, n.SlotsPerMember, actor.ID, n.ClosesAt, seed); err != nil {
-		return Window{}, fmt.Errorf("lottery: unable to open window: %v", err)
+		return Window{}, fmt.Errorf("lottery: unable to open window: %w", err)
 	}
 	if err := s.tryBookings(ctx, tx, actor, res.ID, slots); err != nil {
 		return Window{}, err
@@ -216,7 +216,7 @@ func (s *Service) OpenTx(ctx context.Context, tx *sqlx.Tx, actor *app.Principal,
 			if app.PQConstraint(err) == "lottery_slots_no_overlap" {
 				return Window{}, app.Unprocessable("slots_overlap", "Two slots overlap.").OnField("slots")
 			}
-			return Window{}, fmt.Errorf("lottery: unable to add slot: %v", err)
+			return Window{}, fmt.Errorf("lottery: unable to add slot: %w", err)
 		}
 	}
 	return getWindow(ctx, tx, id, "")
@@ -230,13 +230,13 @@ func (s *Service) OpenTx(ctx context.Context, tx *sqlx.Tx, actor *app.Principal,
 func (s *Service) tryBookings(ctx context.Context, tx *sqlx.Tx, actor *app.Principal, resourceID int64, slots []NewSlot) error {
 	for _, sl := range slots {
 		if _, err := tx.ExecContext(ctx, `SAVEPOINT lottery_try_slot`); err != nil {
-			return fmt.Errorf("lottery: unable to set savepoint: %v", err)
+			return fmt.Errorf("lottery: unable to set savepoint: %w", err)
 		}
 		_, err := s.Bookings.Book(ctx, tx, booking.Request{
 			ResourceID: resourceID, MemberID: actor.ID, StartsAt: sl.StartsAt, EndsAt: sl.EndsAt, Allocated: true,
 		})
 		if _, rbErr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT lottery_try_slot`); rbErr != nil {
-			return fmt.Errorf("lottery: unable to roll back to savepoint: %v", rbErr)
+			return fmt.Errorf("lottery: unable to roll back to savepoint: %w", rbErr)
 		}
 		if e, ok := app.AsError(err); ok && e.Code == "not_allowed_to_book" {
 			continue
@@ -331,7 +331,7 @@ func getWindow(ctx context.Context, q sqlx.QueryerContext, id int64, lock string
 		return w, app.NotFound("There is no lottery %d.", id)
 	}
 	if err != nil {
-		return w, fmt.Errorf("lottery: unable to fetch window: %v", err)
+		return w, fmt.Errorf("lottery: unable to fetch window: %w", err)
 	}
 	return w, nil
 }
@@ -344,7 +344,7 @@ func (s *Service) Windows(ctx context.Context, siteID int64) ([]Window, error) {
 		WHERE $1 = 0 OR w.site_id = $1
 		ORDER BY (w.status = 'open') DESC, w.closes_at DESC, w.id DESC`, siteID)
 	if err != nil {
-		return nil, fmt.Errorf("lottery: unable to list windows: %v", err)
+		return nil, fmt.Errorf("lottery: unable to list windows: %w", err)
 	}
 	return ws, nil
 }
@@ -369,7 +369,7 @@ func selectSlots(ctx context.Context, q sqlx.QueryerContext, windowID int64) ([]
 		                   WHERE b.site_id = sl.site_id AND b.window_id = sl.window_id AND b.slot_id = sl.id) AS available
 		FROM lottery_slots sl WHERE sl.window_id = $1 ORDER BY lower(sl.during)`, windowID)
 	if err != nil {
-		return nil, fmt.Errorf("lottery: unable to list slots: %v", err)
+		return nil, fmt.Errorf("lottery: unable to list slots: %w", err)
 	}
 	slots := make([]Slot, len(rows))
 	for i, r := range rows {
@@ -387,7 +387,7 @@ func (s *Service) Cancel(ctx context.Context, actor *app.Principal, windowID int
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE lottery_windows SET status = 'cancelled', cancelled_at = now() WHERE id = $1`, windowID); err != nil {
-			return fmt.Errorf("lottery: unable to cancel window: %v", err)
+			return fmt.Errorf("lottery: unable to cancel window: %w", err)
 		}
 		return nil
 	})
@@ -438,7 +438,7 @@ func (s *Service) Openable(ctx context.Context, actor *app.Principal) ([]Resourc
 		WHERE $1 OR r.site_id = ANY($2)
 		ORDER BY s.name, (r.kind = 'guest_room') DESC, r.name`, actor.IsAdmin(), pq.Int64Array(actor.CoordinatorOf))
 	if err != nil {
-		return nil, fmt.Errorf("lottery: unable to list resources: %v", err)
+		return nil, fmt.Errorf("lottery: unable to list resources: %w", err)
 	}
 	return rs, nil
 }
@@ -456,7 +456,7 @@ func (s *Service) SitesWithWindows(ctx context.Context) ([]SiteChoice, error) {
 		SELECT s.id, s.name FROM sites s
 		WHERE EXISTS (SELECT 1 FROM lottery_windows w WHERE w.site_id = s.id) ORDER BY s.name`)
 	if err != nil {
-		return nil, fmt.Errorf("lottery: unable to list sites: %v", err)
+		return nil, fmt.Errorf("lottery: unable to list sites: %w", err)
 	}
 	return ss, nil
 }
