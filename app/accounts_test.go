@@ -2,9 +2,13 @@ package app_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"os"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/alexedwards/argon2id"
 
 	"hearth/app"
 	"hearth/app/apptest"
@@ -69,7 +73,7 @@ func TestSessionsAndTokens(t *testing.T) {
 		t.Fatalf("good credentials: got %v, %v", got, err)
 	}
 
-	session, err := a.StartSession(ctx, m.ID)
+	session, err := a.StartSession(ctx, m.ID, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +85,7 @@ func TestSessionsAndTokens(t *testing.T) {
 		t.Errorf("ended session: got %v", err)
 	}
 
-	token, err := a.IssueToken(ctx, m.ID)
+	token, err := a.IssueToken(ctx, m.ID, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,4 +126,186 @@ func TestPrincipal(t *testing.T) {
 	if p.IsAdmin() || p.CanSeeMoneyOf(m.ID+1) || !p.CanSeeMoneyOf(m.ID) {
 		t.Errorf("money visibility wrong")
 	}
+}
+
+// signedIn is a member with two browser sessions and two API tokens.
+type signedIn struct {
+	a                  *app.Accounts
+	m                  app.Member
+	session1, session2 string
+	token1, token2     string
+}
+
+func newSignedIn(t *testing.T) *signedIn {
+	t.Helper()
+	a := newAccounts(t)
+	a.SessionIdle = time.Hour
+	ctx := context.Background()
+	m, err := a.CreateMember(ctx, a.DB, app.NewMember{Email: "ada@example.org", Password: "long enough", Name: "Ada"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &signedIn{a: a, m: m}
+	for _, p := range []*string{&s.session1, &s.session2} {
+		if *p, err = a.StartSession(ctx, m.ID, "Firefox"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, p := range []*string{&s.token1, &s.token2} {
+		if *p, err = a.IssueToken(ctx, m.ID, "curl/8"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return s
+}
+
+// live reports which of the member's credentials still sign in.
+func (s *signedIn) live(t *testing.T) (sessions, tokens []bool) {
+	t.Helper()
+	ctx := context.Background()
+	for _, v := range []string{s.session1, s.session2} {
+		_, err := s.a.SessionPrincipal(ctx, v)
+		sessions = append(sessions, err == nil)
+	}
+	for _, v := range []string{s.token1, s.token2} {
+		_, err := s.a.TokenPrincipal(ctx, v)
+		tokens = append(tokens, err == nil)
+	}
+	return sessions, tokens
+}
+
+func TestChangePassword(t *testing.T) {
+	t.Parallel()
+	s := newSignedIn(t)
+	ctx := context.Background()
+	p, err := s.a.SessionPrincipal(ctx, s.session1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		ch   app.PasswordChange
+		code string
+	}{
+		{"wrong current password", app.PasswordChange{Current: "not it at all", New: "a new password"}, "wrong_password"},
+		{"too short", app.PasswordChange{Current: "long enough", New: "short"}, "weak_password"},
+	} {
+		if got := apptest.Code(s.a.ChangePassword(ctx, p, tt.ch)); got != tt.code {
+			t.Errorf("%s: got %q, want %s", tt.name, got, tt.code)
+		}
+	}
+	if sessions, tokens := s.live(t); !sessions[0] || !sessions[1] || !tokens[0] || !tokens[1] {
+		t.Fatalf("a refused change ended credentials: %v %v", sessions, tokens)
+	}
+
+	if err := s.a.ChangePassword(ctx, p, app.PasswordChange{Current: "long enough", New: "a new password"}); err != nil {
+		t.Fatal(err)
+	}
+	if sessions, tokens := s.live(t); !sessions[0] || sessions[1] || tokens[0] || tokens[1] {
+		t.Errorf("after the change: sessions %v, tokens %v, want only the session that asked", sessions, tokens)
+	}
+	if _, err := s.a.Authenticate(ctx, s.m.Email, "long enough"); app.ErrorKind(err) != app.KindUnauthorized {
+		t.Errorf("the old password still signs in: %v", err)
+	}
+	if _, err := s.a.Authenticate(ctx, s.m.Email, "a new password"); err != nil {
+		t.Errorf("the new password: %v", err)
+	}
+}
+
+func TestSessionsAndTokensAreTheMembersOwn(t *testing.T) {
+	t.Parallel()
+	s := newSignedIn(t)
+	ctx := context.Background()
+	p, _ := s.a.TokenPrincipal(ctx, s.token1)
+	sessions, err := s.a.Sessions(ctx, p)
+	if err != nil || len(sessions) != 2 || sessions[0].UserAgent != "Firefox" || sessions[0].Current {
+		t.Fatalf("sessions: %+v %v", sessions, err)
+	}
+	tokens, err := s.a.Tokens(ctx, p)
+	if err != nil || len(tokens) != 2 {
+		t.Fatalf("tokens: %+v %v", tokens, err)
+	}
+	current := 0
+	for _, tk := range tokens {
+		if tk.Current {
+			current++
+		}
+	}
+	if current != 1 {
+		t.Errorf("%d tokens marked current, want 1", current)
+	}
+
+	other := apptest.MustCreateMember(t, s.a.DB, "Ben", app.RoleMember)
+	ben, _ := s.a.Principal(ctx, other)
+	if got := apptest.Code(s.a.EndSessionOf(ctx, ben, sessions[0].ID)); got != "not_found" {
+		t.Errorf("Ben ends Ada's session: %q, want not_found", got)
+	}
+	if got := apptest.Code(s.a.RevokeTokenOf(ctx, ben, tokens[0].ID)); got != "not_found" {
+		t.Errorf("Ben revokes Ada's token: %q, want not_found", got)
+	}
+	if err := s.a.EndSessionOf(ctx, p, sessions[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.a.RevokeTokenOf(ctx, p, tokens[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if ss, ts := s.live(t); ss[0] == ss[1] || ts[0] == ts[1] {
+		t.Errorf("ending one of each: sessions %v, tokens %v", ss, ts)
+	}
+	if err := s.a.SignOutEverywhere(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if ss, ts := s.live(t); ss[0] || ss[1] || ts[0] || ts[1] {
+		t.Errorf("after signing out everywhere: sessions %v, tokens %v", ss, ts)
+	}
+}
+
+func TestIdleSessionsEndAndDeadCredentialsAreSwept(t *testing.T) {
+	t.Parallel()
+	s := newSignedIn(t)
+	ctx := context.Background()
+	if _, err := s.a.DB.Exec(`UPDATE sessions SET last_used_at = now() - interval '61 minutes' WHERE token_hash = $1`, sha(s.session2)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.a.DB.Exec(`UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE token_hash = $1`, sha(s.token2)); err != nil {
+		t.Fatal(err)
+	}
+	s.a.RevokeToken(ctx, s.token1)
+	if ss, _ := s.live(t); !ss[0] || ss[1] {
+		t.Errorf("sessions %v, want the idle one ended", ss)
+	}
+	if err := s.a.Sweep(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var sessions, tokens int
+	s.a.DB.Get(&sessions, `SELECT count(*) FROM sessions`)
+	s.a.DB.Get(&tokens, `SELECT count(*) FROM api_tokens`)
+	if sessions != 1 || tokens != 0 {
+		t.Errorf("after the sweep: %d sessions, %d tokens, want 1 and 0", sessions, tokens)
+	}
+}
+
+func TestOldPasswordHashesAreReplacedAtSignIn(t *testing.T) {
+	t.Parallel()
+	a := newAccounts(t)
+	ctx := context.Background()
+	m := apptest.MustCreateMember(t, a.DB, "Ada", app.RoleMember)
+	old, err := argon2id.CreateHash(apptest.Password, &argon2id.Params{Memory: 16 * 1024, Iterations: 2, Parallelism: 1, SaltLength: 16, KeyLength: 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.DB.MustExec(`UPDATE members SET password_hash = $2 WHERE id = $1`, m.ID, old)
+	if _, err := a.Authenticate(ctx, m.Email, apptest.Password); err != nil {
+		t.Fatal(err)
+	}
+	var hash string
+	a.DB.Get(&hash, `SELECT password_hash FROM members WHERE id = $1`, m.ID)
+	if hash == old || !strings.HasPrefix(hash, "$argon2id$v=19$m=65536,t=1,p=2$") {
+		t.Errorf("hash after sign-in: %s", hash)
+	}
+}
+
+func sha(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
 }

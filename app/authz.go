@@ -15,7 +15,20 @@ type Principal struct {
 	Member
 	CoordinatorOf []int64    // sites this member coordinates
 	Home          *Residence // where the member lives today, nil if nowhere
+
+	// The credential the request came with, so that a member can end every
+	// other one and a list can mark "this device".
+	Credential   Credential
+	CredentialID int64
 }
+
+// Credential is how a request signed in.
+type Credential string
+
+const (
+	CredentialSession Credential = "session" // a browser session cookie
+	CredentialToken   Credential = "token"   // an API bearer token
+)
 
 // Residence is a member's current home.
 type Residence struct {
@@ -26,31 +39,50 @@ type Residence struct {
 	Timezone string `db:"timezone" json:"timezone"`
 }
 
-// principalQuery loads a member with the relations authorization needs in
-// one round trip, since every request pays for it. The first %s picks the
-// rows (a member, a session or a token), the second filters them.
-const principalQuery = `
+// principalColumns and principalJoin load a member with the relations
+// authorization needs in one round trip, since every request pays for it.
+const principalColumns = `
 SELECT m.id, m.email, m.name, m.role, m.created_at,
        coalesce((SELECT array_agg(c.site_id ORDER BY c.site_id) FROM site_coordinators c WHERE c.member_id = m.id),
                 '{}') AS coordinator_of,
-       h.site_id, h.site_name, h.unit_id, h.unit_name, h.timezone
-FROM %s
+       h.site_id, h.site_name, h.unit_id, h.unit_name, h.timezone`
+
+const principalJoin = `
 LEFT JOIN LATERAL (
     SELECT s.id AS site_id, s.name AS site_name, u.id AS unit_id, u.name AS unit_name, s.timezone
     FROM residencies r JOIN units u ON u.id = r.unit_id JOIN sites s ON s.id = r.site_id
     WHERE r.member_id = m.id
       AND r.starts_on <= (now() AT TIME ZONE s.timezone)::date
       AND (r.ends_on IS NULL OR r.ends_on > (now() AT TIME ZONE s.timezone)::date)
-    LIMIT 1) h ON true
-WHERE %s`
+    LIMIT 1) h ON true`
 
-var (
-	principalByMember  = fmt.Sprintf(principalQuery, "members m", "m.id = $1")
-	principalBySession = fmt.Sprintf(principalQuery, "sessions t JOIN members m ON m.id = t.member_id",
-		"t.token_hash = $1 AND t.expires_at > now()")
-	principalByToken = fmt.Sprintf(principalQuery, "api_tokens t JOIN members m ON m.id = t.member_id",
-		"t.token_hash = $1 AND t.expires_at > now() AND t.revoked_at IS NULL")
-)
+var principalByMember = principalColumns + `, 0 AS credential_id FROM members m` + principalJoin + ` WHERE m.id = $1`
+
+// principalBySession finds a live session: not past its absolute expiry and
+// used within the idle timeout ($2, in seconds). It records the use at most
+// once a minute: a session read on every page must not be a write on every
+// page, and a statement whose UPDATE changes no row commits nothing.
+const principalBySession = `
+WITH live AS (
+    SELECT id, member_id, last_used_at FROM sessions
+    WHERE token_hash = $1 AND expires_at > now() AND last_used_at > now() - make_interval(secs => $2)
+), touched AS (
+    UPDATE sessions t SET last_used_at = now() FROM live
+    WHERE t.id = live.id AND live.last_used_at < now() - interval '1 minute'
+)` + principalColumns + `, live.id AS credential_id
+FROM live JOIN members m ON m.id = live.member_id` + principalJoin
+
+// principalByToken finds a valid, unrevoked API token, recording its use at
+// most once a minute as principalBySession does.
+const principalByToken = `
+WITH live AS (
+    SELECT id, member_id, last_used_at FROM api_tokens
+    WHERE token_hash = $1 AND expires_at > now() AND revoked_at IS NULL
+), touched AS (
+    UPDATE api_tokens t SET last_used_at = now() FROM live
+    WHERE t.id = live.id AND coalesce(live.last_used_at, '-infinity') < now() - interval '1 minute'
+)` + principalColumns + `, live.id AS credential_id
+FROM live JOIN members m ON m.id = live.member_id` + principalJoin
 
 type principalRow struct {
 	Member
@@ -60,10 +92,11 @@ type principalRow struct {
 	UnitID        sql.NullInt64  `db:"unit_id"`
 	UnitName      sql.NullString `db:"unit_name"`
 	Timezone      sql.NullString `db:"timezone"`
+	CredentialID  int64          `db:"credential_id"`
 }
 
 func (r principalRow) principal() *Principal {
-	p := &Principal{Member: r.Member, CoordinatorOf: r.CoordinatorOf}
+	p := &Principal{Member: r.Member, CoordinatorOf: r.CoordinatorOf, CredentialID: r.CredentialID}
 	if r.SiteID.Valid {
 		p.Home = &Residence{SiteID: r.SiteID.Int64, SiteName: r.SiteName.String,
 			UnitID: r.UnitID.Int64, UnitName: r.UnitName.String, Timezone: r.Timezone.String}
@@ -83,22 +116,31 @@ func (a *Accounts) Principal(ctx context.Context, m Member) (*Principal, error) 
 // SessionPrincipal returns the member of a live browser session with their
 // relations. Errors: unauthorized.
 func (a *Accounts) SessionPrincipal(ctx context.Context, token string) (*Principal, error) {
-	return a.principalBySecret(ctx, a.bySession, principalBySession, token)
+	p, err := a.principalBySecret(ctx, a.bySession, principalBySession, token, a.idleSeconds())
+	if p != nil {
+		p.Credential = CredentialSession
+	}
+	return p, err
 }
 
 // TokenPrincipal returns the member of a valid, unrevoked API token with
 // their relations. Errors: unauthorized.
 func (a *Accounts) TokenPrincipal(ctx context.Context, token string) (*Principal, error) {
-	return a.principalBySecret(ctx, a.byToken, principalByToken, token)
+	p, err := a.principalBySecret(ctx, a.byToken, principalByToken, token)
+	if p != nil {
+		p.Credential = CredentialToken
+	}
+	return p, err
 }
 
-func (a *Accounts) principalBySecret(ctx context.Context, stmt *sqlx.Stmt, query, token string) (*Principal, error) {
+func (a *Accounts) principalBySecret(ctx context.Context, stmt *sqlx.Stmt, query, token string, args ...any) (*Principal, error) {
 	var r principalRow
 	var err error
+	args = append([]any{hashSecret(token)}, args...)
 	if stmt != nil {
-		err = stmt.GetContext(ctx, &r, hashSecret(token))
+		err = stmt.GetContext(ctx, &r, args...)
 	} else {
-		err = a.DB.GetContext(ctx, &r, query, hashSecret(token))
+		err = a.DB.GetContext(ctx, &r, query, args...)
 	}
 	if ErrNoRows(err) {
 		return nil, Errorf(KindUnauthorized, "unauthorized", "Your sign-in has expired or was revoked. Please sign in again.")

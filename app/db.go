@@ -109,3 +109,18 @@ func IsRetryable(err error) bool {
 
 // ErrNoRows reports whether err means a query found nothing.
 func ErrNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// InputRefusal returns the Error for a database refusal that only a
+// client's input can cause (text the encoding cannot hold, a number or a
+// date out of range) and nil for any other error. Input is checked before
+// it is written; this is the backstop that keeps a missed check a 400 or a
+// 422 rather than a 500.
+func InputRefusal(err error) *Error {
+	switch PQCode(err) {
+	case "22021", "22P05": // character_not_in_repertoire, untranslatable_character
+		return Invalid("invalid_text", "The request has text that is not UTF-8 or holds a NUL character. Send UTF-8 text.")
+	case "22003", "22008": // numeric_value_out_of_range, datetime_field_overflow
+		return Unprocessable("value_out_of_range", "A number or a date in the request is out of the range Hearth can keep.")
+	}
+	return nil
+}

@@ -10,16 +10,17 @@ import (
 type Kind string
 
 const (
-	KindInvalid       Kind = "invalid"       // malformed request (400)
-	KindUnauthorized  Kind = "unauthorized"  // not signed in (401)
-	KindForbidden     Kind = "forbidden"     // signed in but not allowed (403)
-	KindNotFound      Kind = "not_found"     // no such thing, or not visible to the caller (404)
-	KindConflict      Kind = "conflict"      // clashes with existing state (409)
-	KindUnprocessable Kind = "unprocessable" // well-formed but against a rule (422)
-	KindTooLarge      Kind = "too_large"     // request body over the limit (413)
-	KindRateLimited   Kind = "rate_limited"  // too many requests (429)
-	KindInternal      Kind = "internal"      // our fault (500)
-	KindUnavailable   Kind = "unavailable"   // a dependency is down (503)
+	KindInvalid         Kind = "invalid"           // malformed request (400)
+	KindUnauthorized    Kind = "unauthorized"      // not signed in (401)
+	KindForbidden       Kind = "forbidden"         // signed in but not allowed (403)
+	KindNotFound        Kind = "not_found"         // no such thing, or not visible to the caller (404)
+	KindConflict        Kind = "conflict"          // clashes with existing state (409)
+	KindUnprocessable   Kind = "unprocessable"     // well-formed but against a rule (422)
+	KindTooLarge        Kind = "too_large"         // request body over the limit (413)
+	KindHeadersTooLarge Kind = "headers_too_large" // request headers over the limit (431)
+	KindRateLimited     Kind = "rate_limited"      // too many requests (429)
+	KindInternal        Kind = "internal"          // our fault (500)
+	KindUnavailable     Kind = "unavailable"       // a dependency is down (503)
 )
 
 // Error is Hearth's one error type. Code is a stable snake_case identifier

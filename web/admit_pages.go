@@ -121,6 +121,6 @@ func (h *equityHandlers) admit(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, "Welcome! The member is admitted from "+dayText(a.AdmittedOn)+" with "+sharesText(a.Quantity)+" shares at "+priceText(a.Price)+".")
+	h.flash(c, "Welcome! The member is admitted from "+dayText(a.AdmittedOn)+" with "+sharesText(a.Quantity)+" shares at "+priceText(a.Price)+".")
 	return redirect(c, equityPoolPath(siteID)+"/admit")
 }

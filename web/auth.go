@@ -2,6 +2,7 @@ package web
 
 import (
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -24,24 +25,45 @@ func (s *Server) signIn(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	token, err := s.accounts.StartSession(c.UserContext(), m.ID)
+	token, err := s.accounts.StartSession(c.UserContext(), m.ID, c.Get(fiber.HeaderUserAgent))
 	if err != nil {
+		return err
+	}
+	if err := s.renewCSRF(c); err != nil {
 		return err
 	}
 	c.Cookie(&fiber.Cookie{
 		Name: sessionCookie, Value: token, Path: "/", HTTPOnly: true, SameSite: "Lax",
 		Secure: s.cfg.SecureCookies, MaxAge: int(s.cfg.SessionTTL.Seconds()),
 	})
-	flash(c, "Welcome back, "+m.Name+".")
+	s.flash(c, "Welcome back, "+m.Name+".")
 	return redirect(c, localPath(c.FormValue("next"), "/"))
+}
+
+// clearSessionCookie removes the session cookie from the browser with the
+// attributes it was set with.
+func (s *Server) clearSessionCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{
+		Name: sessionCookie, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: s.cfg.SecureCookies,
+		Expires: time.Unix(0, 0), MaxAge: -1,
+	})
 }
 
 func (s *Server) signOut(c *fiber.Ctx) error {
 	if err := s.accounts.EndSession(c.UserContext(), c.Cookies(sessionCookie)); err != nil {
 		return err
 	}
-	c.ClearCookie(sessionCookie)
-	flash(c, "You are signed out.")
+	return s.signedOut(c, "You are signed out.")
+}
+
+// signedOut finishes a request whose session has ended: the browser forgets
+// the cookie and the CSRF token, and goes to the sign-in page.
+func (s *Server) signedOut(c *fiber.Ctx, msg string) error {
+	if err := s.renewCSRF(c); err != nil {
+		return err
+	}
+	s.clearSessionCookie(c)
+	s.flash(c, msg)
 	return redirect(c, "/signin")
 }
 
@@ -63,7 +85,7 @@ func (s *Server) apiIssueToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	token, err := s.accounts.IssueToken(c.UserContext(), m.ID)
+	token, err := s.accounts.IssueToken(c.UserContext(), m.ID, c.Get(fiber.HeaderUserAgent))
 	if err != nil {
 		return err
 	}

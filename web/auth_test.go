@@ -218,8 +218,6 @@ func TestReturnAddressStaysLocal(t *testing.T) {
 		{"/\\evil.example", "/"},
 		{"/%5Cevil.example", "/"},
 		{"https://evil.example/", "/"},
-		{"/x\x00y", "/"},
-		{"/\xff", "/"},
 		{"javascript:alert(1)", "/"},
 	} {
 		c := ts.browser(t)

@@ -80,9 +80,9 @@ func (h *bookingHandlers) book(c *fiber.Ctx) error {
 	}
 	when := b.StartsAt.Format("Mon 2 Jan 15:04") + "–" + b.EndsAt.Format("15:04")
 	if b.Status == booking.Pending {
-		flash(c, fmt.Sprintf("%s is held for you %s, waiting for a coordinator's approval. You will see the decision under My bookings.", r.Name, when))
+		h.flash(c, fmt.Sprintf("%s is held for you %s, waiting for a coordinator's approval. You will see the decision under My bookings.", r.Name, when))
 	} else {
-		flash(c, fmt.Sprintf("%s is booked for you %s.", r.Name, when))
+		h.flash(c, fmt.Sprintf("%s is booked for you %s.", r.Name, when))
 	}
 	return redirect(c, fmt.Sprintf("/spaces/%d?week=%s", r.ID, b.StartsAt.Format("2006-01-02")))
 }
@@ -109,7 +109,7 @@ func (h *bookingHandlers) bookSeries(c *fiber.Ctx, r *booking.Resource, f *Form,
 		}
 		msg += " Skipped: " + strings.Join(skipped, "; ")
 	}
-	flash(c, msg)
+	h.flash(c, msg)
 	return redirect(c, "/bookings")
 }
 
@@ -129,7 +129,7 @@ func (h *bookingHandlers) joinWaitlist(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, "You are on the waitlist. If the time is freed, it is offered to you here for 24 hours.")
+	h.flash(c, "You are on the waitlist. If the time is freed, it is offered to you here for 24 hours.")
 	return redirect(c, "/bookings#waitlist")
 }
 
@@ -151,9 +151,9 @@ func (h *bookingHandlers) cancelBooking(c *fiber.Ctx) error {
 		return err
 	}
 	if b.MemberID == principal(c).ID {
-		flash(c, fmt.Sprintf("Your booking of %s on %s is cancelled.", b.ResourceName, b.StartsAt.Format("Mon 2 Jan 15:04")))
+		h.flash(c, fmt.Sprintf("Your booking of %s on %s is cancelled.", b.ResourceName, b.StartsAt.Format("Mon 2 Jan 15:04")))
 	} else {
-		flash(c, fmt.Sprintf("%s's booking of %s on %s is cancelled.", b.MemberName, b.ResourceName, b.StartsAt.Format("Mon 2 Jan 15:04")))
+		h.flash(c, fmt.Sprintf("%s's booking of %s on %s is cancelled.", b.MemberName, b.ResourceName, b.StartsAt.Format("Mon 2 Jan 15:04")))
 	}
 	if back := c.FormValue("back"); back != "" {
 		return redirect(c, localPath(back, "/bookings"))
@@ -174,7 +174,7 @@ func (h *bookingHandlers) cancelSeries(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	flash(c, fmt.Sprintf("%d booking%s of the series cancelled.", n, pluralS(n)))
+	h.flash(c, fmt.Sprintf("%d booking%s of the series cancelled.", n, pluralS(n)))
 	return redirect(c, "/bookings")
 }
 
@@ -188,9 +188,9 @@ func (h *bookingHandlers) acceptOffer(c *fiber.Ctx) error {
 		return err
 	}
 	if b.Status == booking.Pending {
-		flash(c, fmt.Sprintf("%s on %s is yours once a coordinator approves.", b.ResourceName, b.StartsAt.Format("Mon 2 Jan 15:04")))
+		h.flash(c, fmt.Sprintf("%s on %s is yours once a coordinator approves.", b.ResourceName, b.StartsAt.Format("Mon 2 Jan 15:04")))
 	} else {
-		flash(c, fmt.Sprintf("%s is booked for you on %s.", b.ResourceName, b.StartsAt.Format("Mon 2 Jan 15:04")))
+		h.flash(c, fmt.Sprintf("%s is booked for you on %s.", b.ResourceName, b.StartsAt.Format("Mon 2 Jan 15:04")))
 	}
 	return redirect(c, "/bookings")
 }
@@ -203,7 +203,7 @@ func (h *bookingHandlers) leaveWaitlist(c *fiber.Ctx) error {
 	if err := h.svc.LeaveWaitlist(c.UserContext(), principal(c), id); err != nil {
 		return err
 	}
-	flash(c, "You left the waitlist.")
+	h.flash(c, "You left the waitlist.")
 	return redirect(c, "/bookings")
 }
 
@@ -245,6 +245,6 @@ func (h *bookingHandlers) decide(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, fmt.Sprintf("%s's booking of %s on %s is %s.", b.MemberName, b.ResourceName, b.StartsAt.Format("Mon 2 Jan 15:04"), verb))
+	h.flash(c, fmt.Sprintf("%s's booking of %s on %s is %s.", b.MemberName, b.ResourceName, b.StartsAt.Format("Mon 2 Jan 15:04"), verb))
 	return redirect(c, "/spaces/approvals")
 }

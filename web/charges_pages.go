@@ -49,7 +49,7 @@ func (h *equityHandlers) runCharges(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, runSummary(run))
+	h.flash(c, runSummary(run))
 	return redirect(c, "/charges/"+month.Format("2006-01"))
 }
 

@@ -86,9 +86,9 @@ func (h *equityHandlers) paydown(c *fiber.Ctx) error {
 		return err
 	}
 	if res.Open == nil {
-		flash(c, "The share loan is paid off.")
+		h.flash(c, "The share loan is paid off.")
 		return redirect(c, memberEquityPath(*l.MemberID))
 	}
-	flash(c, "The paydown is recorded: "+moneyText(res.Open.Principal)+" is left to repay over "+strconv.Itoa(res.Open.Months)+" months.")
+	h.flash(c, "The paydown is recorded: "+moneyText(res.Open.Principal)+" is left to repay over "+strconv.Itoa(res.Open.Months)+" months.")
 	return redirect(c, equityLoanPath(res.Open.ID))
 }

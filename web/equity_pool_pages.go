@@ -119,7 +119,7 @@ func (h *equityHandlers) poolWrite(c *fiber.Ctx, siteID int64, f *Form, which fu
 		}
 		return err
 	}
-	flash(c, done)
+	h.flash(c, done)
 	return redirect(c, equityPoolPath(siteID))
 }
 
@@ -292,7 +292,7 @@ func (h *equityHandlers) updateSettings(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, "The lending settings are saved.")
+	h.flash(c, "The lending settings are saved.")
 	return redirect(c, "/equity/settings")
 }
 
@@ -319,6 +319,6 @@ func (h *equityHandlers) recordIndexPoint(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, "The index value is recorded.")
+	h.flash(c, "The index value is recorded.")
 	return redirect(c, "/equity/settings#indexes")
 }

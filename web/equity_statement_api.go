@@ -11,6 +11,7 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
+	"hearth/finance/ledger"
 )
 
 // JSON API of members' equity: the statement, its CSV, their charges, and
@@ -48,19 +49,21 @@ func (h *equityHandlers) apiStatementCSV(c *fiber.Ctx) error {
 
 // sendStatementCSV answers with the statement as a CSV download: one line
 // per event, then today's valuation of each holding, the loan balance and
-// the net equity (docs/equity.md lists the columns).
+// the net equity (docs/equity.md lists the columns). Text that members and
+// coordinators wrote (site names, descriptions) is kept from running as a
+// spreadsheet formula.
 func sendStatementCSV(c *fiber.Ctx, st equity.Statement) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	w.Write([]string{"date", "type", "kind", "site", "shares", "price", "value", "amount", "description"})
 	for _, e := range st.Events {
-		w.Write([]string{dayText(e.Date), string(e.Type), e.Kind, e.SiteName, sharesText(e.Quantity), priceText(e.Price),
-			moneyText(e.Value), moneyText(e.Amount), e.Description})
+		w.Write([]string{dayText(e.Date), string(e.Type), ledger.CSVText(e.Kind), ledger.CSVText(e.SiteName), sharesText(e.Quantity), priceText(e.Price),
+			moneyText(e.Value), moneyText(e.Amount), ledger.CSVText(e.Description)})
 	}
 	today := dayText(st.On)
 	for _, hd := range st.Holdings {
-		w.Write([]string{today, string(equity.EventValuation), "", hd.SiteName, sharesText(hd.Quantity), priceText(hd.Price.Price),
-			moneyText(hd.Value), "", hd.Price.Formula})
+		w.Write([]string{today, string(equity.EventValuation), "", ledger.CSVText(hd.SiteName), sharesText(hd.Quantity), priceText(hd.Price.Price),
+			moneyText(hd.Value), "", ledger.CSVText(hd.Price.Formula)})
 	}
 	w.Write([]string{today, string(equity.EventShareLoan), "", "", "", "", "", moneyText(st.LoanBalance.Neg()), "Share loan owed"})
 	w.Write([]string{today, string(equity.EventNetEquity), "", "", "", "", moneyText(st.NetEquity), "", "Shares' value less the share loan"})

@@ -42,8 +42,11 @@ type feedURLs struct {
 // feedPath is where the public feed of a token is served.
 func feedPath(token string) string { return "/calendars/" + token + ".ics" }
 
-func newFeedURLs(c *fiber.Ctx, token string) feedURLs {
-	u := c.BaseURL() + feedPath(token)
+// feedLink builds a fresh link on the configured public address, never on the
+// request's Host header, which the client chooses: a forged Host would
+// hand a member a link to someone else's server.
+func (s *Server) feedLink(token string) feedURLs {
+	u := s.cfg.PublicURL + feedPath(token)
 	_, rest, _ := strings.Cut(u, "://")
 	return feedURLs{URL: u, WebcalURL: "webcal://" + rest}
 }
@@ -79,7 +82,7 @@ func (h *lotteryHandlers) apiNewFeedLink(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(newFeedURLs(c, token))
+	return c.Status(fiber.StatusCreated).JSON(h.feedLink(token))
 }
 
 func (h *lotteryHandlers) apiRevokeFeedLink(c *fiber.Ctx) error {

@@ -37,7 +37,7 @@ func (h *lotteryHandlers) calendarsPage(c *fiber.Ctx) error {
 		c.Cookie(&fiber.Cookie{Name: freshLinkCookie, Path: "/calendars", Expires: time.Unix(0, 0), HTTPOnly: true, SameSite: "Lax", Secure: h.cfg.SecureCookies})
 		if id, token, ok := strings.Cut(v, ":"); ok {
 			rid, _ := strconv.ParseInt(id, 10, 64)
-			data["Fresh"] = feedFresh{ResourceID: rid, feedURLs: newFeedURLs(c, token)}
+			data["Fresh"] = feedFresh{ResourceID: rid, feedURLs: h.feedLink(token)}
 		}
 	}
 	return h.render(c, "feeds/calendars", data)
@@ -65,7 +65,7 @@ func (h *lotteryHandlers) newFeedLink(c *fiber.Ctx) error {
 		Name: freshLinkCookie, Value: fmt.Sprintf("%d:%s", resourceID, token), Path: "/calendars",
 		MaxAge: 300, HTTPOnly: true, SameSite: "Lax", Secure: h.cfg.SecureCookies,
 	})
-	flash(c, "Your new calendar link is ready. Any link it replaces has stopped working.")
+	h.flash(c, "Your new calendar link is ready. Any link it replaces has stopped working.")
 	return redirect(c, "/calendars")
 }
 
@@ -77,7 +77,7 @@ func (h *lotteryHandlers) revokeFeedLink(c *fiber.Ctx) error {
 	if err := h.feeds.Revoke(c.UserContext(), principal(c), resourceID); err != nil {
 		return err
 	}
-	flash(c, "The calendar link is turned off; calendar apps that follow it will stop updating.")
+	h.flash(c, "The calendar link is turned off; calendar apps that follow it will stop updating.")
 	return redirect(c, "/calendars")
 }
 

@@ -24,7 +24,7 @@ func (h *housingHandlers) appointCoordinator(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, "The new coordinator is appointed.")
+	h.flash(c, "The new coordinator is appointed.")
 	return redirect(c, sitePath(siteID)+"#coordinators")
 }
 
@@ -34,6 +34,6 @@ func (h *housingHandlers) removeCoordinator(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	flash(c, "The coordinator is removed.")
+	h.flash(c, "The coordinator is removed.")
 	return redirect(c, sitePath(siteID)+"#coordinators")
 }

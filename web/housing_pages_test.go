@@ -35,7 +35,9 @@ func signInPages(t *testing.T, ts *testServer, m app.Member) *pageSession {
 	if res.StatusCode != 303 {
 		t.Fatalf("sign in %s: %d", m.Name, res.StatusCode)
 	}
-	return &pageSession{t: t, ts: ts, c: c, csrf: token}
+	// Signing in starts a new CSRF token: forms carry the one the next page
+	// shows, as they do in a browser.
+	return &pageSession{t: t, ts: ts, c: c, csrf: csrfField.FindStringSubmatch(get(t, c, ts.URL+"/"))[1]}
 }
 
 // get returns a page's status and body.

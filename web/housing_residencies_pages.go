@@ -34,7 +34,7 @@ func (h *housingHandlers) placeMember(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, "The residency starts on "+r.StartsOn.Format("2 Jan 2006")+".")
+	h.flash(c, "The residency starts on "+r.StartsOn.Format("2 Jan 2006")+".")
 	return redirect(c, sitePath(siteID)+"#residencies")
 }
 
@@ -76,6 +76,6 @@ func (h *housingHandlers) endResidency(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, "The move-out day is set to "+endsOn.Format("2 Jan 2006")+".")
+	h.flash(c, "The move-out day is set to "+endsOn.Format("2 Jan 2006")+".")
 	return redirect(c, sitePath(siteID)+"#residencies")
 }

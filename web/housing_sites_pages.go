@@ -88,7 +88,7 @@ func (h *housingHandlers) createSite(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, site.Name+" is ready. Add its units next.")
+	h.flash(c, site.Name+" is ready. Add its units next.")
 	return redirect(c, "/sites/"+strconv.FormatInt(site.ID, 10))
 }
 
@@ -130,7 +130,7 @@ func (h *housingHandlers) updateSite(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, site.Name+" is saved.")
+	h.flash(c, site.Name+" is saved.")
 	return redirect(c, sitePath(site.ID))
 }
 

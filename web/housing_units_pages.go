@@ -39,7 +39,7 @@ func (h *housingHandlers) createUnit(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, "Unit "+u.Name+" is added.")
+	h.flash(c, "Unit "+u.Name+" is added.")
 	return redirect(c, sitePath(siteID)+"#units")
 }
 
@@ -100,6 +100,6 @@ func (h *housingHandlers) updateUnit(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, "Unit "+u.Name+" is saved.")
+	h.flash(c, "Unit "+u.Name+" is saved.")
 	return redirect(c, sitePath(siteID)+"#units")
 }

@@ -97,7 +97,7 @@ func (h *ledgerHandlers) createAccount(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, "Account "+a.Code+" is open.")
+	h.flash(c, "Account "+a.Code+" is open.")
 	return redirect(c, accountPath(a.Code))
 }
 
@@ -160,7 +160,7 @@ func nextPageURL(c *fiber.Ctx, next int64) string {
 func (h *ledgerHandlers) sendCSV(c *fiber.Ctx, filename string, write func(ctx context.Context, w *bufio.Writer) error) error {
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
-	log, path := h.log, c.Path()
+	log, path := h.log, logPath(c)
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 		defer cancel()

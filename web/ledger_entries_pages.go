@@ -124,7 +124,7 @@ func (h *ledgerHandlers) reverseEntry(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, fmt.Sprintf("Entry #%d is reversed by entry #%d.", id, posted.ID))
+	h.flash(c, fmt.Sprintf("Entry #%d is reversed by entry #%d.", id, posted.ID))
 	return redirect(c, entryPath(posted.ID))
 }
 
@@ -190,9 +190,9 @@ func (h *ledgerHandlers) postEntry(c *fiber.Ctx) error {
 		var posted ledger.Posted
 		if posted, err = h.led.PostEntry(c.UserContext(), e); err == nil {
 			if posted.Replayed {
-				flash(c, fmt.Sprintf("Entry #%d was already posted from this form.", posted.ID))
+				h.flash(c, fmt.Sprintf("Entry #%d was already posted from this form.", posted.ID))
 			} else {
-				flash(c, fmt.Sprintf("Entry #%d is posted.", posted.ID))
+				h.flash(c, fmt.Sprintf("Entry #%d is posted.", posted.ID))
 			}
 			return redirect(c, entryPath(posted.ID))
 		}

@@ -89,7 +89,10 @@ func newLotteryDetailJSON(d lottery.Detail, p *app.Principal) lotteryWindowJSON 
 func lotteryWindowID(c *fiber.Ctx) (int64, error) { return paramID(c, "window_id") }
 
 func (h *lotteryHandlers) apiWindows(c *fiber.Ctx) error {
-	siteID := int64(c.QueryInt("site_id"))
+	siteID, err := queryID(c, "site_id")
+	if err != nil {
+		return err
+	}
 	ws, err := h.svc.Windows(c.UserContext(), siteID)
 	if err != nil {
 		return err

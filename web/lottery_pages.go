@@ -97,7 +97,7 @@ func (h *lotteryHandlers) openWindow(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, "The lottery is open. The fingerprint of its secret seed is published below; the seed is revealed at the draw.")
+	h.flash(c, "The lottery is open. The fingerprint of its secret seed is published below; the seed is revealed at the draw.")
 	return redirect(c, fmt.Sprintf("/lotteries/%d", w.ID))
 }
 
@@ -248,7 +248,7 @@ func (h *lotteryHandlers) windowAction(c *fiber.Ctx, act func(id int64) (string,
 		}
 		return err
 	}
-	flash(c, msg)
+	h.flash(c, msg)
 	return redirect(c, fmt.Sprintf("/lotteries/%d", id))
 }
 
@@ -344,7 +344,10 @@ func (h *lotteryHandlers) usagePage(c *fiber.Ctx) error {
 		return err
 	}
 	data := fiber.Map{"Title": "Lottery usage", "Sites": sites}
-	siteID := int64(c.QueryInt("site_id"))
+	siteID, err := queryID(c, "site_id")
+	if err != nil {
+		return err
+	}
 	if siteID == 0 {
 		if p := principal(c); p.Home != nil {
 			siteID = p.Home.SiteID

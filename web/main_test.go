@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -36,6 +37,7 @@ func newTestConfig() app.Config {
 		panic(err)
 	}
 	cfg.SignInLimit = 1000
+	cfg.PublicURL = "" // the server's own address once it listens
 	return cfg
 }
 
@@ -47,15 +49,25 @@ func newTestServer(t testing.TB) *testServer {
 
 func newTestServerWith(t testing.TB, cfg app.Config) *testServer {
 	t.Helper()
+	return newTestServerLogging(t, cfg, apptest.Logger())
+}
+
+// newTestServerLogging starts a server that logs to log, for tests of what
+// the logs say.
+func newTestServerLogging(t testing.TB, cfg app.Config, log *slog.Logger) *testServer {
+	t.Helper()
 	db, err := app.OpenDB(context.Background(), apptest.URL(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := web.New(cfg, db, apptest.Logger())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	if cfg.PublicURL == "" {
+		cfg.PublicURL = "http://" + ln.Addr().String()
+	}
+	srv := web.New(cfg, db, log)
 	go srv.App.Listener(ln)
 	t.Cleanup(func() {
 		srv.Shutdown(5 * time.Second)

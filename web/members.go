@@ -42,7 +42,7 @@ func (s *Server) addMember(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, m.Name+" can now sign in as "+m.Email+".")
+	s.flash(c, m.Name+" can now sign in as "+m.Email+".")
 	return redirect(c, "/members")
 }
 

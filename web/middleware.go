@@ -1,6 +1,7 @@
 package web
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
@@ -21,9 +22,25 @@ func (s *Server) logRequests(c *fiber.Ctx) error {
 			c.Status(fiber.StatusInternalServerError)
 		}
 	}
-	s.log.Info("request", "request_id", requestID(c), "method", c.Method(), "path", c.Path(),
+	s.log.Info("request", "request_id", requestID(c), "method", c.Method(), "path", logPath(c),
 		"status", c.Response().StatusCode(), "duration", time.Since(start))
 	return nil
+}
+
+// secretSegment matches a path segment that is a secret: a calendar feed's
+// token, and any credential carried in a URL later, is 32 or more
+// URL-safe characters, which no name or id in Hearth's paths is.
+var secretSegment = regexp.MustCompile(`/[A-Za-z0-9_-]{32,}`)
+
+// logPath is the request's path as logs may keep it: whoever reads the logs
+// must not be able to follow a member's calendar feed. Queries are never
+// logged.
+func logPath(c *fiber.Ctx) string {
+	p := c.Path()
+	if len(p) < 33 {
+		return p
+	}
+	return secretSegment.ReplaceAllString(p, "/[secret]")
 }
 
 // authenticateBearer loads the Principal of an API request's bearer token.
@@ -53,7 +70,7 @@ func (s *Server) authenticateSession(c *fiber.Ctx) error {
 	}
 	p, err := s.accounts.SessionPrincipal(c.UserContext(), token)
 	if app.ErrorKind(err) == app.KindUnauthorized {
-		c.ClearCookie(sessionCookie)
+		s.clearSessionCookie(c)
 		return c.Next()
 	}
 	if err != nil {

@@ -2,12 +2,9 @@ package web
 
 import (
 	"net/url"
-	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"hearth/app"
 	"hearth/finance/ledger"
 )
 
@@ -71,46 +68,4 @@ func paramCode(c *fiber.Ctx) string {
 		return c.Params("code")
 	}
 	return code
-}
-
-// queryDate reads an optional YYYY-MM-DD query parameter. Errors:
-// invalid_date (422).
-func queryDate(c *fiber.Ctx, name string) (*time.Time, error) {
-	s := c.Query(name)
-	if s == "" {
-		return nil, nil
-	}
-	t, err := ledger.ParseDate(s)
-	if err != nil {
-		return nil, err.(*app.Error).OnField(name)
-	}
-	return &t, nil
-}
-
-// queryPeriod reads the from and to query parameters. Errors: invalid_date,
-// invalid_period (422).
-func queryPeriod(c *fiber.Ctx) (ledger.Period, error) {
-	var p ledger.Period
-	var err error
-	if p.From, err = queryDate(c, "from"); err != nil {
-		return p, err
-	}
-	if p.To, err = queryDate(c, "to"); err != nil {
-		return p, err
-	}
-	return p, p.Check()
-}
-
-// queryInt reads an optional non-negative integer query parameter. Errors:
-// invalid_query (400).
-func queryInt(c *fiber.Ctx, name string) (int64, error) {
-	s := c.Query(name)
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 0 {
-		return 0, app.Invalid("invalid_query", "The query parameter %s must be a whole number of zero or more.", name)
-	}
-	return n, nil
 }

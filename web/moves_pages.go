@@ -118,7 +118,7 @@ func (h *moveHandlers) requestMove(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, fmt.Sprintf("Your request to move to %s, %s on %s is with the coordinators of %s.", mv.SiteName, mv.UnitName, mv.MoveOn.Format("2 Jan 2006"), mv.SiteName))
+	h.flash(c, fmt.Sprintf("Your request to move to %s, %s on %s is with the coordinators of %s.", mv.SiteName, mv.UnitName, mv.MoveOn.Format("2 Jan 2006"), mv.SiteName))
 	return redirect(c, movePath(mv.ID))
 }
 
@@ -178,7 +178,7 @@ func (h *moveHandlers) moveAction(c *fiber.Ctx, authorize func(*app.Principal, m
 		}
 		return err
 	}
-	flash(c, done)
+	h.flash(c, done)
 	return redirect(c, movePath(mv.ID))
 }
 

@@ -94,6 +94,8 @@ func formError(f *Form, err error) bool {
 	return true
 }
 
+const flashCookie = "hearth_flash"
+
 // render renders a page inside the layout with the data every page needs.
 func (s *Server) render(c *fiber.Ctx, name string, data fiber.Map) error {
 	return s.renderStatus(c, fiber.StatusOK, name, data)
@@ -122,16 +124,16 @@ func (s *Server) renderForm(c *fiber.Ctx, name string, data fiber.Map) error {
 }
 
 // flash leaves a one-time message for the next page the browser shows.
-func flash(c *fiber.Ctx, msg string) {
-	c.Cookie(&fiber.Cookie{Name: "hearth_flash", Value: url.QueryEscape(msg), Path: "/", HTTPOnly: true, SameSite: "Lax"})
+func (s *Server) flash(c *fiber.Ctx, msg string) {
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: url.QueryEscape(msg), Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: s.cfg.SecureCookies})
 }
 
 func takeFlash(c *fiber.Ctx) string {
-	v := c.Cookies("hearth_flash")
+	v := c.Cookies(flashCookie)
 	if v == "" {
 		return ""
 	}
-	c.ClearCookie("hearth_flash")
+	c.ClearCookie(flashCookie)
 	msg, _ := url.QueryUnescape(v)
 	return msg
 }

@@ -210,7 +210,7 @@ func (h *bookingHandlers) createResource(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, r.Name+" is created. Set its rules: until then any member may book it for any length.")
+	h.flash(c, r.Name+" is created. Set its rules: until then any member may book it for any length.")
 	return redirect(c, fmt.Sprintf("/spaces/%d/rules", r.ID))
 }
 
@@ -353,7 +353,7 @@ func (h *bookingHandlers) saveRules(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, "The rules of "+r.Name+" are saved.")
+	h.flash(c, "The rules of "+r.Name+" are saved.")
 	return redirect(c, fmt.Sprintf("/spaces/%d/rules", r.ID))
 }
 
@@ -371,7 +371,7 @@ func (h *bookingHandlers) saveDetails(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	flash(c, updated.Name+" is saved.")
+	h.flash(c, updated.Name+" is saved.")
 	return redirect(c, fmt.Sprintf("/spaces/%d/rules", r.ID))
 }
 
@@ -416,7 +416,7 @@ func (h *bookingHandlers) addBlackout(c *fiber.Ctx) error {
 	if cancelled > 0 {
 		msg += fmt.Sprintf(" %d booking%s inside it %s cancelled; the members see your reason.", cancelled, pluralS(cancelled), map[bool]string{true: "was", false: "were"}[cancelled == 1])
 	}
-	flash(c, msg)
+	h.flash(c, msg)
 	return redirect(c, fmt.Sprintf("/spaces/%d/rules#blackouts", r.ID))
 }
 
@@ -439,6 +439,6 @@ func (h *bookingHandlers) removeBlackout(c *fiber.Ctx) error {
 	if err := h.svc.RemoveBlackout(c.UserContext(), principal(c), id); err != nil {
 		return err
 	}
-	flash(c, "The blackout is removed.")
+	h.flash(c, "The blackout is removed.")
 	return redirect(c, fmt.Sprintf("/spaces/%d/rules#blackouts", rid))
 }

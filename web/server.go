@@ -15,7 +15,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/helmet"
-	"github.com/gofiber/fiber/v2/middleware/limiter"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/template/html/v2"
@@ -30,6 +29,16 @@ var templatesFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
+// headerLimit bounds a request's line and headers, in bytes: more is
+// refused with 431 by limitHeaders, which knows the route and answers in
+// its shape. The server reads up to readBufferSize, so that requests up to
+// the limit and a good deal beyond reach the routes; past that the server
+// itself refuses them before anything is known of the request.
+const (
+	headerLimit    = 8 << 10
+	readBufferSize = 32 << 10
+)
+
 // Server is Hearth's HTTP server: one Fiber app serving pages and the API.
 type Server struct {
 	App      *fiber.App
@@ -38,6 +47,7 @@ type Server struct {
 	log      *slog.Logger
 	accounts *app.Accounts
 	kv       *app.KVStore
+	proxies  proxies
 }
 
 // New builds the server and registers every route.
@@ -46,8 +56,9 @@ func New(cfg app.Config, db *sqlx.DB, log *slog.Logger) *Server {
 		cfg:      cfg,
 		db:       db,
 		log:      log,
-		accounts: &app.Accounts{DB: db, SessionTTL: cfg.SessionTTL, TokenTTL: cfg.TokenTTL},
+		accounts: app.NewAccounts(db, cfg),
 		kv:       &app.KVStore{DB: db},
+		proxies:  newProxies(cfg.TrustedProxies),
 	}
 	if err := s.accounts.Prepare(context.Background()); err != nil {
 		log.Warn("authentication queries not prepared; running them unprepared", "err", err)
@@ -59,11 +70,16 @@ func New(cfg app.Config, db *sqlx.DB, log *slog.Logger) *Server {
 		Views:                 engine,
 		ViewsLayout:           "templates/layouts/base",
 		BodyLimit:             cfg.BodyLimit,
+		ReadBufferSize:        readBufferSize,
 		ErrorHandler:          s.handleError,
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          60 * time.Second,
 		IdleTimeout:           120 * time.Second,
+		// Forwarded headers (X-Forwarded-Proto) count only from the
+		// configured reverse proxies; with none, from no one.
+		EnableTrustedProxyCheck: true,
+		TrustedProxies:          cfg.TrustedProxies,
 	})
 	s.routes()
 	return s
@@ -77,33 +93,36 @@ func (s *Server) routes() {
 	a.Use(requestid.New())
 	a.Use(s.logRequests)
 	a.Use(recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic}))
+	a.Use(limitHeaders)
+	a.Use(refuseBadText)
 	a.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'",
 		ReferrerPolicy:        "same-origin",
 	}))
+	if s.cfg.HTTPS() {
+		a.Use(strictTransportSecurity)
+	}
 
 	a.Get("/healthz", s.healthz)
 	a.Get("/readyz", s.readyz)
-	a.Use("/static", filesystem.New(filesystem.Config{Root: http.FS(staticFS), PathPrefix: "static", MaxAge: 3600}))
-
-	signInLimit := limiter.New(limiter.Config{
-		Max:          s.cfg.SignInLimit,
-		Expiration:   time.Minute,
-		Storage:      s.kv,
-		KeyGenerator: func(c *fiber.Ctx) string { return "signin:" + c.IP() },
-		LimitReached: func(c *fiber.Ctx) error {
-			return app.Errorf(app.KindRateLimited, "too_many_requests", "Too many sign-in attempts. Please wait a minute and try again.")
-		},
+	a.Use("/static", filesystem.New(filesystem.Config{
+		Root: http.FS(staticFS), PathPrefix: "static", MaxAge: 3600,
+		Next: func(c *fiber.Ctx) bool { return strings.TrimSuffix(c.Path(), "/") == "/static" }, // no listing
+	}), func(c *fiber.Ctx) error {
+		return app.NotFound("There is no file at %s.", c.Path())
 	})
+
+	signIn := s.signInLimits()
 
 	// The JSON API authenticates with bearer tokens only, so it needs no CSRF
 	// protection: a browser never attaches a bearer token on its own.
-	api := a.Group("/api/v1", s.authenticateBearer)
+	api := a.Group("/api/v1", noStore, s.authenticateBearer)
 	api.Get("/openapi.json", s.openAPIDocument)
-	api.Post("/auth/token", signInLimit, s.apiIssueToken)
+	api.Post("/auth/token", append(signIn, s.apiIssueToken)...)
 	api.Use(requireSignIn)
 	api.Delete("/auth/token", s.apiRevokeToken)
 	api.Get("/me", s.apiMe)
+	s.mountAccountAPI(api, signIn)
 	api.Get("/members", s.apiMembers)
 	api.Post("/members", s.apiCreateMember)
 	s.mountHousingAPI(api)
@@ -120,25 +139,27 @@ func (s *Server) routes() {
 	// and no CSRF cookie or token written on every poll.
 	s.mountPublicPages(a)
 
-	pages := a.Group("", s.authenticateSession, csrf.New(csrf.Config{
-		Storage:        s.kv,
-		CookieName:     "hearth_csrf",
-		CookieSameSite: "Lax",
-		CookieSecure:   s.cfg.SecureCookies,
-		CookieHTTPOnly: true,
-		Expiration:     12 * time.Hour,
-		ContextKey:     "csrf",
-		Extractor:      csrfFromFormOrHeader,
+	pages := a.Group("", noStore, s.authenticateSession, s.forgetForeignCSRF, csrf.New(csrf.Config{
+		Storage:           s.kv,
+		CookieName:        csrfCookie,
+		CookieSameSite:    "Lax",
+		CookieSecure:      s.cfg.SecureCookies,
+		CookieHTTPOnly:    true,
+		Expiration:        csrfLifetime,
+		ContextKey:        "csrf",
+		HandlerContextKey: csrfHandlerKey,
+		Extractor:         csrfFromFormOrHeader,
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
 			return app.Errorf(app.KindForbidden, "csrf_invalid", "This form has expired or did not come from Hearth. Please go back, reload the page and try again.")
 		},
-	}))
+	}), s.bindCSRF)
 	pages.Get("/api/docs", s.apiDocsPage)
 	pages.Get("/signin", s.signInPage)
-	pages.Post("/signin", signInLimit, s.signIn)
+	pages.Post("/signin", append(signIn, s.signIn)...)
 	pages.Use(requireSignIn)
 	pages.Post("/signout", s.signOut)
 	pages.Get("/", s.homePage)
+	s.mountAccountPages(pages, signIn)
 	pages.Get("/members", s.membersPage)
 	pages.Post("/members", s.addMember)
 	s.mountHousingPages(pages)
@@ -167,7 +188,7 @@ func (s *Server) Shutdown(timeout time.Duration) error {
 	return s.App.ShutdownWithTimeout(timeout)
 }
 
-// Sweep removes expired sessions and middleware state until ctx ends.
+// Sweep removes dead sessions, tokens and middleware state until ctx ends.
 func (s *Server) Sweep(ctx context.Context) {
 	t := time.NewTicker(10 * time.Minute)
 	defer t.Stop()
@@ -176,8 +197,10 @@ func (s *Server) Sweep(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if err := s.kv.Sweep(ctx); err != nil && ctx.Err() == nil {
-				s.log.Error("sweep failed", "err", err)
+			for _, sweep := range []func(context.Context) error{s.kv.Sweep, s.accounts.Sweep} {
+				if err := sweep(ctx); err != nil && ctx.Err() == nil {
+					s.log.Error("sweep failed", "err", err)
+				}
 			}
 		}
 	}

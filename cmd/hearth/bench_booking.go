@@ -61,7 +61,7 @@ func benchBooking(ctx context.Context, b *benchEnv) error {
 			return err
 		}
 		members[i] = m.ID
-		if tokens[i], err = accounts.IssueToken(ctx, m.ID); err != nil {
+		if tokens[i], err = accounts.IssueToken(ctx, m.ID, "hearth bench"); err != nil {
 			return err
 		}
 	}

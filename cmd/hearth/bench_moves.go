@@ -80,13 +80,13 @@ func benchMoves(ctx context.Context, b *benchEnv) error {
 		return err
 	}
 	accounts := &app.Accounts{DB: b.db, SessionTTL: time.Hour, TokenTTL: time.Hour}
-	coordinator, err := accounts.IssueToken(ctx, w.coordinator)
+	coordinator, err := accounts.IssueToken(ctx, w.coordinator, "hearth bench")
 	if err != nil {
 		return err
 	}
 	var httpTimes []time.Duration
 	for i := moveBenchSequential; i < moveBenchSequential+moveBenchHTTP; i++ {
-		token, err := accounts.IssueToken(ctx, w.members[i])
+		token, err := accounts.IssueToken(ctx, w.members[i], "hearth bench")
 		if err != nil {
 			return err
 		}

@@ -25,7 +25,7 @@ func (l *Ledger) WriteStatementCSV(ctx context.Context, w io.Writer, code string
 	_, err := l.EachStatementLine(ctx, code, p, func(line StatementLine) error {
 		debit, credit := l.debitCredit(line.Amount)
 		return cw.Write([]string{line.EffectiveDate.Format(DateLayout), strconv.FormatInt(line.EntryID, 10),
-			csvText(line.Description), debit, credit, l.FormatAmount(line.Balance)})
+			CSVText(line.Description), debit, credit, l.FormatAmount(line.Balance)})
 	})
 	if err != nil {
 		return err
@@ -69,7 +69,7 @@ func (l *Ledger) WriteJournalCSV(ctx context.Context, w io.Writer, p Period) err
 				return fmt.Errorf("ledger: unable to read the journal: %w", err)
 			}
 			debit, credit := l.debitCredit(amount)
-			if err := cw.Write([]string{strconv.FormatInt(id, 10), Day(day).Format(DateLayout), csvText(key), csvText(desc), code, debit, credit}); err != nil {
+			if err := cw.Write([]string{strconv.FormatInt(id, 10), Day(day).Format(DateLayout), CSVText(key), CSVText(desc), code, debit, credit}); err != nil {
 				return err
 			}
 		}
@@ -91,9 +91,9 @@ func (l *Ledger) debitCredit(d decimal.Decimal) (debit, credit string) {
 	return l.FormatAmount(d), ""
 }
 
-// csvText keeps a spreadsheet from running text as a formula: a cell that
+// CSVText keeps a spreadsheet from running text as a formula: a cell that
 // starts with =, +, -, @, tab or carriage return gets a leading apostrophe.
-func csvText(s string) string {
+func CSVText(s string) string {
 	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
