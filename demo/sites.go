@@ -6,6 +6,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"hearth/day"
 	"hearth/housing"
 )
 
@@ -75,22 +76,22 @@ func seedSites(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 		{"L4", "kemi", "2025-06-01", ""},
 	}
 	for _, h := range history {
-		from, err := housing.ParseDate("from", h.from)
+		from, err := day.Parse(h.from)
 		if err != nil {
 			return err
 		}
-		r, err := housing.StartResidency(ctx, tx, housing.NewResidency{UnitID: units[h.unit], MemberID: d.members[h.member].ID, StartsOn: from})
+		r, err := housing.StartResidency(ctx, tx, housing.NewResidency{UnitID: units[h.unit], MemberID: d.members[h.member].ID, StartsOn: from.Time()})
 		if err != nil {
 			return fmt.Errorf("residency of %s in %s: %w", h.member, h.unit, err)
 		}
 		if h.until == "" {
 			continue
 		}
-		until, err := housing.ParseDate("until", h.until)
+		until, err := day.Parse(h.until)
 		if err != nil {
 			return err
 		}
-		if err := housing.EndResidency(ctx, tx, r.ID, until); err != nil {
+		if err := housing.EndResidency(ctx, tx, r.ID, until.Time()); err != nil {
 			return err
 		}
 	}

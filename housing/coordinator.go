@@ -17,9 +17,16 @@ type Coordinator struct {
 	Since    time.Time `db:"created_at"`
 }
 
-// AppointCoordinator makes a member a coordinator of a site. Errors:
-// site_not_found, member_not_found (404); already_coordinator (409).
-func (s *Service) AppointCoordinator(ctx context.Context, siteID, memberID int64) error {
+// AppointCoordinator makes a member a coordinator of a site (the
+// treasurer). Errors: forbidden (403); site_not_found, member_not_found
+// (404); member_required (422); already_coordinator (409).
+func (s *Service) AppointCoordinator(ctx context.Context, p *app.Principal, siteID, memberID int64) error {
+	if err := p.RequireAdmin(); err != nil {
+		return err
+	}
+	if memberID <= 0 {
+		return app.Unprocessable("member_required", "Choose a member.").OnField("member_id")
+	}
 	_, err := s.DB.ExecContext(ctx, `INSERT INTO site_coordinators (site_id, member_id) VALUES ($1, $2)`, siteID, memberID)
 	switch app.PQConstraint(err) {
 	case "":
@@ -36,9 +43,12 @@ func (s *Service) AppointCoordinator(ctx context.Context, siteID, memberID int64
 	return nil
 }
 
-// RemoveCoordinator ends a member's coordination of a site. Errors:
-// not_coordinator (404).
-func (s *Service) RemoveCoordinator(ctx context.Context, siteID, memberID int64) error {
+// RemoveCoordinator ends a member's coordination of a site (the
+// treasurer). Errors: forbidden (403); not_coordinator (404).
+func (s *Service) RemoveCoordinator(ctx context.Context, p *app.Principal, siteID, memberID int64) error {
+	if err := p.RequireAdmin(); err != nil {
+		return err
+	}
 	res, err := s.DB.ExecContext(ctx, `DELETE FROM site_coordinators WHERE site_id = $1 AND member_id = $2`, siteID, memberID)
 	if err != nil {
 		return fmt.Errorf("housing: unable to remove coordinator: %w", err)
@@ -49,8 +59,8 @@ func (s *Service) RemoveCoordinator(ctx context.Context, siteID, memberID int64)
 	return nil
 }
 
-// Coordinators lists the coordinators of a site by name.
-func (s *Service) Coordinators(ctx context.Context, siteID int64) ([]Coordinator, error) {
+// coordinators lists the coordinators of a site by name.
+func (s *Service) coordinators(ctx context.Context, siteID int64) ([]Coordinator, error) {
 	cs := []Coordinator{}
 	err := s.DB.SelectContext(ctx, &cs, `
 		SELECT c.site_id, c.member_id, m.name, c.created_at

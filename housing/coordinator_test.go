@@ -13,7 +13,7 @@ func TestCoordinators(t *testing.T) {
 	svc := newService(t)
 	site := apptest.MustCreateSite(t, svc.DB, "Elm Court", "UTC")
 	chloe := apptest.MustCreateMember(t, svc.DB, "Chloe", "member")
-	if err := svc.AppointCoordinator(ctx, site.ID, chloe.ID); err != nil {
+	if err := svc.AppointCoordinator(ctx, treasurer, site.ID, chloe.ID); err != nil {
 		t.Fatalf("AppointCoordinator: %v", err)
 	}
 	for _, tc := range []struct {
@@ -25,18 +25,18 @@ func TestCoordinators(t *testing.T) {
 		{"unknown member", site.ID, 999999, "member_not_found"},
 		{"unknown site", 999999, chloe.ID, "site_not_found"},
 	} {
-		if got := errorCode(svc.AppointCoordinator(ctx, tc.site, tc.member)); got != tc.want {
+		if got := errorCode(svc.AppointCoordinator(ctx, treasurer, tc.site, tc.member)); got != tc.want {
 			t.Errorf("%s: code = %q, want %q", tc.name, got, tc.want)
 		}
 	}
-	cs, err := svc.Coordinators(ctx, site.ID)
-	if err != nil || len(cs) != 1 || cs[0].MemberID != chloe.ID {
+	d, err := svc.SiteDetail(ctx, treasurer, site.ID)
+	if cs := d.Coordinators; err != nil || len(cs) != 1 || cs[0].MemberID != chloe.ID {
 		t.Fatalf("Coordinators = %+v, %v", cs, err)
 	}
-	if err := svc.RemoveCoordinator(ctx, site.ID, chloe.ID); err != nil {
+	if err := svc.RemoveCoordinator(ctx, treasurer, site.ID, chloe.ID); err != nil {
 		t.Fatalf("RemoveCoordinator: %v", err)
 	}
-	if got, want := errorCode(svc.RemoveCoordinator(ctx, site.ID, chloe.ID)), "not_coordinator"; got != want {
+	if got, want := errorCode(svc.RemoveCoordinator(ctx, treasurer, site.ID, chloe.ID)), "not_coordinator"; got != want {
 		t.Errorf("removing again: code = %q, want %q", got, want)
 	}
 }

@@ -3,7 +3,6 @@ package housing
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -53,16 +52,6 @@ func (r Residency) EndedBy(on time.Time) bool {
 func Date(t time.Time) time.Time {
 	y, m, d := t.Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
-// ParseDate reads a calendar date written YYYY-MM-DD for the named field.
-// Errors: invalid_date (422).
-func ParseDate(field, s string) (time.Time, error) {
-	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
-	if err != nil {
-		return t, app.Unprocessable("invalid_date", "Enter a date such as 2026-05-01.").OnField(field)
-	}
-	return t, nil
 }
 
 // sqlDate formats a calendar date for a date parameter. Passing the text
@@ -215,11 +204,25 @@ type ResidencyView struct {
 	UnitName   string `db:"unit_name"`
 }
 
-// PlaceMember places a member in a unit of a site. Errors: unit_not_found,
-// member_not_found (404); residency_ends_before_start (422); unit_occupied,
-// member_already_resident (409).
-func (s *Service) PlaceMember(ctx context.Context, siteID int64, r NewResidency) (Residency, error) {
+// PlaceMember places a member in a unit of a site (its coordinators and
+// the treasurer). Errors: forbidden (403); unit_not_found,
+// member_not_found (404); unit_required, member_required,
+// residency_ends_before_start (422); unit_occupied, member_already_resident
+// (409).
+func (s *Service) PlaceMember(ctx context.Context, p *app.Principal, siteID int64, r NewResidency) (Residency, error) {
 	var res Residency
+	if err := p.RequireCoordinator(siteID); err != nil {
+		return res, err
+	}
+	if r.UnitID <= 0 {
+		return res, app.Unprocessable("unit_required", "Choose a unit.").OnField("unit_id")
+	}
+	if r.MemberID <= 0 {
+		return res, app.Unprocessable("member_required", "Choose a member.").OnField("member_id")
+	}
+	if r.StartsOn.IsZero() {
+		return res, app.Unprocessable("invalid_date", "Enter the day the residency starts.").OnField("starts_on")
+	}
 	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		var unitSite int64
 		err := tx.GetContext(ctx, &unitSite, `SELECT site_id FROM units WHERE id = $1`, r.UnitID)
@@ -236,10 +239,17 @@ func (s *Service) PlaceMember(ctx context.Context, siteID int64, r NewResidency)
 }
 
 // EndSiteResidency sets the move-out day of a residency at a site (see
-// EndResidency) and returns it. Errors: residency_not_found (404);
+// EndResidency) and returns it (its coordinators and the treasurer).
+// Errors: forbidden (403); residency_not_found (404); invalid_date,
 // residency_ends_before_start (422); residency_already_ended (409).
-func (s *Service) EndSiteResidency(ctx context.Context, siteID, residencyID int64, endsOn time.Time) (Residency, error) {
+func (s *Service) EndSiteResidency(ctx context.Context, p *app.Principal, siteID, residencyID int64, endsOn time.Time) (Residency, error) {
 	var res Residency
+	if err := p.RequireCoordinator(siteID); err != nil {
+		return res, err
+	}
+	if endsOn.IsZero() {
+		return res, app.Unprocessable("invalid_date", "Enter the move-out day.").OnField("ends_on")
+	}
 	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		var n int
 		if err := tx.GetContext(ctx, &n, `SELECT count(*) FROM residencies WHERE id = $1 AND site_id = $2`, residencyID, siteID); err != nil {
@@ -261,8 +271,19 @@ func (s *Service) EndSiteResidency(ctx context.Context, siteID, residencyID int6
 }
 
 // Residencies lists the residencies of a site, past, present and future: the
-// open-ended and latest first, then by unit.
-func (s *Service) Residencies(ctx context.Context, siteID int64) ([]ResidencyView, error) {
+// open-ended and latest first, then by unit (its coordinators and the
+// treasurer). Errors: forbidden (403); site_not_found (404).
+func (s *Service) Residencies(ctx context.Context, p *app.Principal, siteID int64) ([]ResidencyView, error) {
+	if err := p.RequireCoordinator(siteID); err != nil {
+		return nil, err
+	}
+	if _, err := s.site(ctx, siteID); err != nil {
+		return nil, err
+	}
+	return s.residencies(ctx, siteID)
+}
+
+func (s *Service) residencies(ctx context.Context, siteID int64) ([]ResidencyView, error) {
 	rs := []ResidencyView{}
 	err := s.DB.SelectContext(ctx, &rs, `
 		SELECT r.id, r.site_id, r.unit_id, r.member_id, r.starts_on, r.ends_on, r.created_at,
@@ -286,9 +307,9 @@ type MemberChoice struct {
 	Email string `db:"email"`
 }
 
-// MemberChoices lists every member by name, for the forms that place a
+// memberChoices lists every member by name, for the forms that place a
 // member in a unit or appoint a coordinator.
-func (s *Service) MemberChoices(ctx context.Context) ([]MemberChoice, error) {
+func (s *Service) memberChoices(ctx context.Context) ([]MemberChoice, error) {
 	ms := []MemberChoice{}
 	if err := s.DB.SelectContext(ctx, &ms, `SELECT id, name, email FROM members ORDER BY name, id`); err != nil {
 		return nil, fmt.Errorf("housing: unable to list members: %w", err)

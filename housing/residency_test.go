@@ -155,7 +155,7 @@ func race(t *testing.T, svc *housing.Service, siteID int64, rs []housing.NewResi
 		go func() {
 			defer wg.Done()
 			<-start
-			_, err := svc.PlaceMember(context.Background(), siteID, r)
+			_, err := svc.PlaceMember(context.Background(), treasurer, siteID, r)
 			mu.Lock()
 			defer mu.Unlock()
 			if err == nil {
@@ -224,24 +224,24 @@ func TestPlaceMemberChecksTheSite(t *testing.T) {
 	harbor := apptest.MustCreateSite(t, svc.DB, "Harbor House", "UTC")
 	h1 := apptest.MustCreateUnit(t, svc.DB, harbor.ID, "H1", "1000.00")
 	ada := apptest.MustCreateMember(t, svc.DB, "Ada", "member")
-	if _, err := svc.PlaceMember(ctx, elm.ID, housing.NewResidency{UnitID: h1, MemberID: ada.ID, StartsOn: day("2026-01-01")}); errorCode(err) != "unit_not_found" {
+	if _, err := svc.PlaceMember(ctx, treasurer, elm.ID, housing.NewResidency{UnitID: h1, MemberID: ada.ID, StartsOn: day("2026-01-01")}); errorCode(err) != "unit_not_found" {
 		t.Errorf("placing through another site: err = %v, want unit_not_found", err)
 	}
-	r, err := svc.PlaceMember(ctx, harbor.ID, housing.NewResidency{UnitID: h1, MemberID: ada.ID, StartsOn: day("2026-01-01")})
+	r, err := svc.PlaceMember(ctx, treasurer, harbor.ID, housing.NewResidency{UnitID: h1, MemberID: ada.ID, StartsOn: day("2026-01-01")})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.EndSiteResidency(ctx, elm.ID, r.ID, day("2026-06-01")); errorCode(err) != "residency_not_found" {
+	if _, err := svc.EndSiteResidency(ctx, treasurer, elm.ID, r.ID, day("2026-06-01")); errorCode(err) != "residency_not_found" {
 		t.Errorf("ending through another site: err = %v, want residency_not_found", err)
 	}
-	ended, err := svc.EndSiteResidency(ctx, harbor.ID, r.ID, day("2026-06-01"))
+	ended, err := svc.EndSiteResidency(ctx, treasurer, harbor.ID, r.ID, day("2026-06-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if ended.EndsOn == nil || !ended.EndsOn.Equal(day("2026-06-01")) {
 		t.Errorf("ends on %v, want 2026-06-01", ended.EndsOn)
 	}
-	views, err := svc.Residencies(ctx, harbor.ID)
+	views, err := svc.Residencies(ctx, treasurer, harbor.ID)
 	if err != nil || len(views) != 1 || views[0].MemberName != "Ada" || views[0].UnitName != "H1" {
 		t.Errorf("Residencies = %+v, %v", views, err)
 	}

@@ -117,10 +117,29 @@ func siteNotFound() error {
 	return app.Errorf(app.KindNotFound, "site_not_found", "There is no such site.")
 }
 
-// CreateSite adds a site. Errors: invalid_name, invalid_address,
-// unknown_timezone (422); site_name_taken (409).
-func (s *Service) CreateSite(ctx context.Context, in SiteInput) (Site, error) {
+// Who may do what with sites: anyone signed in sees them and who lives
+// where (neighbours know each other), the treasurer creates and renames
+// them and appoints their coordinators, and a site's coordinators run it:
+// its units, its residencies, its management page. A neighbour's money (a
+// unit's charge) is for its resident and those who run the site.
+
+// CanChangeSites returns forbidden unless p may create sites and change
+// their names, addresses and zones: the treasurer.
+func CanChangeSites(p *app.Principal) error {
+	if !p.IsAdmin() {
+		return app.Forbidden("Only the treasurer creates and renames sites.")
+	}
+	return nil
+}
+
+// CreateSite adds a site (the treasurer). Errors: forbidden (403);
+// invalid_name, invalid_address, unknown_timezone (422); site_name_taken
+// (409).
+func (s *Service) CreateSite(ctx context.Context, p *app.Principal, in SiteInput) (Site, error) {
 	var site Site
+	if err := CanChangeSites(p); err != nil {
+		return site, err
+	}
 	in, err := in.clean()
 	if err != nil {
 		return site, err
@@ -133,11 +152,14 @@ func (s *Service) CreateSite(ctx context.Context, in SiteInput) (Site, error) {
 	return site, nil
 }
 
-// UpdateSite changes a site's name, address or time zone. Errors:
-// site_not_found (404); invalid_name, invalid_address, unknown_timezone
-// (422); site_name_taken (409).
-func (s *Service) UpdateSite(ctx context.Context, id int64, ch SiteChanges) (Site, error) {
+// UpdateSite changes a site's name, address or time zone (the treasurer).
+// Errors: forbidden (403); site_not_found (404); invalid_name,
+// invalid_address, unknown_timezone (422); site_name_taken (409).
+func (s *Service) UpdateSite(ctx context.Context, p *app.Principal, id int64, ch SiteChanges) (Site, error) {
 	var site Site
+	if err := CanChangeSites(p); err != nil {
+		return site, err
+	}
 	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		cur, err := siteForUpdate(ctx, tx, id)
 		if err != nil {
@@ -185,7 +207,11 @@ func siteForUpdate(ctx context.Context, tx *sqlx.Tx, id int64) (Site, error) {
 }
 
 // Site returns one site. Errors: site_not_found (404).
-func (s *Service) Site(ctx context.Context, id int64) (Site, error) {
+func (s *Service) Site(ctx context.Context, p *app.Principal, id int64) (Site, error) {
+	return s.site(ctx, id)
+}
+
+func (s *Service) site(ctx context.Context, id int64) (Site, error) {
 	var site Site
 	err := s.DB.GetContext(ctx, &site, `SELECT `+siteColumns+` FROM sites WHERE id = $1`, id)
 	if app.ErrNoRows(err) {
@@ -199,7 +225,30 @@ func (s *Service) Site(ctx context.Context, id int64) (Site, error) {
 
 // Sites lists every site by name with how many of its units are occupied
 // today, each site's today being the date in its own zone.
-func (s *Service) Sites(ctx context.Context) ([]SiteSummary, error) {
+func (s *Service) Sites(ctx context.Context, p *app.Principal) ([]SiteSummary, error) {
+	return s.sites(ctx)
+}
+
+// ManagedSites lists the sites p runs: those they coordinate, every site
+// for the treasurer. Errors: forbidden (403) for a member who runs none.
+func (s *Service) ManagedSites(ctx context.Context, p *app.Principal) ([]SiteSummary, error) {
+	if !p.IsAdmin() && !p.IsCoordinator() {
+		return nil, app.Forbidden("Only coordinators and the treasurer manage sites.")
+	}
+	all, err := s.sites(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var mine []SiteSummary
+	for _, site := range all {
+		if p.Coordinates(site.ID) {
+			mine = append(mine, site)
+		}
+	}
+	return mine, nil
+}
+
+func (s *Service) sites(ctx context.Context) ([]SiteSummary, error) {
 	sites := []SiteSummary{}
 	err := s.DB.SelectContext(ctx, &sites, `
 		SELECT s.id, s.name, s.address, s.timezone, s.created_at,
@@ -230,6 +279,14 @@ type UnitOccupancy struct {
 	Next     *Occupant // the next residency to start after today, if any
 }
 
+// ChargeVisibleTo reports whether p may see the unit's monthly charge: what
+// a neighbour pays is their money, so a member sees the charge of their own
+// unit and of vacant ones (which they might move into); those who run the
+// site, and set the charges, see all of them.
+func (u UnitOccupancy) ChargeVisibleTo(p *app.Principal) bool {
+	return p.Coordinates(u.SiteID) || u.Resident == nil || p.CanSeeMoneyOf(u.Resident.MemberID)
+}
+
 // Occupant is a member's residency in a unit, with the member's name.
 type Occupant struct {
 	ResidencyID int64      `db:"id"`
@@ -240,20 +297,25 @@ type Occupant struct {
 	EndsOn      *time.Time `db:"ends_on"`
 }
 
-// SiteDetail returns a site with its units, residents and coordinators.
-// Errors: site_not_found (404).
-func (s *Service) SiteDetail(ctx context.Context, id int64) (SiteDetail, error) {
+// SiteDetail returns a site with its units, residents and coordinators; a
+// unit's charge shows only where UnitOccupancy.ChargeVisibleTo says. Errors:
+// site_not_found (404).
+func (s *Service) SiteDetail(ctx context.Context, p *app.Principal, id int64) (SiteDetail, error) {
+	return s.siteDetail(ctx, id)
+}
+
+func (s *Service) siteDetail(ctx context.Context, id int64) (SiteDetail, error) {
 	var d SiteDetail
-	site, err := s.Site(ctx, id)
+	site, err := s.site(ctx, id)
 	if err != nil {
 		return d, err
 	}
 	d.Site, d.Today = site, site.Today()
-	units, err := s.Units(ctx, id)
+	units, err := s.units(ctx, id)
 	if err != nil {
 		return d, err
 	}
-	if d.Coordinators, err = s.Coordinators(ctx, id); err != nil {
+	if d.Coordinators, err = s.coordinators(ctx, id); err != nil {
 		return d, err
 	}
 	// The residency covering today and the first one after today, per unit.
@@ -289,4 +351,38 @@ func (s *Service) SiteDetail(ctx context.Context, id int64) (SiteDetail, error) 
 		d.Units = append(d.Units, uo)
 	}
 	return d, nil
+}
+
+// SiteAdmin is what the page that runs a site shows: the site, its
+// residencies current and past, and the members one may place or appoint.
+type SiteAdmin struct {
+	SiteDetail
+	Current, Past []ResidencyView
+	Members       []MemberChoice
+}
+
+// SiteAdmin returns the management view of a site (its coordinators and the
+// treasurer). Errors: forbidden (403); site_not_found (404).
+func (s *Service) SiteAdmin(ctx context.Context, p *app.Principal, id int64) (SiteAdmin, error) {
+	var a SiteAdmin
+	if err := p.RequireCoordinator(id); err != nil {
+		return a, err
+	}
+	var err error
+	if a.SiteDetail, err = s.siteDetail(ctx, id); err != nil {
+		return a, err
+	}
+	rs, err := s.residencies(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	for _, r := range rs {
+		if r.EndedBy(a.Today) {
+			a.Past = append(a.Past, r)
+		} else {
+			a.Current = append(a.Current, r)
+		}
+	}
+	a.Members, err = s.memberChoices(ctx)
+	return a, err
 }

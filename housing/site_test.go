@@ -16,11 +16,14 @@ func newService(t *testing.T) *housing.Service {
 
 func ptr[T any](v T) *T { return &v }
 
+// treasurer may do everything; the permission tests use other callers.
+var treasurer = &app.Principal{Member: app.Member{ID: -1, Role: app.RoleAdmin}}
+
 func TestCreateSite(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc := newService(t)
-	site, err := svc.CreateSite(ctx, housing.SiteInput{Name: "  Elm Court ", Address: "12 Elm Street", Timezone: "America/Los_Angeles"})
+	site, err := svc.CreateSite(ctx, treasurer, housing.SiteInput{Name: "  Elm Court ", Address: "12 Elm Street", Timezone: "America/Los_Angeles"})
 	if err != nil {
 		t.Fatalf("CreateSite: %v", err)
 	}
@@ -40,12 +43,12 @@ func TestCreateSite(t *testing.T) {
 		{"duplicate name", housing.SiteInput{Name: "Elm Court", Timezone: "UTC"}, "site_name_taken"},
 		{"duplicate name in other case", housing.SiteInput{Name: "ELM COURT", Timezone: "UTC"}, "site_name_taken"},
 	} {
-		_, err := svc.CreateSite(ctx, tc.in)
+		_, err := svc.CreateSite(ctx, treasurer, tc.in)
 		if got := errorCode(err); got != tc.want {
 			t.Errorf("%s: code = %q, want %q", tc.name, got, tc.want)
 		}
 	}
-	sites, err := svc.Sites(ctx)
+	sites, err := svc.Sites(ctx, treasurer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,14 +72,14 @@ func TestUpdateSite(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	svc := newService(t)
-	elm, err := svc.CreateSite(ctx, housing.SiteInput{Name: "Elm Court", Timezone: "America/Los_Angeles"})
+	elm, err := svc.CreateSite(ctx, treasurer, housing.SiteInput{Name: "Elm Court", Timezone: "America/Los_Angeles"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CreateSite(ctx, housing.SiteInput{Name: "Harbor House", Timezone: "America/Halifax"}); err != nil {
+	if _, err := svc.CreateSite(ctx, treasurer, housing.SiteInput{Name: "Harbor House", Timezone: "America/Halifax"}); err != nil {
 		t.Fatal(err)
 	}
-	got, err := svc.UpdateSite(ctx, elm.ID, housing.SiteChanges{Address: ptr("12 Elm Street"), Timezone: ptr("America/Vancouver")})
+	got, err := svc.UpdateSite(ctx, treasurer, elm.ID, housing.SiteChanges{Address: ptr("12 Elm Street"), Timezone: ptr("America/Vancouver")})
 	if err != nil {
 		t.Fatalf("UpdateSite: %v", err)
 	}
@@ -85,16 +88,16 @@ func TestUpdateSite(t *testing.T) {
 	if got != want {
 		t.Errorf("updated = %+v, want %+v", got, want)
 	}
-	if _, err := svc.UpdateSite(ctx, elm.ID, housing.SiteChanges{Name: ptr("Harbor House")}); errorCode(err) != "site_name_taken" {
+	if _, err := svc.UpdateSite(ctx, treasurer, elm.ID, housing.SiteChanges{Name: ptr("Harbor House")}); errorCode(err) != "site_name_taken" {
 		t.Errorf("renaming to a taken name: err = %v", err)
 	}
-	if _, err := svc.UpdateSite(ctx, elm.ID, housing.SiteChanges{Timezone: ptr("Nowhere/Special")}); errorCode(err) != "unknown_timezone" {
+	if _, err := svc.UpdateSite(ctx, treasurer, elm.ID, housing.SiteChanges{Timezone: ptr("Nowhere/Special")}); errorCode(err) != "unknown_timezone" {
 		t.Errorf("unknown zone: err = %v", err)
 	}
-	if _, err := svc.UpdateSite(ctx, 999999, housing.SiteChanges{}); errorCode(err) != "site_not_found" {
+	if _, err := svc.UpdateSite(ctx, treasurer, 999999, housing.SiteChanges{}); errorCode(err) != "site_not_found" {
 		t.Errorf("unknown site: err = %v", err)
 	}
-	after, err := svc.Site(ctx, elm.ID)
+	after, err := svc.Site(ctx, treasurer, elm.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +127,7 @@ func TestSiteDetailAndOccupancy(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	d, err := svc.SiteDetail(ctx, site.ID)
+	d, err := svc.SiteDetail(ctx, treasurer, site.ID)
 	if err != nil {
 		t.Fatalf("SiteDetail: %v", err)
 	}
@@ -140,14 +143,14 @@ func TestSiteDetailAndOccupancy(t *testing.T) {
 	if got, want := len(d.Coordinators), 1; got != want || d.Coordinators[0].Name != "Chloe" {
 		t.Errorf("coordinators = %+v, want Chloe", d.Coordinators)
 	}
-	sites, err := svc.Sites(ctx)
+	sites, err := svc.Sites(ctx, treasurer)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := [2]int{sites[0].Units, sites[0].Occupied}, [2]int{3, 1}; got != want {
 		t.Errorf("units, occupied = %v, want %v", got, want)
 	}
-	if _, err := svc.SiteDetail(ctx, 999999); errorCode(err) != "site_not_found" {
+	if _, err := svc.SiteDetail(ctx, treasurer, 999999); errorCode(err) != "site_not_found" {
 		t.Errorf("unknown site: err = %v", err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"hearth/app"
+	"hearth/money"
 )
 
 // Unit is a home at a site: a household lives in it and pays its monthly
@@ -47,24 +48,23 @@ var maxCharge = decimal.New(1, 12)
 
 const unitColumns = `id, site_id, name, bedrooms, monthly_charge, created_at`
 
-// ParseCharge reads a monthly charge: a decimal amount of at most two
-// places, zero or more. Errors: invalid_charge, negative_charge (422).
+// ParseCharge reads a monthly charge: an amount in cents, zero or more.
+// Errors: invalid_amount, too_many_places, amount_too_large,
+// negative_charge (422), on the field monthly_charge.
 func ParseCharge(s string) (decimal.Decimal, error) {
-	d, err := decimal.NewFromString(strings.TrimSpace(s))
-	if err != nil {
-		return d, app.Unprocessable("invalid_charge", "Enter the monthly charge as an amount such as 1180.00.").OnField("monthly_charge")
+	d, err := money.Parse(strings.TrimSpace(s), 2)
+	if e, ok := app.AsError(err); ok {
+		return d, e.OnField("monthly_charge")
 	}
 	if d.IsNegative() {
 		return d, app.Unprocessable("negative_charge", "The monthly charge cannot be negative.").OnField("monthly_charge")
 	}
-	if !d.Equal(d.Truncate(2)) || d.GreaterThanOrEqual(maxCharge) {
-		return d, app.Unprocessable("invalid_charge", "Enter the monthly charge to the cent, below one trillion.").OnField("monthly_charge")
+	if d.GreaterThanOrEqual(maxCharge) {
+		return d, app.Unprocessable("amount_too_large", "Enter a monthly charge below one trillion.").OnField("monthly_charge")
 	}
 	return d, nil
 }
 
-// clean checks a unit and parses its charge. Errors: invalid_name,
-// invalid_bedrooms, invalid_charge, negative_charge (422).
 func (in UnitInput) clean() (name string, charge decimal.Decimal, err error) {
 	name = strings.TrimSpace(in.Name)
 	if name == "" || utf8.RuneCountInString(name) > 100 {
@@ -92,11 +92,15 @@ func unitNotFound() error {
 	return app.Errorf(app.KindNotFound, "unit_not_found", "There is no such unit at this site.").OnField("unit_id")
 }
 
-// CreateUnit adds a unit to a site. Errors: site_not_found (404);
-// invalid_name, invalid_bedrooms, invalid_charge, negative_charge (422);
-// unit_name_taken (409).
-func (s *Service) CreateUnit(ctx context.Context, siteID int64, in UnitInput) (Unit, error) {
+// CreateUnit adds a unit to a site (its coordinators and the treasurer).
+// Errors: forbidden (403); site_not_found (404); invalid_name,
+// invalid_bedrooms, invalid_amount, too_many_places, amount_too_large, negative_charge (422); unit_name_taken
+// (409).
+func (s *Service) CreateUnit(ctx context.Context, p *app.Principal, siteID int64, in UnitInput) (Unit, error) {
 	var u Unit
+	if err := p.RequireCoordinator(siteID); err != nil {
+		return u, err
+	}
 	name, charge, err := in.clean()
 	if err != nil {
 		return u, err
@@ -110,11 +114,15 @@ func (s *Service) CreateUnit(ctx context.Context, siteID int64, in UnitInput) (U
 	return u, nil
 }
 
-// UpdateUnit changes a unit of a site. Errors: unit_not_found (404);
-// invalid_name, invalid_bedrooms, invalid_charge, negative_charge (422);
-// unit_name_taken (409).
-func (s *Service) UpdateUnit(ctx context.Context, siteID, unitID int64, ch UnitChanges) (Unit, error) {
+// UpdateUnit changes a unit of a site (its coordinators and the
+// treasurer). Errors: forbidden (403); unit_not_found (404); invalid_name,
+// invalid_bedrooms, invalid_amount, too_many_places, amount_too_large, negative_charge (422); unit_name_taken
+// (409).
+func (s *Service) UpdateUnit(ctx context.Context, p *app.Principal, siteID, unitID int64, ch UnitChanges) (Unit, error) {
 	var u Unit
+	if err := p.RequireCoordinator(siteID); err != nil {
+		return u, err
+	}
 	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		var cur Unit
 		err := tx.GetContext(ctx, &cur, `SELECT `+unitColumns+` FROM units WHERE id = $1 AND site_id = $2 FOR UPDATE`, unitID, siteID)
@@ -149,9 +157,13 @@ func (s *Service) UpdateUnit(ctx context.Context, siteID, unitID int64, ch UnitC
 	return u, err
 }
 
-// Unit returns a unit of a site. Errors: unit_not_found (404).
-func (s *Service) Unit(ctx context.Context, siteID, unitID int64) (Unit, error) {
+// Unit returns a unit of a site with its charge, for those who run the
+// site. Errors: forbidden (403); unit_not_found (404).
+func (s *Service) Unit(ctx context.Context, p *app.Principal, siteID, unitID int64) (Unit, error) {
 	var u Unit
+	if err := p.RequireCoordinator(siteID); err != nil {
+		return u, err
+	}
 	err := s.DB.GetContext(ctx, &u, `SELECT `+unitColumns+` FROM units WHERE id = $1 AND site_id = $2`, unitID, siteID)
 	if app.ErrNoRows(err) {
 		return u, unitNotFound()
@@ -162,8 +174,8 @@ func (s *Service) Unit(ctx context.Context, siteID, unitID int64) (Unit, error) 
 	return u, nil
 }
 
-// Units lists the units of a site by name.
-func (s *Service) Units(ctx context.Context, siteID int64) ([]Unit, error) {
+// units lists the units of a site by name.
+func (s *Service) units(ctx context.Context, siteID int64) ([]Unit, error) {
 	units := []Unit{}
 	if err := s.DB.SelectContext(ctx, &units, `SELECT `+unitColumns+` FROM units WHERE site_id = $1 ORDER BY name, id`, siteID); err != nil {
 		return nil, fmt.Errorf("housing: unable to list units: %w", err)

@@ -12,7 +12,6 @@ import (
 
 	"hearth/app"
 	"hearth/finance/ledger"
-	"hearth/housing"
 )
 
 // The treasurer's ledger pages: the chart of accounts with balances and a
@@ -60,7 +59,7 @@ func (h *ledgerHandlers) renderChart(c *fiber.Ctx, f *Form, refused bool) error 
 	if err != nil {
 		return err
 	}
-	sites, err := (&housing.Service{DB: h.db}).Sites(ctx)
+	sites, err := h.svc.Housing.Sites(ctx, principal(c))
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"hearth"
 	"io"
 	"log/slog"
 	"net"
@@ -67,7 +68,7 @@ func newTestServerLogging(t testing.TB, cfg app.Config, log *slog.Logger) *testS
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 	}
-	srv := web.New(cfg, db, log)
+	srv := web.New(cfg, hearth.NewServices(cfg, db), log)
 	go srv.App.Listener(ln)
 	t.Cleanup(func() {
 		srv.Shutdown(5 * time.Second)

@@ -14,7 +14,7 @@ type bookingHandlers struct {
 }
 
 func (s *Server) newBookingHandlers() *bookingHandlers {
-	return &bookingHandlers{Server: s, svc: &booking.Service{DB: s.db}}
+	return &bookingHandlers{Server: s, svc: s.svc.Booking}
 }
 
 // mountBookingAPI registers the booking routes of the JSON API.

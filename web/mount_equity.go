@@ -5,7 +5,6 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
-	"hearth/finance/ledger"
 	"hearth/housing/membership"
 )
 
@@ -18,8 +17,7 @@ type equityHandlers struct {
 }
 
 func (s *Server) newEquityHandlers() *equityHandlers {
-	eq := equity.New(s.db, ledger.New(s.db, s.cfg.Currency))
-	return &equityHandlers{Server: s, eq: eq, mem: membership.New(s.db, eq)}
+	return &equityHandlers{Server: s, eq: s.svc.Equity, mem: s.svc.Membership}
 }
 
 // mountEquityAPI registers the equity routes of the JSON API.
@@ -112,4 +110,24 @@ func (h *equityHandlers) visibleLoan(c *fiber.Ctx) (equity.Loan, error) {
 		return l, h.requireSiteView(c, l.SiteID)
 	}
 	return l, principal(c).RequireMoneyOf(*l.MemberID)
+}
+
+// coordinatedSite reads the :site_id of a request that only the site's
+// coordinators and admins may make. Errors: those of paramID; forbidden.
+func coordinatedSite(c *fiber.Ctx) (int64, error) {
+	siteID, err := paramID(c, "site_id")
+	if err != nil {
+		return 0, err
+	}
+	return siteID, principal(c).RequireCoordinator(siteID)
+}
+
+// adminSite reads the site of the route for the treasurer (an admin): the
+// site's money settings (pool, mortgages, required equity) are theirs.
+func adminSite(c *fiber.Ctx) (int64, error) {
+	siteID, err := paramID(c, "site_id")
+	if err != nil {
+		return 0, err
+	}
+	return siteID, principal(c).RequireAdmin()
 }

@@ -10,43 +10,38 @@ import (
 // the cooperative, as pages and as API.
 type housingHandlers struct {
 	*Server
-	svc *housing.Service
+	housing *housing.Service
 }
 
-func (s *Server) newHousingHandlers() *housingHandlers {
-	return &housingHandlers{Server: s, svc: &housing.Service{DB: s.db}}
-}
-
-// mountHousingAPI registers the housing routes of the JSON API.
-func (s *Server) mountHousingAPI(api fiber.Router) {
-	h := s.newHousingHandlers()
-	api.Get("/sites", h.apiSites)
-	api.Post("/sites", h.apiCreateSite)
-	api.Get("/sites/:site_id", h.apiSite)
-	api.Patch("/sites/:site_id", h.apiUpdateSite)
-	api.Post("/sites/:site_id/units", h.apiCreateUnit)
-	api.Patch("/sites/:site_id/units/:unit_id", h.apiUpdateUnit)
-	api.Post("/sites/:site_id/coordinators", h.apiAppointCoordinator)
-	api.Delete("/sites/:site_id/coordinators/:member_id", h.apiRemoveCoordinator)
-	api.Get("/sites/:site_id/residencies", h.apiResidencies)
-	api.Post("/sites/:site_id/residencies", h.apiPlaceMember)
-	api.Post("/sites/:site_id/residencies/:residency_id/end", h.apiEndResidency)
-}
-
-// mountHousingPages registers the housing pages.
-func (s *Server) mountHousingPages(pages fiber.Router) {
-	h := s.newHousingHandlers()
-	pages.Get("/sites", h.sitesPage)
+// mountHousing registers the housing operations: each handler at its API
+// route and, where people do it in a browser, at its page route.
+func (s *Server) mountHousing(api, pages fiber.Router) {
+	h := &housingHandlers{Server: s, housing: s.svc.Housing}
+	api.Get("/sites", h.sites)
+	pages.Get("/sites", h.managedSites)
+	api.Post("/sites", h.createSite)
 	pages.Post("/sites", h.createSite)
 	pages.Get("/sites/new", h.newSitePage) // before /sites/:site_id
-	pages.Get("/sites/:site_id", h.sitePage)
+	api.Get("/sites/:site_id", h.site)
+	pages.Get("/sites/:site_id", h.siteAdminPage)
 	pages.Get("/sites/:site_id/edit", h.editSitePage)
+	api.Patch("/sites/:site_id", h.updateSite)
 	pages.Post("/sites/:site_id/edit", h.updateSite)
+
+	api.Post("/sites/:site_id/units", h.createUnit)
 	pages.Post("/sites/:site_id/units", h.createUnit)
 	pages.Get("/sites/:site_id/units/:unit_id/edit", h.editUnitPage)
+	api.Patch("/sites/:site_id/units/:unit_id", h.updateUnit)
 	pages.Post("/sites/:site_id/units/:unit_id/edit", h.updateUnit)
-	pages.Post("/sites/:site_id/residencies", h.placeMember)
-	pages.Post("/sites/:site_id/residencies/:residency_id/end", h.endResidency)
+
+	api.Post("/sites/:site_id/coordinators", h.appointCoordinator)
 	pages.Post("/sites/:site_id/coordinators", h.appointCoordinator)
+	api.Delete("/sites/:site_id/coordinators/:member_id", h.removeCoordinator)
 	pages.Post("/sites/:site_id/coordinators/:member_id/remove", h.removeCoordinator)
+
+	api.Get("/sites/:site_id/residencies", h.residencies)
+	api.Post("/sites/:site_id/residencies", h.placeMember)
+	pages.Post("/sites/:site_id/residencies", h.placeMember)
+	api.Post("/sites/:site_id/residencies/:residency_id/end", h.endResidency)
+	pages.Post("/sites/:site_id/residencies/:residency_id/end", h.endResidency)
 }

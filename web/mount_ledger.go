@@ -17,7 +17,7 @@ type ledgerHandlers struct {
 }
 
 func (s *Server) newLedgerHandlers() *ledgerHandlers {
-	return &ledgerHandlers{Server: s, led: ledger.New(s.db, s.cfg.Currency)}
+	return &ledgerHandlers{Server: s, led: s.svc.Ledger}
 }
 
 // requireAdmin guards every ledger route: the group middleware makes it

@@ -3,7 +3,6 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"hearth/housing/booking"
 	"hearth/housing/feeds"
 	"hearth/housing/lottery"
 )
@@ -19,8 +18,8 @@ type lotteryHandlers struct {
 func (s *Server) newLotteryHandlers() *lotteryHandlers {
 	return &lotteryHandlers{
 		Server: s,
-		svc:    &lottery.Service{DB: s.db, Bookings: &booking.Service{DB: s.db}},
-		feeds:  &feeds.Service{DB: s.db},
+		svc:    s.svc.Lottery,
+		feeds:  s.svc.Feeds,
 	}
 }
 

@@ -4,8 +4,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hearth/app"
-	"hearth/finance/equity"
-	"hearth/finance/ledger"
 	"hearth/housing/membership"
 )
 
@@ -18,7 +16,7 @@ type moveHandlers struct {
 }
 
 func (s *Server) newMoveHandlers() *moveHandlers {
-	return &moveHandlers{Server: s, svc: membership.New(s.db, equity.New(s.db, ledger.New(s.db, s.cfg.Currency)))}
+	return &moveHandlers{Server: s, svc: s.svc.Membership}
 }
 
 // mountMovesAPI registers the moves routes of the JSON API.

@@ -9,7 +9,6 @@ import (
 	"github.com/shopspring/decimal"
 
 	"hearth/app"
-	"hearth/housing"
 	"hearth/housing/membership"
 )
 
@@ -163,7 +162,7 @@ func (h *moveHandlers) quoteRequestFrom(memberID int64, unit, moveOn, surplus, s
 		return q, app.Unprocessable("invalid_unit", "Choose the unit to move to.").OnField("unit_id")
 	}
 	if strings.TrimSpace(moveOn) != "" {
-		if q.MoveOn, err = housing.ParseDate("move_on", moveOn); err != nil {
+		if q.MoveOn, err = parseDay("move_on", moveOn); err != nil {
 			return q, err
 		}
 	}

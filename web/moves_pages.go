@@ -7,7 +7,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hearth/app"
-	"hearth/housing"
 	"hearth/housing/membership"
 )
 
@@ -19,7 +18,7 @@ func (h *moveHandlers) movesPage(c *fiber.Ctx) error {
 	f := &Form{Values: map[string]string{"on": c.Query("on")}, Errors: map[string]string{}}
 	on := h.svc.Equity.Today()
 	if f.Value("on") != "" {
-		d, err := housing.ParseDate("on", f.Value("on"))
+		d, err := parseDay("on", f.Value("on"))
 		if err != nil {
 			formError(f, err)
 		} else {

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hearth/app"
+	"hearth/day"
 	"hearth/finance/ledger"
 )
 
@@ -67,4 +68,14 @@ func queryID(c *fiber.Ctx, name string) (int64, error) {
 		return 0, app.Invalid("invalid_query", "The query parameter %s must be an id (a whole number above zero).", name)
 	}
 	return n, nil
+}
+
+// parseDay reads a day a form or a query gives for field. Errors:
+// invalid_date (422) on the field.
+func parseDay(field, s string) (time.Time, error) {
+	d, err := day.Parse(s)
+	if err != nil {
+		return time.Time{}, err.(*app.Error).OnField(field)
+	}
+	return d.Time(), nil
 }

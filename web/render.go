@@ -153,6 +153,9 @@ func decodeJSON(c *fiber.Ctx, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if e, ok := app.AsError(err); ok {
+			return e // a field's own reader refused its value (a day, an amount)
+		}
 		return app.Invalid("malformed_json", "The request body is not valid JSON for this call: %s.", jsonProblem(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {

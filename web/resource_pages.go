@@ -166,7 +166,7 @@ func requireSpaceCoordinator(p *app.Principal) error {
 // coordinatedSites lists the sites p may add spaces to, for the form's select.
 func (h *bookingHandlers) coordinatedSites(c *fiber.Ctx) ([]housing.SiteSummary, error) {
 	p := principal(c)
-	sites, err := (&housing.Service{DB: h.db}).Sites(c.UserContext())
+	sites, err := h.Server.svc.Housing.Sites(c.UserContext(), principal(c))
 	out := sites[:0]
 	for _, s := range sites {
 		if p.Coordinates(s.ID) {

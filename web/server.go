@@ -20,6 +20,7 @@ import (
 	"github.com/gofiber/template/html/v2"
 	"github.com/jmoiron/sqlx"
 
+	"hearth"
 	"hearth/app"
 )
 
@@ -43,21 +44,23 @@ const (
 type Server struct {
 	App      *fiber.App
 	cfg      app.Config
-	db       *sqlx.DB
+	svc      *hearth.Services
+	db       *sqlx.DB // going: handlers call services, which own their queries and transactions
 	log      *slog.Logger
 	accounts *app.Accounts
 	kv       *app.KVStore
 	proxies  proxies
 }
 
-// New builds the server and registers every route.
-func New(cfg app.Config, db *sqlx.DB, log *slog.Logger) *Server {
+// New builds the server on the services and registers every route.
+func New(cfg app.Config, svc *hearth.Services, log *slog.Logger) *Server {
 	s := &Server{
 		cfg:      cfg,
-		db:       db,
+		svc:      svc,
+		db:       svc.DB,
 		log:      log,
-		accounts: app.NewAccounts(db, cfg),
-		kv:       &app.KVStore{DB: db},
+		accounts: svc.Accounts,
+		kv:       &app.KVStore{DB: svc.DB},
 		proxies:  newProxies(cfg.TrustedProxies),
 	}
 	if err := s.accounts.Prepare(context.Background()); err != nil {
@@ -119,27 +122,16 @@ func (s *Server) routes() {
 	api := a.Group("/api/v1", noStore, s.authenticateBearer)
 	api.Get("/openapi.json", s.openAPIDocument)
 	api.Post("/auth/token", append(signIn, s.apiIssueToken)...)
-	api.Use(requireSignIn)
-	api.Delete("/auth/token", s.apiRevokeToken)
-	api.Get("/me", s.apiMe)
-	s.mountAccountAPI(api, signIn)
-	api.Get("/members", s.apiMembers)
-	api.Post("/members", s.apiCreateMember)
-	s.mountHousingAPI(api)
-	s.mountBookingAPI(api)
-	s.mountLotteryAPI(api)
-	s.mountLedgerAPI(api)
-	s.mountEquityAPI(api)
-	s.mountMovesAPI(api)
-	api.Use(func(c *fiber.Ctx) error {
-		return app.NotFound("There is no API route %s %s.", c.Method(), c.Path())
-	})
 
 	// Calendar feeds are fetched by calendar apps at secret URLs: no session,
 	// and no CSRF cookie or token written on every poll.
 	s.mountPublicPages(a)
 
-	pages := a.Group("", noStore, s.authenticateSession, s.forgetForeignCSRF, csrf.New(csrf.Config{
+	// Pages sign in with a session cookie and carry a CSRF token. Their
+	// middleware sits at the root, so it steps aside for the API, whose
+	// operations share their handlers with the pages.
+	pages := a.Group("", pagesOnly(noStore), pagesOnly(s.authenticateSession), pagesOnly(s.forgetForeignCSRF), csrf.New(csrf.Config{
+		Next:              isAPI,
 		Storage:           s.kv,
 		CookieName:        csrfCookie,
 		CookieSameSite:    "Lax",
@@ -152,25 +144,51 @@ func (s *Server) routes() {
 		ErrorHandler: func(c *fiber.Ctx, err error) error {
 			return app.Errorf(app.KindForbidden, "csrf_invalid", "This form has expired or did not come from Hearth. Please go back, reload the page and try again.")
 		},
-	}), s.bindCSRF)
+	}), pagesOnly(s.bindCSRF))
 	pages.Get("/api/docs", s.apiDocsPage)
 	pages.Get("/signin", s.signInPage)
 	pages.Post("/signin", append(signIn, s.signIn)...)
-	pages.Use(requireSignIn)
+
+	// Everything after this needs a signed-in member; what each may do, the
+	// domain decides.
+	a.Use(requireSignIn)
+	api.Delete("/auth/token", s.apiRevokeToken)
+	api.Get("/me", s.apiMe)
 	pages.Post("/signout", s.signOut)
 	pages.Get("/", s.homePage)
+	s.mountAccountAPI(api, signIn)
 	s.mountAccountPages(pages, signIn)
+	api.Get("/members", s.apiMembers)
+	api.Post("/members", s.apiCreateMember)
 	pages.Get("/members", s.membersPage)
 	pages.Post("/members", s.addMember)
-	s.mountHousingPages(pages)
+	s.mountHousing(api, pages)
+	s.mountBookingAPI(api)
 	s.mountBookingPages(pages)
+	s.mountLotteryAPI(api)
 	s.mountLotteryPages(pages)
+	s.mountLedgerAPI(api)
 	s.mountLedgerPages(pages)
+	s.mountEquityAPI(api)
 	s.mountEquityPages(pages)
+	s.mountMovesAPI(api)
 	s.mountMovesPages(pages)
-	pages.Use(func(c *fiber.Ctx) error {
+	api.Use(func(c *fiber.Ctx) error {
+		return app.NotFound("There is no API route %s %s.", c.Method(), c.Path())
+	})
+	a.Use(func(c *fiber.Ctx) error {
 		return app.NotFound("There is no page at %s.", c.Path())
 	})
+}
+
+// pagesOnly runs a page middleware for pages and steps aside for the API.
+func pagesOnly(h fiber.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		if isAPI(c) {
+			return c.Next()
+		}
+		return h(c)
+	}
 }
 
 func csrfFromFormOrHeader(c *fiber.Ctx) (string, error) {
@@ -211,7 +229,7 @@ func (s *Server) healthz(c *fiber.Ctx) error { return c.SendString("ok") }
 func (s *Server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	if err := s.db.PingContext(ctx); err != nil {
+	if err := s.svc.DB.PingContext(ctx); err != nil {
 		return app.Errorf(app.KindUnavailable, "database_unavailable", "The database does not answer.")
 	}
 	return c.SendString("ready")

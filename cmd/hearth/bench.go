@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hearth"
 	"io"
 	"net"
 	"net/url"
@@ -41,7 +42,8 @@ var benchmarks = []benchmark{
 type benchEnv struct {
 	env    *environment
 	db     *sqlx.DB
-	url    string // connection string of the bench database
+	svc    *hearth.Services // on db, built once
+	url    string           // connection string of the bench database
 	out    io.Writer
 	server string // base URL of a Hearth server on loopback, started on first use
 	stop   func()
@@ -94,7 +96,7 @@ func runOneBench(ctx context.Context, env *environment, bm benchmark, out io.Wri
 	if err := app.Migrate(ctx, db.DB, quietLogger()); err != nil {
 		return err
 	}
-	b := &benchEnv{env: env, db: db, url: u, out: out}
+	b := &benchEnv{env: env, db: db, svc: hearth.NewServices(env.cfg, db), url: u, out: out}
 	defer func() {
 		if b.stop != nil {
 			b.stop()
@@ -118,7 +120,7 @@ func (b *benchEnv) serverURL() (string, error) {
 	}
 	cfg := b.env.cfg
 	cfg.SignInLimit = 1 << 20
-	srv := web.New(cfg, b.db, quietLogger())
+	srv := web.New(cfg, b.svc, quietLogger())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err

@@ -36,8 +36,8 @@ func benchBooking(ctx context.Context, b *benchEnv) error {
 		seconds = s
 	}
 	run := time.Duration(seconds) * time.Second
-	svc := &booking.Service{DB: b.db}
-	accounts := &app.Accounts{DB: b.db, SessionTTL: time.Hour, TokenTTL: time.Hour}
+	svc := b.svc.Booking
+	accounts := b.svc.Accounts
 
 	var siteID int64
 	if err := b.db.GetContext(ctx, &siteID, `INSERT INTO sites (name, timezone) VALUES ('Bench Yard', 'Europe/Berlin') RETURNING id`); err != nil {

@@ -33,7 +33,7 @@ func benchLedger(ctx context.Context, b *benchEnv) error {
 	if s, err := strconv.Atoi(os.Getenv("HEARTH_BENCH_SECONDS")); err == nil && s > 0 {
 		seconds = s
 	}
-	l := ledger.New(b.db, b.env.cfg.Currency)
+	l := b.svc.Ledger
 
 	sets := []struct {
 		name  string
@@ -258,7 +258,7 @@ func newBenchHTTPPoster(ctx context.Context, b *benchEnv) (*benchHTTPPoster, err
 	if err != nil {
 		return nil, err
 	}
-	accounts := &app.Accounts{DB: b.db}
+	accounts := b.svc.Accounts
 	const password = "bench treasurer password"
 	m, err := accounts.CreateMember(ctx, b.db, app.NewMember{Email: "bench-treasurer@hearth.example", Password: password, Name: "Bench Treasurer", Role: app.RoleAdmin})
 	if err != nil {

@@ -17,7 +17,6 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
-	"hearth/finance/ledger"
 	"hearth/housing/membership"
 )
 
@@ -40,7 +39,8 @@ const (
 func benchMoves(ctx context.Context, b *benchEnv) error {
 	today := equity.Day(time.Now())
 	clock := today.AddDate(0, 0, -1)
-	eq := equity.New(b.db, ledger.New(b.db, b.env.cfg.Currency))
+	// Its own equity service: the moves are dated yesterday, so its clock is too.
+	eq := equity.New(b.db, b.svc.Ledger)
 	eq.Now = func() time.Time { return clock }
 	svc := membership.New(b.db, eq)
 	total := moveBenchSequential + moveBenchHTTP + moveBenchParallel
@@ -79,7 +79,7 @@ func benchMoves(ctx context.Context, b *benchEnv) error {
 	if err != nil {
 		return err
 	}
-	accounts := &app.Accounts{DB: b.db, SessionTTL: time.Hour, TokenTTL: time.Hour}
+	accounts := b.svc.Accounts
 	coordinator, err := accounts.IssueToken(ctx, w.coordinator, "hearth bench")
 	if err != nil {
 		return err
@@ -143,7 +143,7 @@ func benchMoves(ctx context.Context, b *benchEnv) error {
 		SELECT coalesce(sum(value_redeemed - fee - required_equity - payout + cash_in - paydown + loan_increase), 0) FROM move_completions`); err != nil {
 		return err
 	}
-	tb, err := ledger.New(b.db, b.env.cfg.Currency).TrialBalance(ctx, b.db, nil)
+	tb, err := b.svc.Ledger.TrialBalance(ctx, b.db, nil)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
-	"hearth/finance/ledger"
 )
 
 // runCharges runs `hearth charges run --month YYYY-MM`: the monthly carrying
@@ -30,8 +29,7 @@ func runCharges(args []string, stdout io.Writer) error {
 		return fmt.Errorf("charges run: --month %q: %s", *monthFlag, err.(*app.Error).Message)
 	}
 	return withDB(func(ctx context.Context, env *environment) error {
-		svc := equity.New(env.db, ledger.New(env.db, env.cfg.Currency))
-		run, err := svc.RunCharges(ctx, month, nil)
+		run, err := env.svc.Equity.RunCharges(ctx, month, nil)
 		if e, ok := app.AsError(err); ok {
 			return fmt.Errorf("charges run: %s", e.Message)
 		}

@@ -10,7 +10,6 @@ import (
 	"os"
 	"text/tabwriter"
 
-	"hearth/housing/booking"
 	"hearth/housing/lottery"
 )
 
@@ -46,8 +45,7 @@ func runLottery(args []string, stdout io.Writer) error {
 		return report(stdout, rec, v)
 	}
 	return withDB(func(ctx context.Context, env *environment) error {
-		svc := &lottery.Service{DB: env.db, Bookings: &booking.Service{DB: env.db}}
-		rec, v, err := svc.VerifyStored(ctx, *window)
+		rec, v, err := env.svc.Lottery.VerifyStored(ctx, *window)
 		if err != nil {
 			return fmt.Errorf("lottery verify: %w", err)
 		}

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"hearth"
 	"io"
 	"log/slog"
 	"os"
@@ -91,6 +92,7 @@ type environment struct {
 	cfg app.Config
 	log *slog.Logger
 	db  *sqlx.DB
+	svc *hearth.Services
 	url string
 }
 
@@ -124,12 +126,12 @@ func withDB(fn func(ctx context.Context, env *environment) error) error {
 	if err := app.Migrate(ctx, db.DB, log); err != nil {
 		return err
 	}
-	return fn(ctx, &environment{cfg: cfg, log: log, db: db, url: url})
+	return fn(ctx, &environment{cfg: cfg, log: log, db: db, svc: hearth.NewServices(cfg, db), url: url})
 }
 
 // serve runs the server until SIGINT or SIGTERM, then drains requests.
 func serve(ctx context.Context, env *environment) error {
-	srv := web.New(env.cfg, env.db, env.log)
+	srv := web.New(env.cfg, env.svc, env.log)
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	defer stopSweep()
 	go srv.Sweep(sweepCtx)
@@ -164,8 +166,7 @@ func userCommand(args []string, stdout io.Writer) error {
 		return err
 	}
 	return withDB(func(ctx context.Context, env *environment) error {
-		accounts := &app.Accounts{DB: env.db}
-		m, err := accounts.CreateMember(ctx, env.db, n)
+		m, err := env.svc.Accounts.CreateMember(ctx, env.db, n)
 		if e, ok := app.AsError(err); ok {
 			return errors.New(e.Message)
 		}

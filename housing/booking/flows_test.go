@@ -380,7 +380,7 @@ func TestZoneChangeWaitsForBookingsInFlight(t *testing.T) {
 	changed := make(chan error, 1)
 	go func() {
 		tokyo := "Asia/Tokyo"
-		_, err := (&housing.Service{DB: f.db}).UpdateSite(ctx, f.site.ID, housing.SiteChanges{Timezone: &tokyo})
+		_, err := (&housing.Service{DB: f.db}).UpdateSite(ctx, admin, f.site.ID, housing.SiteChanges{Timezone: &tokyo})
 		changed <- err
 	}()
 	// The change is seen waiting for the resource's lock before the booking
