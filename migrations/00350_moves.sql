@@ -138,8 +138,10 @@ CREATE INDEX move_completions_site_idx ON move_completions (site_id, completed_o
 CREATE TRIGGER move_completions_immutable BEFORE UPDATE OR DELETE ON move_completions
     FOR EACH ROW EXECUTE FUNCTION equity_refuse_change();
 
--- Units set free by a move, from the move day on: the hook through which
--- the freed unit reaches its site's waitlist and intake.
+-- Units set free by a move, from the move day on, and the move that freed
+-- them. Completing a move writes a row; nothing reads them yet. Member
+-- intake (applications, a site's waitlist) will read them to offer the
+-- freed unit; until then a unit is free when no residency covers it.
 CREATE TABLE unit_vacancies (
     id         bigserial PRIMARY KEY,
     site_id    bigint NOT NULL,

@@ -19,7 +19,7 @@ import (
 
 var equityDecimalPattern = regexp.MustCompile(`^-?[0-9]{1,15}(\.[0-9]{1,12})?$`)
 
-// decimalField reads a decimal written as a plain string ("1250.00").
+// formDecimal reads a decimal written as a plain string ("1250.00").
 // Errors: invalid_number (422) on the field.
 func formDecimal(field, s string) (decimal.Decimal, error) {
 	s = strings.TrimSpace(s)
@@ -29,7 +29,7 @@ func formDecimal(field, s string) (decimal.Decimal, error) {
 	return decimal.RequireFromString(s), nil
 }
 
-// optionalDecimal reads a decimal that may be left out ("" or nil).
+// formOptionalDecimal reads a decimal that may be left out ("" or nil).
 func formOptionalDecimal(field string, s *string) (*decimal.Decimal, error) {
 	if s == nil || strings.TrimSpace(*s) == "" {
 		return nil, nil
@@ -38,7 +38,7 @@ func formOptionalDecimal(field string, s *string) (*decimal.Decimal, error) {
 	return &d, err
 }
 
-// dateField reads a YYYY-MM-DD date; "" gives the zero time. Errors:
+// formDate reads a YYYY-MM-DD date; "" gives the zero time. Errors:
 // invalid_date (422) on the field.
 func formDate(field, s string) (time.Time, error) {
 	if strings.TrimSpace(s) == "" {

@@ -5,6 +5,9 @@
 //	hearth seed --demo              fill an empty database with a demo cooperative
 //	hearth user add --email E --password P --name N --role admin|member
 //	hearth loan schedule|apr ...    loan mathematics, no database needed
+//	hearth charges run --month M    post a month's carrying charges
+//	hearth lottery verify ...       re-run a peak-allocation draw and check it
+//	hearth bench [area...]          run the benchmarks
 package main
 
 import (
@@ -38,7 +41,7 @@ commands:
   loan apr --amount A --payment P --count N --frequency F --advance-date D --first-payment D
   charges run --month YYYY-MM   post the monthly carrying charges of every occupied unit
   lottery verify --window ID | --file F   re-run a peak-allocation draw and check it
-  bench [ledger|booking|equity] run the benchmarks and print their figures
+  bench [ledger|booking|equity|moves]  run the benchmarks and print their figures
 `
 
 func main() {

@@ -91,7 +91,8 @@ func (l Loan) Balance() decimal.Decimal {
 // (interest = balance × rate / 1200 rounded to the cent, principal = payment
 // − interest, the last installment taking the whole balance), so that a run
 // over ten thousand loans need not compute ten thousand whole schedules.
-// TestInstallmentStepsMatchSchedule checks that the steps give loan.Schedule.
+// TestShareLoanInstallmentsFollowTheSchedule checks that the monthly runs
+// post exactly loan.Schedule's installments.
 func (l Loan) installment(k int, balance, payment decimal.Decimal) loan.Installment {
 	interest := balance.Mul(l.YearlyRatePct).DivRound(decimal.NewFromInt(1200), MoneyPlaces)
 	principal := payment.Sub(interest)

@@ -477,7 +477,8 @@ func (s *Service) limitedEquityPrice(ctx context.Context, q sqlx.QueryerContext,
 	return pr, nil
 }
 
-// navInputs are read at the end of the day before the price's day.
+// navPrice computes a net-asset-value price: its ledger and register
+// inputs are read at the end of the day before the price's day.
 func (s *Service) navPrice(ctx context.Context, q sqlx.QueryerContext, pr Price) (Price, error) {
 	pol := pr.Policy
 	eve := pr.On.AddDate(0, 0, -1)
