@@ -3,6 +3,7 @@ package housing
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -47,10 +48,20 @@ var maxCharge = decimal.New(1, 12)
 
 const unitColumns = `id, site_id, name, bedrooms, monthly_charge, created_at`
 
+// chargePattern is how a charge is written: an optional minus sign (refused
+// as negative_charge), digits, optionally a point and digits. Exponents
+// ("1e3"), a plus sign, a bare point (".5", "5.") and separators are not.
+var chargePattern = regexp.MustCompile(`^-?[0-9]{1,20}(\.[0-9]{1,20})?$`)
+
 // ParseCharge reads a monthly charge: a decimal amount of at most two
-// places, zero or more. Errors: invalid_charge, negative_charge (422).
+// places, zero or more, written plainly ("1180.00"). Errors: invalid_charge,
+// negative_charge (422).
 func ParseCharge(s string) (decimal.Decimal, error) {
-	d, err := decimal.NewFromString(strings.TrimSpace(s))
+	s = strings.TrimSpace(s)
+	if !chargePattern.MatchString(s) {
+		return decimal.Zero, app.Unprocessable("invalid_charge", "Enter the monthly charge as an amount such as 1180.00.").OnField("monthly_charge")
+	}
+	d, err := decimal.NewFromString(s)
 	if err != nil {
 		return d, app.Unprocessable("invalid_charge", "Enter the monthly charge as an amount such as 1180.00.").OnField("monthly_charge")
 	}
