@@ -55,12 +55,16 @@ func Date(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// ParseDate reads a calendar date written YYYY-MM-DD for the named field.
-// Errors: invalid_date (422).
+// ParseDate reads a calendar date written YYYY-MM-DD for the named field,
+// between 1900 and 2999 as the ledger's dates are (PostgreSQL has no year
+// 0000, which time.Parse reads). Errors: invalid_date (422).
 func ParseDate(field, s string) (time.Time, error) {
 	t, err := time.Parse(time.DateOnly, strings.TrimSpace(s))
 	if err != nil {
 		return t, app.Unprocessable("invalid_date", "Enter a date such as 2026-05-01.").OnField(field)
+	}
+	if t.Year() < 1900 || t.Year() > 2999 {
+		return time.Time{}, app.Unprocessable("invalid_date", "Enter a date between 1900 and 2999.").OnField(field)
 	}
 	return t, nil
 }
