@@ -58,18 +58,21 @@ type Clock int
 // EndOfDay is 24:00.
 const EndOfDay Clock = 24 * 60
 
-// ParseClock reads "HH:MM" (00:00 to 24:00). Errors: invalid_time (422).
+// ParseClock reads "HH:MM" (00:00 to 24:00), two digits each. Errors:
+// invalid_time (422).
 func ParseClock(s string) (Clock, error) {
-	var h, m int
 	s = strings.TrimSpace(s)
-	if len(s) != 5 || s[2] != ':' {
+	if len(s) != 5 || s[2] != ':' || !isDigit(s[0]) || !isDigit(s[1]) || !isDigit(s[3]) || !isDigit(s[4]) {
 		return 0, app.Unprocessable("invalid_time", "Give a time of day like 09:30.")
 	}
-	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0) {
+	h, m := int(s[0]-'0')*10+int(s[1]-'0'), int(s[3]-'0')*10+int(s[4]-'0')
+	if h > 24 || m > 59 || (h == 24 && m != 0) {
 		return 0, app.Unprocessable("invalid_time", "Give a time of day like 09:30.")
 	}
 	return Clock(h*60 + m), nil
 }
+
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
 // String gives "08:00".
 func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
