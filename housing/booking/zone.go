@@ -98,10 +98,14 @@ func (c *Clock) UnmarshalText(b []byte) error {
 // weekdayNames are the lower-case English names used in JSON and forms.
 var weekdayNames = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
 
-// ParseWeekday reads a weekday's English name. Errors: invalid_weekday (422).
+// ParseWeekday reads a weekday's English name in any case. Errors:
+// invalid_weekday (422).
 func ParseWeekday(s string) (time.Weekday, error) {
+	name := strings.TrimSpace(s)
 	for i, n := range weekdayNames {
-		if strings.EqualFold(strings.TrimSpace(s), n) {
+		// The same length in bytes keeps the name ASCII: strings.EqualFold
+		// alone also takes the long s (ſ, U+017F) for an s.
+		if len(name) == len(n) && strings.EqualFold(name, n) {
 			return time.Weekday(i), nil
 		}
 	}
