@@ -33,7 +33,8 @@ func Location(name string) (*time.Location, error) {
 
 // LocalTime returns the instant at which the wall clock in loc shows date
 // (YYYY-MM-DD) and clock (HH:MM). Errors (422): invalid_date, invalid_time,
-// nonexistent_local_time when a daylight-saving change skips that clock time.
+// nonexistent_local_time when a daylight-saving change skips that clock time
+// (or a change of zone skips the whole day, as Samoa's did on 2011-12-30).
 func LocalTime(loc *time.Location, date, clock string) (time.Time, error) {
 	d, err := time.Parse("2006-01-02", strings.TrimSpace(date))
 	if err != nil {
@@ -44,7 +45,8 @@ func LocalTime(loc *time.Location, date, clock string) (time.Time, error) {
 		return time.Time{}, app.Unprocessable("invalid_time", "Give a time of day like 09:30.")
 	}
 	t := c.On(d.Year(), d.Month(), d.Day(), loc)
-	if t.Hour() != int(c)/60 || t.Minute() != int(c)%60 {
+	if y, m, day := t.Date(); y != d.Year() || m != d.Month() || day != d.Day() ||
+		t.Hour() != int(c)/60 || t.Minute() != int(c)%60 {
 		return time.Time{}, app.Unprocessable("nonexistent_local_time",
 			"%s does not exist on %s in %s: the clocks skip it for daylight saving time.", c, d.Format("2 January"), loc)
 	}
