@@ -167,8 +167,15 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 	if opt.Count > MaxOccurrences {
 		return "", nil, app.Unprocessable("rrule_too_many", "A series makes at most %d bookings.", MaxOccurrences).OnField("rrule")
 	}
+	// The rule runs on the wall clock, read as UTC ("floating" time), and
+	// each time it gives is then placed in loc. Run in loc itself, rrule-go
+	// steps over a day whose midnight a daylight-saving change skips
+	// (America/Santiago in September): it gives the day before twice.
 	first := start.In(loc)
-	opt.Dtstart = first
+	opt.Dtstart = floating(first)
+	if !opt.Until.IsZero() {
+		opt.Until = floating(opt.Until.In(loc))
+	}
 	rr, err := rrule.NewRRule(*opt)
 	if err != nil {
 		return "", nil, app.Unprocessable("rrule_invalid", "The repeat rule %q cannot be used: %v.", rule, err).OnField("rrule")
@@ -181,7 +188,9 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 
 	var out []Interval
 	next := rr.Iterator()
-	for t, ok := next(); ok; t, ok = next() {
+	for w, ok := next(); ok; w, ok = next() {
+		y, m, d := w.Date()
+		t := time.Date(y, m, d, w.Hour(), w.Minute(), w.Second(), 0, loc)
 		if len(out) == MaxOccurrences {
 			return "", nil, app.Unprocessable("rrule_too_many", "A series makes at most %d bookings.", MaxOccurrences).OnField("rrule")
 		}
@@ -189,7 +198,6 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 			return "", nil, app.Unprocessable("rrule_too_long", "The series runs past %s: bookings can be made at most two years ahead.",
 				limit.Format("2 January 2006")).OnField("rrule")
 		}
-		y, m, d := t.Date()
 		e := endClock.On(y, m, d+days, loc)
 		if !e.After(t) {
 			e = t.Add(end.Sub(start))
@@ -200,6 +208,11 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 		return "", nil, app.Unprocessable("rrule_invalid", "The repeat rule produces no dates from the first booking on.").OnField("rrule")
 	}
 	return rule, out, nil
+}
+
+// floating returns the wall-clock time of t as the same time in UTC.
+func floating(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 }
 
 // CancelSeries cancels the occurrences of a series that start at or after
