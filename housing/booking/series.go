@@ -160,6 +160,9 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 	if opt.Freq > rrule.DAILY {
 		return "", nil, app.Unprocessable("rrule_invalid", "A booking repeats daily, weekly, monthly or yearly.").OnField("rrule")
 	}
+	if err := checkRuleParts(opt); err != nil {
+		return "", nil, err
+	}
 	if opt.Count <= 0 && opt.Until.IsZero() {
 		return "", nil, app.Unprocessable("rrule_unbounded",
 			"Say how many times the booking repeats (COUNT=10) or until when (UNTIL=20261231T235959Z).").OnField("rrule")
@@ -208,6 +211,25 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 		return "", nil, app.Unprocessable("rrule_invalid", "The repeat rule produces no dates from the first booking on.").OnField("rrule")
 	}
 	return rule, out, nil
+}
+
+// checkRuleParts refuses the parts of a rule that rrule-go would panic on,
+// indexing its calendar of the year out of range: BYEASTER (not RFC 5545,
+// and its offset goes unchecked) and, where weekdays are counted within a
+// month, a BYDAY number beyond the fifth (BYDAY=-6MO). Errors: rrule_invalid
+// (422).
+func checkRuleParts(opt *rrule.ROption) error {
+	if len(opt.Byeaster) > 0 {
+		return app.Unprocessable("rrule_invalid", "BYEASTER is not part of an RFC 5545 repeat rule.").OnField("rrule")
+	}
+	inMonth := opt.Freq == rrule.MONTHLY || opt.Freq == rrule.YEARLY && len(opt.Bymonth) > 0
+	for _, w := range opt.Byweekday {
+		if inMonth && (w.N() > 5 || w.N() < -5) {
+			return app.Unprocessable("rrule_invalid",
+				"A month has at most five of a weekday: number them from 1 to 5, or -1 to -5 from the end (BYDAY=-1FR).").OnField("rrule")
+		}
+	}
+	return nil
 }
 
 // floating returns the wall-clock time of t as the same time in UTC.
