@@ -18,11 +18,17 @@ func FuzzParseDecimal(f *testing.F) {
 	for _, s := range []string{
 		"100000", "2500.50", "6", "4.25", "0", "-1", "-0", "+5", ".5", "5.", "1e3", "1E3", "1e-2", "1e9999", "1e10001", "--5",
 		"12.345", "1,000", "1_000", "0x10", "NaN", "Inf", "lots", "", " 5", "5 ", "\x00", "5\x00", "\xff", "\r\n", "١٢٣",
-		strings.Repeat("9", 10000), "0." + strings.Repeat("0", 10000) + "1",
+		strings.Repeat("9", 1000), "0." + strings.Repeat("0", 990) + "1", strings.Repeat("9", 10000),
 	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
+		// A flag's value is short. Long numbers only send the search into
+		// math/big (decimal.NewFromString takes time quadratic in the digits,
+		// six seconds for a million) and into minimizing what it finds there.
+		if len(s) > 1000 {
+			t.Skip()
+		}
 		d, err := parseDecimal("loan schedule", "principal", s)
 		if err != nil {
 			if !strings.HasPrefix(err.Error(), "loan schedule: --principal ") {
