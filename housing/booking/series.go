@@ -213,12 +213,20 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 	return rule, out, nil
 }
 
-// checkRuleParts refuses the parts of a rule that rrule-go would panic on,
-// indexing its calendar of the year out of range: BYEASTER (not RFC 5545,
-// and its offset goes unchecked) and, where weekdays are counted within a
-// month, a BYDAY number beyond the fifth (BYDAY=-6MO). Errors: rrule_invalid
-// (422).
+// checkRuleParts refuses the parts of a rule that set a time of day
+// (BYHOUR, BYMINUTE, BYSECOND): the first booking sets it, and each
+// occurrence keeps its start and end. With them a 09:00-10:00 booking and
+// BYHOUR=5 gave 05:00-10:00, BYSECOND starts between minutes, and two
+// times in a skipped hour the same instant twice. It also refuses the
+// parts that rrule-go would panic on, indexing its calendar of the year out
+// of range: BYEASTER (not RFC 5545, and its offset goes unchecked) and,
+// where weekdays are counted within a month, a BYDAY number beyond the
+// fifth (BYDAY=-6MO). Errors: rrule_invalid (422).
 func checkRuleParts(opt *rrule.ROption) error {
+	if len(opt.Byhour) > 0 || len(opt.Byminute) > 0 || len(opt.Bysecond) > 0 {
+		return app.Unprocessable("rrule_invalid",
+			"The first booking sets the time of day: leave BYHOUR, BYMINUTE and BYSECOND out of the repeat rule.").OnField("rrule")
+	}
 	if len(opt.Byeaster) > 0 {
 		return app.Unprocessable("rrule_invalid", "BYEASTER is not part of an RFC 5545 repeat rule.").OnField("rrule")
 	}
