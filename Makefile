@@ -4,7 +4,7 @@ export PATH := $(PATH):/usr/local/go/bin
 BIN := bin/hearth
 GO ?= go
 
-.PHONY: run build test bench lint deps-postgres deps-browser clean
+.PHONY: run build test bench fuzz lint deps-postgres deps-browser clean
 
 ## run: build and start Hearth with demo data on a private PostgreSQL under ./.hearth
 run: deps-postgres build
@@ -25,6 +25,19 @@ test:
 bench: deps-postgres build
 	$(BIN) bench
 	$(GO) test -run '^$$' -bench . -benchmem ./housing/lottery/ ./housing/feeds/
+
+## fuzz: every fuzz target (in *_fuzz_test.go files) in turn for FUZZTIME; make
+## test runs their seeds. A failing input lands in the package's testdata/fuzz: keep it.
+## A FUZZTIME of a few seconds can end while go replays its cached corpus, which
+## fails with "context deadline exceeded"; that is not a finding.
+FUZZTIME ?= 30s
+fuzz:
+	@set -e; for pkg in $$($(GO) list -f '{{.ImportPath}} {{.TestGoFiles}} {{.XTestGoFiles}}' ./... | grep _fuzz_test.go | cut -d' ' -f1); do \
+	  for name in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$name ($(FUZZTIME))"; \
+	    $(GO) test $$pkg -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME); \
+	  done; \
+	done
 
 lint:
 	gofmt -l .

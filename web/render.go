@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"mime"
 	"net/url"
 	"strings"
 	"time"
@@ -147,7 +148,7 @@ func redirect(c *fiber.Ctx, to string) error {
 // decodeJSON reads a JSON request body strictly: one object, no unknown
 // fields. Errors: malformed_json (400).
 func decodeJSON(c *fiber.Ctx, v any) error {
-	if !strings.HasPrefix(c.Get(fiber.HeaderContentType), fiber.MIMEApplicationJSON) {
+	if mt, _, err := mime.ParseMediaType(c.Get(fiber.HeaderContentType)); err != nil || mt != fiber.MIMEApplicationJSON {
 		return app.Invalid("unsupported_media_type", "Send the request body as application/json.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(c.Body()))

@@ -25,7 +25,7 @@ func localPath(next, fallback string) string {
 }
 
 func isLocalPath(next string) bool {
-	if next == "" || next[0] != '/' || len(next) > 2048 || !cleanPathText(next) {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || len(next) > 2048 || !cleanPathText(next) {
 		return false
 	}
 	u, err := url.Parse(next)

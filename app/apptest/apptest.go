@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"sync"
 	"testing"
 
 	"github.com/jmoiron/sqlx"
@@ -22,35 +23,69 @@ import (
 	"hearth/migrations"
 )
 
-// serverURL is the PostgreSQL server tests use: TEST_DATABASE_URL, or a
-// private cluster that Main starts.
-var serverURL string
+// The PostgreSQL server tests use: TEST_DATABASE_URL, or a private cluster
+// started the first time a test asks for a database, so that a package's
+// tests that need none (its fuzz targets, run by many worker processes) start
+// none.
+var (
+	envURL      string
+	startOnce   sync.Once
+	started     *app.LocalPostgres
+	startedDir  string
+	startedURL  string
+	startErr    error
+	mainStarted bool
+)
 
 // Main runs a package's tests. Call it from TestMain:
 //
 //	func TestMain(m *testing.M) { os.Exit(apptest.Main(m)) }
 //
-// Without TEST_DATABASE_URL it starts a throwaway PostgreSQL cluster with the
-// machine's binaries for the package and stops it afterwards.
+// Without TEST_DATABASE_URL, the first test that needs a database starts a
+// throwaway PostgreSQL cluster with the machine's binaries for the package;
+// Main stops it afterwards.
 func Main(m *testing.M) int {
-	serverURL = os.Getenv("TEST_DATABASE_URL")
-	if serverURL == "" {
+	envURL = os.Getenv("TEST_DATABASE_URL")
+	mainStarted = true
+	code := m.Run()
+	if started != nil {
+		started.Stop()
+	}
+	if startedDir != "" {
+		os.RemoveAll(startedDir)
+	}
+	return code
+}
+
+// serverURL returns the server's connection string, starting the private
+// cluster on first use.
+func serverURL(t testing.TB) string {
+	t.Helper()
+	if !mainStarted {
+		t.Fatal("apptest: no database server; call apptest.Main from TestMain")
+	}
+	if envURL != "" {
+		return envURL
+	}
+	startOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "hearth-test-pg-")
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "apptest:", err)
-			return 1
+			startErr = err
+			return
 		}
-		defer os.RemoveAll(dir)
+		startedDir = dir
 		os.Chmod(dir, 0o755) // the cluster runs as an unprivileged user when tests run as root
 		lp, err := app.StartLocalPostgres(context.Background(), dir, app.LocalOptions{Fast: true}, Logger())
 		if err != nil {
-			fmt.Fprintln(os.Stderr, "apptest:", err)
-			return 1
+			startErr = err
+			return
 		}
-		defer lp.Stop()
-		serverURL = lp.URL
+		started, startedURL = lp, lp.URL
+	})
+	if startErr != nil {
+		t.Fatalf("apptest: %v", startErr)
 	}
-	return m.Run()
+	return startedURL
 }
 
 // Logger is a quiet logger for tests; HEARTH_TEST_LOG=1 makes it speak.
@@ -78,10 +113,7 @@ func NewDB(t testing.TB) *sqlx.DB {
 // connection string, for code that opens its own pool (a server under test).
 func URL(t testing.TB) string {
 	t.Helper()
-	if serverURL == "" {
-		t.Fatal("apptest: no database server; call apptest.Main from TestMain")
-	}
-	u, err := url.Parse(serverURL)
+	u, err := url.Parse(serverURL(t))
 	if err != nil {
 		t.Fatalf("apptest: bad database URL: %v", err)
 	}
@@ -129,7 +161,8 @@ func (migrator) Migrate(ctx context.Context, db *sql.DB, _ pgtestdb.Config) erro
 // its connection string, for tests of migration itself.
 func EmptyURL(t testing.TB) string {
 	t.Helper()
-	admin, err := sqlx.Open("postgres", serverURL)
+	server := serverURL(t)
+	admin, err := sqlx.Open("postgres", server)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,13 +172,13 @@ func EmptyURL(t testing.TB) string {
 		t.Fatalf("apptest: %v", err)
 	}
 	t.Cleanup(func() {
-		admin, err := sqlx.Open("postgres", serverURL)
+		admin, err := sqlx.Open("postgres", server)
 		if err == nil {
 			admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
 			admin.Close()
 		}
 	})
-	u, _ := url.Parse(serverURL)
+	u, _ := url.Parse(server)
 	u.Path = "/" + name
 	return u.String()
 }

@@ -145,9 +145,11 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, required ...s
 	return false, nil
 }
 
+// parseDecimal reads a flag's number as written, without an exponent:
+// "1e3" is not a way to write 1000 here.
 func parseDecimal(cmd, flagName, s string) (decimal.Decimal, error) {
 	d, err := decimal.NewFromString(s)
-	if err != nil {
+	if err != nil || strings.ContainsAny(s, "eE") {
 		return decimal.Zero, fmt.Errorf("%s: --%s %q is not a number; write it like 2500 or 2500.50", cmd, flagName, s)
 	}
 	return d, nil

@@ -160,6 +160,9 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 	if opt.Freq > rrule.DAILY {
 		return "", nil, app.Unprocessable("rrule_invalid", "A booking repeats daily, weekly, monthly or yearly.").OnField("rrule")
 	}
+	if err := checkRuleParts(opt); err != nil {
+		return "", nil, err
+	}
 	if opt.Count <= 0 && opt.Until.IsZero() {
 		return "", nil, app.Unprocessable("rrule_unbounded",
 			"Say how many times the booking repeats (COUNT=10) or until when (UNTIL=20261231T235959Z).").OnField("rrule")
@@ -167,8 +170,15 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 	if opt.Count > MaxOccurrences {
 		return "", nil, app.Unprocessable("rrule_too_many", "A series makes at most %d bookings.", MaxOccurrences).OnField("rrule")
 	}
+	// The rule runs on the wall clock, read as UTC ("floating" time), and
+	// each time it gives is then placed in loc. Run in loc itself, rrule-go
+	// steps over a day whose midnight a daylight-saving change skips
+	// (America/Santiago in September): it gives the day before twice.
 	first := start.In(loc)
-	opt.Dtstart = first
+	opt.Dtstart = floating(first)
+	if !opt.Until.IsZero() {
+		opt.Until = floating(opt.Until.In(loc))
+	}
 	rr, err := rrule.NewRRule(*opt)
 	if err != nil {
 		return "", nil, app.Unprocessable("rrule_invalid", "The repeat rule %q cannot be used: %v.", rule, err).OnField("rrule")
@@ -181,7 +191,9 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 
 	var out []Interval
 	next := rr.Iterator()
-	for t, ok := next(); ok; t, ok = next() {
+	for w, ok := next(); ok; w, ok = next() {
+		y, m, d := w.Date()
+		t := time.Date(y, m, d, w.Hour(), w.Minute(), w.Second(), 0, loc)
 		if len(out) == MaxOccurrences {
 			return "", nil, app.Unprocessable("rrule_too_many", "A series makes at most %d bookings.", MaxOccurrences).OnField("rrule")
 		}
@@ -189,7 +201,6 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 			return "", nil, app.Unprocessable("rrule_too_long", "The series runs past %s: bookings can be made at most two years ahead.",
 				limit.Format("2 January 2006")).OnField("rrule")
 		}
-		y, m, d := t.Date()
 		e := endClock.On(y, m, d+days, loc)
 		if !e.After(t) {
 			e = t.Add(end.Sub(start))
@@ -200,6 +211,38 @@ func occurrences(text string, start, end time.Time, loc *time.Location, now time
 		return "", nil, app.Unprocessable("rrule_invalid", "The repeat rule produces no dates from the first booking on.").OnField("rrule")
 	}
 	return rule, out, nil
+}
+
+// checkRuleParts refuses the parts of a rule that set a time of day
+// (BYHOUR, BYMINUTE, BYSECOND): the first booking sets it, and each
+// occurrence keeps its start and end. With them a 09:00-10:00 booking and
+// BYHOUR=5 gave 05:00-10:00, BYSECOND starts between minutes, and two
+// times in a skipped hour the same instant twice. It also refuses the
+// parts that rrule-go would panic on, indexing its calendar of the year out
+// of range: BYEASTER (not RFC 5545, and its offset goes unchecked) and,
+// where weekdays are counted within a month, a BYDAY number beyond the
+// fifth (BYDAY=-6MO). Errors: rrule_invalid (422).
+func checkRuleParts(opt *rrule.ROption) error {
+	if len(opt.Byhour) > 0 || len(opt.Byminute) > 0 || len(opt.Bysecond) > 0 {
+		return app.Unprocessable("rrule_invalid",
+			"The first booking sets the time of day: leave BYHOUR, BYMINUTE and BYSECOND out of the repeat rule.").OnField("rrule")
+	}
+	if len(opt.Byeaster) > 0 {
+		return app.Unprocessable("rrule_invalid", "BYEASTER is not part of an RFC 5545 repeat rule.").OnField("rrule")
+	}
+	inMonth := opt.Freq == rrule.MONTHLY || opt.Freq == rrule.YEARLY && len(opt.Bymonth) > 0
+	for _, w := range opt.Byweekday {
+		if inMonth && (w.N() > 5 || w.N() < -5) {
+			return app.Unprocessable("rrule_invalid",
+				"A month has at most five of a weekday: number them from 1 to 5, or -1 to -5 from the end (BYDAY=-1FR).").OnField("rrule")
+		}
+	}
+	return nil
+}
+
+// floating returns the wall-clock time of t as the same time in UTC.
+func floating(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), t.Nanosecond(), time.UTC)
 }
 
 // CancelSeries cancels the occurrences of a series that start at or after

@@ -33,7 +33,8 @@ func Location(name string) (*time.Location, error) {
 
 // LocalTime returns the instant at which the wall clock in loc shows date
 // (YYYY-MM-DD) and clock (HH:MM). Errors (422): invalid_date, invalid_time,
-// nonexistent_local_time when a daylight-saving change skips that clock time.
+// nonexistent_local_time when a daylight-saving change skips that clock time
+// (or a change of zone skips the whole day, as Samoa's did on 2011-12-30).
 func LocalTime(loc *time.Location, date, clock string) (time.Time, error) {
 	d, err := time.Parse("2006-01-02", strings.TrimSpace(date))
 	if err != nil {
@@ -44,7 +45,8 @@ func LocalTime(loc *time.Location, date, clock string) (time.Time, error) {
 		return time.Time{}, app.Unprocessable("invalid_time", "Give a time of day like 09:30.")
 	}
 	t := c.On(d.Year(), d.Month(), d.Day(), loc)
-	if t.Hour() != int(c)/60 || t.Minute() != int(c)%60 {
+	if y, m, day := t.Date(); y != d.Year() || m != d.Month() || day != d.Day() ||
+		t.Hour() != int(c)/60 || t.Minute() != int(c)%60 {
 		return time.Time{}, app.Unprocessable("nonexistent_local_time",
 			"%s does not exist on %s in %s: the clocks skip it for daylight saving time.", c, d.Format("2 January"), loc)
 	}
@@ -58,18 +60,21 @@ type Clock int
 // EndOfDay is 24:00.
 const EndOfDay Clock = 24 * 60
 
-// ParseClock reads "HH:MM" (00:00 to 24:00). Errors: invalid_time (422).
+// ParseClock reads "HH:MM" (00:00 to 24:00), two digits each. Errors:
+// invalid_time (422).
 func ParseClock(s string) (Clock, error) {
-	var h, m int
 	s = strings.TrimSpace(s)
-	if len(s) != 5 || s[2] != ':' {
+	if len(s) != 5 || s[2] != ':' || !isDigit(s[0]) || !isDigit(s[1]) || !isDigit(s[3]) || !isDigit(s[4]) {
 		return 0, app.Unprocessable("invalid_time", "Give a time of day like 09:30.")
 	}
-	if _, err := fmt.Sscanf(s, "%02d:%02d", &h, &m); err != nil || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m != 0) {
+	h, m := int(s[0]-'0')*10+int(s[1]-'0'), int(s[3]-'0')*10+int(s[4]-'0')
+	if h > 24 || m > 59 || (h == 24 && m != 0) {
 		return 0, app.Unprocessable("invalid_time", "Give a time of day like 09:30.")
 	}
 	return Clock(h*60 + m), nil
 }
+
+func isDigit(b byte) bool { return '0' <= b && b <= '9' }
 
 // String gives "08:00".
 func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", int(c)/60, int(c)%60) }
@@ -95,10 +100,14 @@ func (c *Clock) UnmarshalText(b []byte) error {
 // weekdayNames are the lower-case English names used in JSON and forms.
 var weekdayNames = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
 
-// ParseWeekday reads a weekday's English name. Errors: invalid_weekday (422).
+// ParseWeekday reads a weekday's English name in any case. Errors:
+// invalid_weekday (422).
 func ParseWeekday(s string) (time.Weekday, error) {
+	name := strings.TrimSpace(s)
 	for i, n := range weekdayNames {
-		if strings.EqualFold(strings.TrimSpace(s), n) {
+		// The same length in bytes keeps the name ASCII: strings.EqualFold
+		// alone also takes the long s (ſ, U+017F) for an s.
+		if len(name) == len(n) && strings.EqualFold(name, n) {
 			return time.Weekday(i), nil
 		}
 	}
