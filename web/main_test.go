@@ -51,6 +51,13 @@ func newTestServerWith(t testing.TB, cfg app.Config) *testServer {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startTestServer(t, cfg, db)
+}
+
+// startTestServer serves an open database on a loopback port, for tests
+// that fill the database first; it closes the database afterwards.
+func startTestServer(t testing.TB, cfg app.Config, db *sqlx.DB) *testServer {
+	t.Helper()
 	srv := web.New(cfg, db, apptest.Logger())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
