@@ -83,7 +83,11 @@ func (h *housingHandlers) apiSite(c *fiber.Ctx) error {
 		Coordinators: make([]coordinatorJSON, len(d.Coordinators)),
 	}
 	for i, u := range d.Units {
-		out.Units[i] = newUnitJSON(u.Unit, chargeVisible(p, u))
+		var resident *int64
+		if r := u.Resident; r != nil {
+			resident = &r.MemberID
+		}
+		out.Units[i] = newUnitJSON(u.Unit, chargeVisible(p, u.SiteID, resident))
 		if r := u.Resident; r != nil {
 			out.Units[i].Resident = &personJSON{MemberID: r.MemberID, Name: r.Name}
 		}
@@ -114,12 +118,13 @@ func adminSite(c *fiber.Ctx) (int64, error) {
 	return siteID, principal(c).RequireAdmin()
 }
 
-// chargeVisible says whether p may see a unit's monthly charge: what a
+// chargeVisible says whether p may see the monthly charge of a unit of a
+// site whose resident today is residentID (nil when vacant): what a
 // neighbour pays is their money, so a plain member sees the charge of their
 // own unit and of vacant ones (which they might move into); coordinators and
 // admins, who set the charges, see all of them.
-func chargeVisible(p *app.Principal, u housing.UnitOccupancy) bool {
-	return p.Coordinates(u.SiteID) || u.Resident == nil || p.CanSeeMoneyOf(u.Resident.MemberID)
+func chargeVisible(p *app.Principal, siteID int64, residentID *int64) bool {
+	return p.Coordinates(siteID) || residentID == nil || p.CanSeeMoneyOf(*residentID)
 }
 
 func (h *housingHandlers) apiCreateSite(c *fiber.Ctx) error {
