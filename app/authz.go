@@ -185,6 +185,15 @@ func (p *Principal) CanSeeMoneyOf(memberID int64) bool {
 	return p != nil && (p.ID == memberID || p.IsAdmin())
 }
 
+// CanSeeChargeOf reports whether p may see the monthly charge of a unit of a
+// site whose resident today is residentID (nil when vacant): what a
+// neighbour pays is their money, so a member sees the charge of their own
+// unit and of vacant ones (which they might move into); those who run the
+// site, and set the charges, see all of them.
+func (p *Principal) CanSeeChargeOf(siteID int64, residentID *int64) bool {
+	return p.Coordinates(siteID) || residentID == nil || p.CanSeeMoneyOf(*residentID)
+}
+
 // RequireAdmin returns a forbidden error unless p is an admin.
 func (p *Principal) RequireAdmin() error {
 	if !p.IsAdmin() {

@@ -279,12 +279,15 @@ type UnitOccupancy struct {
 	Next     *Occupant // the next residency to start after today, if any
 }
 
-// ChargeVisibleTo reports whether p may see the unit's monthly charge: what
-// a neighbour pays is their money, so a member sees the charge of their own
-// unit and of vacant ones (which they might move into); those who run the
-// site, and set the charges, see all of them.
+// ChargeVisibleTo reports whether p may see the unit's monthly charge
+// (Principal.CanSeeChargeOf: its resident and those who run the site, or
+// anyone while it is vacant).
 func (u UnitOccupancy) ChargeVisibleTo(p *app.Principal) bool {
-	return p.Coordinates(u.SiteID) || u.Resident == nil || p.CanSeeMoneyOf(u.Resident.MemberID)
+	var resident *int64
+	if u.Resident != nil {
+		resident = &u.Resident.MemberID
+	}
+	return p.CanSeeChargeOf(u.SiteID, resident)
 }
 
 // Occupant is a member's residency in a unit, with the member's name.

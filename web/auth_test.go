@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"hearth/app"
@@ -237,4 +238,28 @@ func TestReturnAddressStaysLocal(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestFirstPagesRenderedTogether: the first pages a new server renders may
+// come at the same moment (run with -race, as make test does).
+func TestFirstPagesRenderedTogether(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := http.Get(ts.URL + "/signin")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			res.Body.Close()
+			if res.StatusCode != 200 {
+				t.Errorf("sign-in page: %d", res.StatusCode)
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -298,5 +299,38 @@ func TestBookingAPISeriesWaitlistAndApproval(t *testing.T) {
 	status, _ = ts.call(t, "GET", fmt.Sprintf("/api/v1/bookings/%d", pending), w.benTok, nil)
 	if status != 404 {
 		t.Errorf("someone else's booking: %d", status)
+	}
+}
+
+// TestResidentsSpaceIsNotOfferedToTheTreasurer: the booking engine lets a
+// residents' space be booked by the site's residents and coordinators
+// only, so the treasurer, who lives elsewhere, is not told may_book nor
+// shown the booking form that would only be refused.
+func TestResidentsSpaceIsNotOfferedToTheTreasurer(t *testing.T) {
+	t.Parallel()
+	w := newBookingWorld(t)
+	ts := w.ts
+	admin := apptest.MustCreateMember(t, ts.DB, "Tamsin Reyes", app.RoleAdmin)
+	laundry := w.MustCreateResource(t, "Laundry", "laundry")
+	if status, body := ts.call(t, "PUT", fmt.Sprintf("/api/v1/resources/%d/rules", laundry), w.coordTok, map[string]any{"who_may_book": "residents"}); status != 200 {
+		t.Fatalf("set rules: %d %v", status, body)
+	}
+	adminTok := ts.token(t, admin)
+	for _, tt := range []struct {
+		who   string
+		token string
+		want  bool
+	}{{"a resident", w.adaTok, true}, {"the coordinator", w.coordTok, true}, {"a visitor", w.visTok, false}, {"the treasurer", adminTok, false}} {
+		status, body := ts.call(t, "GET", fmt.Sprintf("/api/v1/resources/%d", laundry), tt.token, nil)
+		if got := body["may_book"]; status != 200 || got != tt.want {
+			t.Errorf("%s reads may_book: %d %v, want %v", tt.who, status, got, tt.want)
+		}
+	}
+	status, body := w.bookAPI(t, adminTok, laundry, w.day(2, 9, 0), w.day(2, 10, 0))
+	if status != 422 || errorCode(body) != "not_allowed_to_book" {
+		t.Errorf("the treasurer books the residents' laundry: %d %v", status, body)
+	}
+	if _, page := signInPages(t, ts, admin).get(fmt.Sprintf("/spaces/%d", laundry)); strings.Contains(page, fmt.Sprintf(`action="/spaces/%d/book"`, laundry)) {
+		t.Errorf("the space page offers the treasurer a booking form")
 	}
 }

@@ -75,16 +75,27 @@ func (h *equityHandlers) apiUpdateSettings(c *fiber.Ctx) error {
 }
 
 type poolJSON struct {
-	SiteID     int64               `json:"site_id"`
-	SiteName   string              `json:"site_name"`
-	Open       bool                `json:"open"`
-	ReservePct string              `json:"reserve_pct"`
-	Price      *priceJSON          `json:"price"`
-	PriceError *errorDetail        `json:"price_error,omitempty"`
-	Policies   []policyJSON        `json:"policies"`
-	Appraisals []appraisalJSON     `json:"appraisals"`
-	Mortgages  []loanJSON          `json:"mortgages"`
-	Units      []equity.UnitEquity `json:"units"`
+	SiteID     int64           `json:"site_id"`
+	SiteName   string          `json:"site_name"`
+	Open       bool            `json:"open"`
+	ReservePct string          `json:"reserve_pct"`
+	Price      *priceJSON      `json:"price"`
+	PriceError *errorDetail    `json:"price_error,omitempty"`
+	Policies   []policyJSON    `json:"policies"`
+	Appraisals []appraisalJSON `json:"appraisals"`
+	Mortgages  []loanJSON      `json:"mortgages"`
+	Units      []poolUnit      `json:"units"`
+}
+
+// poolUnit is a unit of a share pool as the caller may see it: the monthly
+// charge of a neighbour's unit is left out (Principal.CanSeeChargeOf), as on the site.
+type poolUnit struct {
+	ID             int64            `json:"id"`
+	Name           string           `json:"name"`
+	Bedrooms       int              `json:"bedrooms"`
+	MonthlyCharge  *decimal.Decimal `json:"monthly_charge,omitempty"`
+	RequiredEquity decimal.Decimal  `json:"required_equity"`
+	Resident       *string          `json:"resident"`
 }
 
 // poolData gathers what a pool's page and API show.
@@ -95,7 +106,7 @@ type poolData struct {
 	Policies   []equity.Policy
 	Appraisals []equity.Appraisal
 	Mortgages  []equity.Loan
-	Units      []equity.UnitEquity
+	Units      []poolUnit
 }
 
 func (h *equityHandlers) loadPool(c *fiber.Ctx, siteID int64) (poolData, error) {
@@ -121,8 +132,19 @@ func (h *equityHandlers) loadPool(c *fiber.Ctx, siteID int64) (poolData, error) 
 	if d.Mortgages, err = h.eq.SiteLoans(ctx, h.db, siteID); err != nil {
 		return d, err
 	}
-	d.Units, err = h.eq.UnitsOf(ctx, h.db, siteID)
-	return d, err
+	units, err := h.eq.UnitsOf(ctx, h.db, siteID)
+	if err != nil {
+		return d, err
+	}
+	p := principal(c)
+	d.Units = make([]poolUnit, len(units))
+	for i, u := range units {
+		d.Units[i] = poolUnit{ID: u.ID, Name: u.Name, Bedrooms: u.Bedrooms, RequiredEquity: u.RequiredEquity, Resident: u.Resident}
+		if p.CanSeeChargeOf(siteID, u.ResidentID) {
+			d.Units[i].MonthlyCharge = &units[i].MonthlyCharge
+		}
+	}
+	return d, nil
 }
 
 func (h *equityHandlers) apiPool(c *fiber.Ctx) error {

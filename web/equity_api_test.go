@@ -228,3 +228,49 @@ func TestChargesAPIRunsAMonthOnce(t *testing.T) {
 		t.Errorf("a member reads everyone's charges: %d", status)
 	}
 }
+
+// TestSharePoolHidesNeighboursCharges: a share pool, like its site, shows a
+// resident the monthly charge of their own unit and of vacant ones, never
+// what a neighbour pays; its coordinators and the treasurer see them all.
+func TestSharePoolHidesNeighboursCharges(t *testing.T) {
+	t.Parallel()
+	w := newEquityWorld(t)
+	ts := w.ts
+	w.open(t)
+	apptest.MustAddResidency(t, ts.DB, w.site, w.u2, w.ada.ID, "2026-01-01")
+	if _, err := ts.DB.Exec(`UPDATE units SET monthly_charge = 1333.33 WHERE id = $1`, w.u3); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		who  app.Member
+		want map[string]any // by unit, the charge shown (nil: left out)
+	}{
+		{w.ada, map[string]any{"H1": "1200", "H2": "1200", "H3": nil}},
+		{w.chloe, map[string]any{"H1": "1200", "H2": nil, "H3": "1333.33"}},
+		{w.coord, map[string]any{"H1": "1200", "H2": "1200", "H3": "1333.33"}},
+		{w.admin, map[string]any{"H1": "1200", "H2": "1200", "H3": "1333.33"}},
+	} {
+		status, pool := ts.call(t, "GET", w.sitePath("/share-pool"), ts.token(t, tt.who), nil)
+		if status != 200 {
+			t.Fatalf("%s reads the pool: %d %v", tt.who.Name, status, pool)
+		}
+		units, _ := pool["units"].([]any)
+		if len(units) != 3 {
+			t.Fatalf("%s reads the pool: units %v", tt.who.Name, pool["units"])
+		}
+		for _, u := range units {
+			u := u.(map[string]any)
+			if got, want := u["monthly_charge"], tt.want[u["name"].(string)]; got != want {
+				t.Errorf("%s reads the charge of %s: got %v, want %v", tt.who.Name, u["name"], got, want)
+			}
+		}
+	}
+
+	page := fmt.Sprintf("/equity/sites/%d", w.site)
+	if _, body := signInPages(t, ts, w.ada).get(page); strings.Contains(body, "1333.33") {
+		t.Errorf("the pool page shows ada what chloe pays")
+	}
+	if _, body := signInPages(t, ts, w.coord).get(page); !strings.Contains(body, "1333.33") {
+		t.Errorf("the pool page does not show the coordinator what chloe pays")
+	}
+}

@@ -61,6 +61,13 @@ func newTestServerLogging(t testing.TB, cfg app.Config, log *slog.Logger) *testS
 	if err != nil {
 		t.Fatal(err)
 	}
+	return startTestServer(t, cfg, db, log)
+}
+
+// startTestServer serves an open database on a loopback port, for tests
+// that fill the database first; it closes the database afterwards.
+func startTestServer(t testing.TB, cfg app.Config, db *sqlx.DB, log *slog.Logger) *testServer {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

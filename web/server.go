@@ -19,6 +19,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/template/html/v2"
 	"github.com/jmoiron/sqlx"
+	"github.com/valyala/fasthttp"
 
 	"hearth"
 	"hearth/app"
@@ -85,7 +86,19 @@ func New(cfg app.Config, svc *hearth.Services, log *slog.Logger) *Server {
 		TrustedProxies:          cfg.TrustedProxies,
 	})
 	s.routes()
+	s.prepareRender()
 	return s
+}
+
+// prepareRender has Fiber build, before any request, the list of apps whose
+// views a page may be rendered with: Fiber builds it on the first Render
+// without a lock, so the first pages of a new server rendered at the same
+// moment raced on it. The render itself fails (there is no such template),
+// after the list is built.
+func (s *Server) prepareRender() {
+	c := s.App.AcquireCtx(&fasthttp.RequestCtx{})
+	defer s.App.ReleaseCtx(c)
+	_ = c.Render("templates/none", nil)
 }
 
 // routes registers every route. Public routes come first; everything after

@@ -76,16 +76,18 @@ type UnitEquity struct {
 	MonthlyCharge  decimal.Decimal `db:"monthly_charge" json:"monthly_charge"`
 	RequiredEquity decimal.Decimal `db:"required_equity" json:"required_equity"`
 	Resident       *string         `db:"resident" json:"resident"` // who lives there today
+	ResidentID     *int64          `db:"resident_id" json:"-"`     // and their member id
 }
 
 // UnitsOf lists a site's units with their required equity and today's resident.
 func (s *Service) UnitsOf(ctx context.Context, q sqlx.QueryerContext, siteID int64) ([]UnitEquity, error) {
 	us := []UnitEquity{}
 	err := sqlx.SelectContext(ctx, q, &us, `
-		SELECT u.id, u.name, u.bedrooms, u.monthly_charge, u.required_equity,
-		       (SELECT m.name FROM residencies r JOIN members m ON m.id = r.member_id
-		        WHERE r.unit_id = u.id AND daterange(r.starts_on, r.ends_on, '[)') @> $2::date) AS resident
-		FROM units u WHERE u.site_id = $1 ORDER BY u.name`, siteID, sqlDate(s.Today()))
+		SELECT u.id, u.name, u.bedrooms, u.monthly_charge, u.required_equity, t.name AS resident, t.id AS resident_id
+		FROM units u
+		LEFT JOIN LATERAL (SELECT m.id, m.name FROM residencies r JOIN members m ON m.id = r.member_id
+		                   WHERE r.unit_id = u.id AND daterange(r.starts_on, r.ends_on, '[)') @> $2::date) t ON true
+		WHERE u.site_id = $1 ORDER BY u.name`, siteID, sqlDate(s.Today()))
 	if err != nil {
 		return nil, fmt.Errorf("equity: unable to list units: %w", err)
 	}

@@ -3,6 +3,7 @@ package booking
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -277,9 +278,11 @@ func (s *Service) Coordinated(ctx context.Context, p *app.Principal) ([]Resource
 }
 
 // MayBook reports whether p may book r under its who-may-book rule, so
-// that pages offer the form only where it can succeed.
+// that pages offer the form only where it can succeed: as the booking
+// engine rules, a residents' space is for the site's residents and its own
+// coordinators, not for an admin who lives elsewhere.
 func (r *Resource) MayBook(p *app.Principal) bool {
-	return r.WhoMayBook == Members || p.LivesAt(r.SiteID) || p.Coordinates(r.SiteID)
+	return r.WhoMayBook == Members || p.LivesAt(r.SiteID) || (p != nil && slices.Contains(p.CoordinatorOf, r.SiteID))
 }
 
 // UpdateResource renames or re-describes a resource. Errors: those of
