@@ -34,6 +34,35 @@ type calendarDay struct {
 	Today bool
 }
 
+// dayView is one day of a week as a list of times, for narrow screens where
+// the week grid does not fit: each bookable hour is a line of its own to tap,
+// and an hour taken, closed or past runs on with the hours like it.
+type dayView struct {
+	Title                string // "Wednesday 2 December"
+	Week                 []dayTab
+	Prev, Next           string // the day before and after
+	PrevLabel, NextLabel string
+	Slots                []daySlot
+	Passed               string // "Before 14:00 is past." when some hours of the day are
+	Over                 bool   // every hour of the day is past
+}
+
+// dayTab is a day of the week in the strip above a day view.
+type dayTab struct {
+	Weekday, Day, Link   string
+	Current, Today, Past bool
+}
+
+// daySlot is a run of the day's hours that are alike, or one bookable hour.
+type daySlot struct {
+	From, To string // "09:00", "10:00"
+	State    string
+	Label    string // Free, Partly free, Taken, Yours, Closed
+	Title    string
+	Detail   string // who has it and when, for a time taken or partly free
+	Link     string
+}
+
 // calendarView is a week or a month, with the links to move through time.
 type calendarView struct {
 	Month                 bool
@@ -46,6 +75,7 @@ type calendarView struct {
 	Timezone              string
 	Bookings              []booking.Booking
 	HasFree, AllInThePast bool
+	Day                   *dayView // the day a narrow screen shows, in a week view
 }
 
 // calendarRange returns the period the page shows: the week (Monday to
@@ -69,8 +99,26 @@ func calendarRange(r *booking.Resource, week, month string, now time.Time) (from
 	return from, time.Date(from.Year(), from.Month(), from.Day()+7, 0, 0, 0, 0, loc), false
 }
 
-// newWeekView lays out hourly cells of a week.
-func newWeekView(r *booking.Resource, from, to time.Time, bs []booking.Booking, free []booking.Interval, p *app.Principal, now time.Time) *calendarView {
+// calendarFocus returns the day of a week that a narrow screen shows: the day
+// asked for (the date of a calendar click, or the date of ?week=), else
+// today, if they fall in the week [from, to); else the week's first day.
+func calendarFocus(loc *time.Location, from, to time.Time, now time.Time, asked ...string) time.Time {
+	in := func(d time.Time) bool { return !d.Before(from) && d.Before(to) }
+	for _, a := range asked {
+		if d, err := time.ParseInLocation("2006-01-02", a, loc); err == nil && in(d) {
+			return d
+		}
+	}
+	t := now.In(loc)
+	if today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc); in(today) {
+		return today
+	}
+	return from
+}
+
+// newWeekView lays out hourly cells of a week, and the focus day of it as a
+// list for narrow screens.
+func newWeekView(r *booking.Resource, from, to time.Time, bs []booking.Booking, free []booking.Interval, p *app.Principal, now, focus time.Time) *calendarView {
 	loc := r.Location()
 	v := &calendarView{From: from, To: to, Timezone: r.Timezone, Bookings: bs}
 	last := to.AddDate(0, 0, -1)
@@ -102,7 +150,66 @@ func newWeekView(r *booking.Resource, from, to time.Time, bs []booking.Booking, 
 		v.Rows = append(v.Rows, row)
 	}
 	v.AllInThePast = !to.After(now)
+	v.Day = newDayView(v, page, days, focus, first, now)
 	return v
+}
+
+// newDayView reads the focus day's column of a week view as a list.
+func newDayView(v *calendarView, page string, days []time.Time, focus time.Time, firstHour int, now time.Time) *dayView {
+	col := 0
+	for i, d := range days {
+		if d.Equal(focus) {
+			col = i
+		}
+	}
+	focus = days[col]
+	prev, next := focus.AddDate(0, 0, -1), focus.AddDate(0, 0, 1)
+	dv := &dayView{
+		Title: focus.Format("Monday 2 January"),
+		Prev:  page + "?week=" + prev.Format("2006-01-02"), PrevLabel: prev.Format("Mon 2"),
+		Next: page + "?week=" + next.Format("2006-01-02"), NextLabel: next.Format("Mon 2"),
+	}
+	for i, d := range days {
+		dv.Week = append(dv.Week, dayTab{
+			Weekday: d.Format("Mon"), Day: d.Format("2"), Link: page + "?week=" + d.Format("2006-01-02"),
+			Current: i == col, Today: v.Days[i].Today, Past: !d.AddDate(0, 0, 1).After(now),
+		})
+	}
+	pastUntil := ""
+	for i, row := range v.Rows {
+		cell := row.Cells[col]
+		from, to := fmt.Sprintf("%02d:00", firstHour+i), fmt.Sprintf("%02d:00", firstHour+i+1)
+		if cell.State == "past" {
+			pastUntil = to
+			continue
+		}
+		label := cell.Label
+		if cell.State == "closed" {
+			label = "Closed"
+		}
+		if n := len(dv.Slots); n > 0 && cell.Link == "" {
+			last := &dv.Slots[n-1]
+			if last.Link == "" && last.State == cell.State && last.Title == cell.Title && last.To == from {
+				last.To = to
+				continue
+			}
+		}
+		slot := daySlot{From: from, To: to, State: cell.State, Label: label, Title: cell.Title, Link: cell.Link}
+		switch cell.State {
+		case "taken", "mine":
+			slot.Detail = strings.TrimPrefix(cell.Title, cell.Label+" ")
+		case "partly":
+			slot.Detail = cell.Title
+		}
+		dv.Slots = append(dv.Slots, slot)
+	}
+	switch {
+	case len(dv.Slots) == 0 && pastUntil != "":
+		dv.Over = true
+	case pastUntil != "":
+		dv.Passed = "Before " + pastUntil + " is past."
+	}
+	return dv
 }
 
 // hourRange is the hours the week grid shows: from the earliest opening to

@@ -262,3 +262,49 @@ func TestBrowserBookFromCalendar(t *testing.T) {
 		t.Errorf("calendar does not show the booking as yours: %q", mine)
 	}
 }
+
+// TestSpaceDayView reads the list a narrow screen shows instead of the week
+// grid: the day asked for, its taken hours run together in one line, each
+// free hour a link to the booking form filled in, and links to the days
+// around it.
+func TestSpaceDayView(t *testing.T) {
+	t.Parallel()
+	w := newBookingWorld(t)
+	workshop := w.MustCreateResource(t, "Workshop", "workshop")
+	if status, body := w.bookAPI(t, w.benTok, workshop, w.day(3, 10, 0), w.day(3, 12, 0)); status != 201 {
+		t.Fatalf("ben books: %d %v", status, body)
+	}
+	ada := signInPages(t, w.ts, w.ada)
+	day, date := w.day(3, 0, 0), w.day(3, 0, 0).Format("2006-01-02")
+	status, body := ada.get(fmt.Sprintf("/spaces/%d?week=%s", workshop, date))
+	if status != 200 {
+		t.Fatalf("space page: %d", status)
+	}
+	for _, want := range []string{
+		`<div class="calday">`,
+		`<h3 id="day-title">` + day.Format("Monday 2 January") + `</h3>`,
+		fmt.Sprintf(`href="/spaces/%d?week=%s"`, workshop, w.day(2, 0, 0).Format("2006-01-02")),
+		fmt.Sprintf(`href="/spaces/%d?week=%s"`, workshop, w.day(4, 0, 0).Format("2006-01-02")),
+		`<li class="cal-taken"><span class="slot-time">10:00–12:00</span>`,
+		fmt.Sprintf(`<li class="cal-free"><a href="/spaces/%d?week=`, workshop),
+		fmt.Sprintf(`&amp;date=%s&amp;start=12:00#book"><span class="slot-time">12:00–13:00</span>`, date),
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("day view lacks %s", want)
+		}
+	}
+	if n := strings.Count(body, `aria-current="page"`); n != 2 { // the menu's Spaces and the day's tab
+		t.Errorf("%d links marked as the current page, want 2", n)
+	}
+	if !strings.Contains(body, fmt.Sprintf(`href="/spaces/%d?week=%s" hx-get`, workshop, date)) {
+		t.Errorf("the week strip has no tab for %s", date)
+	}
+
+	// A click on a free hour keeps its day in view and fills the form in.
+	next := w.day(4, 0, 0)
+	monday := next.AddDate(0, 0, -((int(next.Weekday()) + 6) % 7))
+	_, body = ada.get(fmt.Sprintf("/spaces/%d?week=%s&date=%s&start=09:00", workshop, monday.Format("2006-01-02"), next.Format("2006-01-02")))
+	if !strings.Contains(body, `<h3 id="day-title">`+next.Format("Monday 2 January")+`</h3>`) || !strings.Contains(body, `name="start_time" value="09:00"`) {
+		t.Errorf("a click on %s 09:00 does not show that day with the form filled in", next.Format("Mon 2"))
+	}
+}

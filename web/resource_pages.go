@@ -140,7 +140,8 @@ func (h *bookingHandlers) spaceData(c *fiber.Ctx, r *booking.Resource, f *Form) 
 	if err != nil {
 		return nil, err
 	}
-	cal := newWeekView(r, from, to, bs, free, p, now)
+	focus := calendarFocus(r.Location(), from, to, now, c.Query("date"), week)
+	cal := newWeekView(r, from, to, bs, free, p, now, focus)
 	if isMonth {
 		cal = newMonthView(r, from, to, bs, free, p, now)
 	}
