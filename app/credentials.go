@@ -113,7 +113,7 @@ func (a *Accounts) RevokeToken(ctx context.Context, token string) error {
 
 // Sessions lists the caller's live sessions, the most recently used first.
 func (a *Accounts) Sessions(ctx context.Context, p *Principal) ([]Session, error) {
-	var ss []Session
+	ss := []Session{}
 	if err := a.DB.SelectContext(ctx, &ss, `
 		SELECT id, created_at, last_used_at, expires_at, user_agent FROM sessions
 		WHERE member_id = $1 AND expires_at > now() AND last_used_at > now() - make_interval(secs => $2)
@@ -128,7 +128,7 @@ func (a *Accounts) Sessions(ctx context.Context, p *Principal) ([]Session, error
 
 // Tokens lists the caller's valid API tokens, the newest first.
 func (a *Accounts) Tokens(ctx context.Context, p *Principal) ([]Token, error) {
-	var ts []Token
+	ts := []Token{}
 	if err := a.DB.SelectContext(ctx, &ts, `
 		SELECT id, created_at, last_used_at, expires_at, user_agent FROM api_tokens
 		WHERE member_id = $1 AND expires_at > now() AND revoked_at IS NULL

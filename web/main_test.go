@@ -94,17 +94,23 @@ func (ts *testServer) token(t testing.TB, m app.Member) string {
 	return body["token"].(string)
 }
 
+// checkEveryCall, set by HEARTH_CHECK_OPENAPI=1, checks every call of every
+// test against the OpenAPI document: what a request sent that the server
+// accepted, and everything it answered.
+var checkEveryCall = os.Getenv("HEARTH_CHECK_OPENAPI") == "1"
+
 // call sends a JSON request (body nil for none) and decodes the JSON answer.
 func (ts *testServer) call(t testing.TB, method, path, token string, body any) (int, map[string]any) {
 	t.Helper()
 	var r io.Reader
+	var sent []byte
 	if body != nil {
 		if s, ok := body.(string); ok {
-			r = strings.NewReader(s)
+			sent = []byte(s)
 		} else {
-			b, _ := json.Marshal(body)
-			r = bytes.NewReader(b)
+			sent, _ = json.Marshal(body)
 		}
+		r = bytes.NewReader(sent)
 	}
 	req, _ := http.NewRequest(method, ts.URL+path, r)
 	if body != nil {
@@ -119,6 +125,11 @@ func (ts *testServer) call(t testing.TB, method, path, token string, body any) (
 	}
 	defer res.Body.Close()
 	raw, _ := io.ReadAll(res.Body)
+	if checkEveryCall && servedOpenAPIDoc(t, ts).documents(method, path) {
+		for _, p := range servedOpenAPIDoc(t, ts).checkExchange(method, path, sent, res.StatusCode, res.Header.Get("Content-Type"), raw) {
+			t.Errorf("OpenAPI: %s", p)
+		}
+	}
 	var out map[string]any
 	if len(raw) > 0 && strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
 		if err := json.Unmarshal(raw, &out); err != nil {

@@ -50,11 +50,15 @@ func mergeOpenAPI(fsys fs.FS) (map[string]any, error) {
 			switch key {
 			case "paths":
 				for p, ops := range asMap(v) {
-					mergeInto(paths, p, asMap(ops))
+					if err := mergeInto(paths, p, asMap(ops)); err != nil {
+						return nil, fmt.Errorf("openapi: %s: path %s: %w", name, p, err)
+					}
 				}
 			case "components":
 				for section, entries := range asMap(v) {
-					mergeInto(components, section, asMap(entries))
+					if err := mergeInto(components, section, asMap(entries)); err != nil {
+						return nil, fmt.Errorf("openapi: %s: components %s: %w", name, section, err)
+					}
 				}
 			default:
 				doc[key] = v
@@ -64,14 +68,22 @@ func mergeOpenAPI(fsys fs.FS) (map[string]any, error) {
 	return doc, nil
 }
 
-// mergeInto adds entries to parent[key], creating it when absent.
-func mergeInto(parent map[string]any, key string, entries map[string]any) {
+// mergeInto adds entries to parent[key], creating it when absent. An entry
+// that another fragment has made already is refused: two areas describing
+// one schema or operation would leave one of them silently unserved.
+func mergeInto(parent map[string]any, key string, entries map[string]any) error {
 	m := asMap(parent[key])
 	if m == nil {
 		m = map[string]any{}
 		parent[key] = m
 	}
-	maps.Copy(m, entries)
+	for _, k := range slices.Sorted(maps.Keys(entries)) {
+		if _, ok := m[k]; ok {
+			return fmt.Errorf("%s is described twice", k)
+		}
+		m[k] = entries[k]
+	}
+	return nil
 }
 
 func asMap(v any) map[string]any {

@@ -1,0 +1,13 @@
+// The module that TestOpenAPIGeneratesAGoClient compiles a client in: the
+// client oapi-codegen generates from the served document, with the runtime
+// it needs.
+module hearth.example/openapiclient
+
+go 1.26.0
+
+require github.com/oapi-codegen/runtime v1.9.0
+
+require (
+	github.com/apapsch/go-jsonmerge/v2 v2.0.0 // indirect
+	github.com/google/uuid v1.6.0 // indirect
+)
