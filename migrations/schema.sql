@@ -67,15 +67,20 @@ $$;
 
 CREATE FUNCTION public.booking_create(p_resource bigint, p_member bigint, p_starts timestamp with time zone, p_ends timestamp with time zone, p_now timestamp with time zone, p_rules_version bigint, p_resource_lock bigint, p_quota_lock bigint, p_week_from timestamp with time zone, p_week_to timestamp with time zone) RETURNS TABLE(booking_id bigint, booking_status text, booking_created_at timestamp with time zone, booking_member_name text)
     LANGUAGE plpgsql STRICT
+    SET plan_cache_mode TO 'force_generic_plan'
     AS $$
 DECLARE
-    res record;
+    res resources%ROWTYPE;
 BEGIN
     PERFORM pg_advisory_xact_lock_shared(p_resource_lock);
-    SELECT r.*, EXISTS (SELECT FROM may_book(r.site_id, r.who_may_book, p_member, p_now)) AS allowed
-      INTO res FROM resources r WHERE r.id = p_resource;
-    IF NOT FOUND OR res.rules_version IS DISTINCT FROM p_rules_version OR NOT res.allowed THEN
+    SELECT * INTO res FROM resources WHERE resources.id = p_resource;
+    IF NOT FOUND OR res.rules_version IS DISTINCT FROM p_rules_version THEN
         RETURN;
+    END IF;
+    IF res.who_may_book <> 'members' THEN
+        IF NOT EXISTS (SELECT FROM may_book(res.site_id, res.who_may_book, p_member, p_now)) THEN
+            RETURN;
+        END IF;
     END IF;
     IF EXISTS (SELECT FROM blackouts_over(res.site_id, res.id, tstzrange(p_starts, p_ends, '[)')))
        OR EXISTS (SELECT FROM lottery_holds(res.site_id, res.id,

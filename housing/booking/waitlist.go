@@ -201,6 +201,8 @@ func (s *Service) lapseOffers(ctx context.Context, tx *sqlx.Tx, r *Resource, now
 func (s *Service) settleOffers(ctx context.Context) error {
 	now := s.now()
 	var due []int64
+	// offers_to_lapse's condition over every resource at once, which
+	// bookings_offered_idx answers; each resource then lapses its own.
 	if err := s.selectDB(ctx, &due, `
 		SELECT DISTINCT resource_id FROM bookings WHERE status = 'offered' AND offer_expires_at <= $1`, now); err != nil {
 		return fmt.Errorf("booking: unable to find lapsed offers: %w", err)
