@@ -362,6 +362,8 @@ func times(n int) string {
 }
 
 // insertQuery: $6 is the end plus the buffer, $11 the start less it.
+// booking_create widens by the buffer the same way, in its own INSERT: one
+// addition on each side, which a shared function would not make clearer.
 var insertQuery = `
 	INSERT INTO bookings (site_id, resource_id, member_id, during, blocks, status, series_id, offer_expires_at)
 	SELECT $1, $2, $3, tstzrange($4, $5, '[)'), tstzrange($4, $6, '[)'), $7, $8, $9
