@@ -4,7 +4,7 @@ export PATH := $(PATH):/usr/local/go/bin
 BIN := bin/hearth
 GO ?= go
 
-.PHONY: run build test bench fuzz lint deps-postgres deps-browser clean
+.PHONY: run build test bench fuzz lint schema deps-postgres deps-browser clean
 
 ## run: build and start Hearth with demo data on a private PostgreSQL under ./.hearth
 run: deps-postgres build
@@ -42,6 +42,10 @@ fuzz:
 lint:
 	gofmt -l .
 	$(GO) vet ./...
+
+## schema: rewrite migrations/schema.sql, the whole schema the migrations make (needs pg_dump of the server's version)
+schema:
+	$(GO) test ./app/ -run '^TestSchemaSnapshot$$' -count=1 -args -update-schema
 
 # The embedded default needs the PostgreSQL server binaries (initdb, pg_ctl).
 # Install them with apt-get when they are missing and we may.

@@ -50,10 +50,8 @@ SELECT m.id, m.email, m.name, m.role, m.created_at,
 const principalJoin = `
 LEFT JOIN LATERAL (
     SELECT s.id AS site_id, s.name AS site_name, u.id AS unit_id, u.name AS unit_name, s.timezone
-    FROM residencies r JOIN units u ON u.id = r.unit_id JOIN sites s ON s.id = r.site_id
+    FROM sites s JOIN residencies_on(site_today(s.timezone)) r ON r.site_id = s.id JOIN units u ON u.id = r.unit_id
     WHERE r.member_id = m.id
-      AND r.starts_on <= (now() AT TIME ZONE s.timezone)::date
-      AND (r.ends_on IS NULL OR r.ends_on > (now() AT TIME ZONE s.timezone)::date)
     LIMIT 1) h ON true`
 
 var principalByMember = principalColumns + `, 0 AS credential_id FROM members m` + principalJoin + ` WHERE m.id = $1`

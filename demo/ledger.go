@@ -149,7 +149,7 @@ func (s *ledgerSeed) run() error {
 		SiteID   int64 `db:"site_id"`
 	}
 	if err := s.tx.SelectContext(s.ctx, &residents, `
-		SELECT member_id, site_id FROM residencies WHERE ends_on IS NULL OR ends_on > now() ORDER BY member_id`); err != nil {
+		SELECT member_id, site_id FROM residencies_from(current_date) ORDER BY member_id`); err != nil {
 		return err
 	}
 	for _, r := range residents {

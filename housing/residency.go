@@ -168,8 +168,7 @@ func EndResidency(ctx context.Context, tx *sqlx.Tx, residencyID int64, endsOn ti
 func CurrentResidency(ctx context.Context, q sqlx.QueryerContext, memberID int64, on time.Time) (Residency, error) {
 	var r Residency
 	err := sqlx.GetContext(ctx, q, &r, `
-		SELECT `+residencyColumns+` FROM residencies
-		WHERE member_id = $1 AND daterange(starts_on, ends_on, '[)') @> $2::date`, memberID, sqlDate(Date(on)))
+		SELECT `+residencyColumns+` FROM residencies_on($2::date) WHERE member_id = $1`, memberID, sqlDate(Date(on)))
 	if app.ErrNoRows(err) {
 		return r, app.Errorf(app.KindNotFound, "not_resident", "That member lives in no unit on %s.", sqlDate(Date(on)))
 	}
@@ -185,8 +184,7 @@ func CurrentResidency(ctx context.Context, q sqlx.QueryerContext, memberID int64
 func UnitResidency(ctx context.Context, q sqlx.QueryerContext, unitID int64, on time.Time) (Residency, error) {
 	var r Residency
 	err := sqlx.GetContext(ctx, q, &r, `
-		SELECT `+residencyColumns+` FROM residencies
-		WHERE unit_id = $1 AND daterange(starts_on, ends_on, '[)') @> $2::date`, unitID, sqlDate(Date(on)))
+		SELECT `+residencyColumns+` FROM residencies_on($2::date) WHERE unit_id = $1`, unitID, sqlDate(Date(on)))
 	if app.ErrNoRows(err) {
 		return r, app.Errorf(app.KindNotFound, "unit_vacant", "Nobody lives in that unit on %s.", sqlDate(Date(on)))
 	}

@@ -253,9 +253,8 @@ func (s *Service) sites(ctx context.Context) ([]SiteSummary, error) {
 	err := s.DB.SelectContext(ctx, &sites, `
 		SELECT s.id, s.name, s.address, s.timezone, s.created_at,
 		       (SELECT count(*) FROM units u WHERE u.site_id = s.id) AS units,
-		       (SELECT count(DISTINCT r.unit_id) FROM residencies r
-		         WHERE r.site_id = s.id
-		           AND daterange(r.starts_on, r.ends_on, '[)') @> (now() AT TIME ZONE s.timezone)::date) AS occupied
+		       (SELECT count(DISTINCT r.unit_id) FROM residencies_on(site_today(s.timezone)) r
+		         WHERE r.site_id = s.id) AS occupied
 		FROM sites s ORDER BY s.name, s.id`)
 	if err != nil {
 		return nil, fmt.Errorf("housing: unable to list sites: %w", err)
@@ -325,8 +324,8 @@ func (s *Service) siteDetail(ctx context.Context, id int64) (SiteDetail, error) 
 	var occupants []Occupant
 	err = s.DB.SelectContext(ctx, &occupants, `
 		SELECT r.id, r.unit_id, r.member_id, m.name, r.starts_on, r.ends_on
-		FROM residencies r JOIN members m ON m.id = r.member_id
-		WHERE r.site_id = $1 AND (r.ends_on IS NULL OR r.ends_on > $2::date)
+		FROM residencies_from($2::date) r JOIN members m ON m.id = r.member_id
+		WHERE r.site_id = $1
 		ORDER BY r.unit_id, r.starts_on`, id, sqlDate(d.Today))
 	if err != nil {
 		return d, fmt.Errorf("housing: unable to load residents: %w", err)

@@ -47,7 +47,7 @@ func (h *equityHandlers) renderAdmit(c *fiber.Ctx, f *Form) error {
 	// Members who live nowhere from today on are the ones who can be admitted.
 	if err := h.db.SelectContext(ctx, &homeless, `
 		SELECT m.id, m.name, m.email FROM members m
-		WHERE NOT EXISTS (SELECT 1 FROM residencies r WHERE r.member_id = m.id AND (r.ends_on IS NULL OR r.ends_on > $1::date))
+		WHERE NOT EXISTS (SELECT 1 FROM residencies_from($1::date) r WHERE r.member_id = m.id)
 		ORDER BY m.name`, dayText(today)); err != nil {
 		return err
 	}

@@ -85,8 +85,8 @@ func (s *Service) UnitsOf(ctx context.Context, q sqlx.QueryerContext, siteID int
 	err := sqlx.SelectContext(ctx, q, &us, `
 		SELECT u.id, u.name, u.bedrooms, u.monthly_charge, u.required_equity, t.name AS resident, t.id AS resident_id
 		FROM units u
-		LEFT JOIN LATERAL (SELECT m.id, m.name FROM residencies r JOIN members m ON m.id = r.member_id
-		                   WHERE r.unit_id = u.id AND daterange(r.starts_on, r.ends_on, '[)') @> $2::date) t ON true
+		LEFT JOIN LATERAL (SELECT m.id, m.name FROM residencies_on($2::date) r JOIN members m ON m.id = r.member_id
+		                   WHERE r.unit_id = u.id) t ON true
 		WHERE u.site_id = $1 ORDER BY u.name`, siteID, sqlDate(s.Today()))
 	if err != nil {
 		return nil, fmt.Errorf("equity: unable to list units: %w", err)

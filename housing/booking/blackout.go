@@ -27,8 +27,11 @@ type Blackout struct {
 	CreatedAt  time.Time `db:"created_at"`
 }
 
-const blackoutSelect = `
-	SELECT k.id, k.site_id, k.resource_id, lower(k.during) AS starts_at, upper(k.during) AS ends_at, k.reason, k.created_at
+// blackoutColumns selects a Blackout from k, a row of resource_blackouts.
+const blackoutColumns = `
+	SELECT k.id, k.site_id, k.resource_id, lower(k.during) AS starts_at, upper(k.during) AS ends_at, k.reason, k.created_at`
+
+const blackoutSelect = blackoutColumns + `
 	FROM resource_blackouts k`
 
 // AddBlackout closes a resource for [start, end). Active bookings inside the

@@ -101,8 +101,7 @@ const freeTimeQuery = `
 	SELECT 'busy' AS kind, lower(blocks) AS starts_at, upper(blocks) AS ends_at FROM bookings
 	WHERE site_id = $1 AND resource_id = $2 AND ` + activeStatuses + ` AND blocks && tstzrange($3, $4, '[)')
 	UNION ALL
-	SELECT 'closed', lower(during), upper(during) FROM resource_blackouts
-	WHERE site_id = $1 AND resource_id = $2 AND during && tstzrange($3, $5, '[)')
+	SELECT 'closed', lower(k.during), upper(k.during) FROM blackouts_over($1, $2, tstzrange($3, $5, '[)')) k
 	UNION ALL
 	SELECT 'held', lower(ls.during), upper(ls.during)
 	FROM lottery_windows lw JOIN lottery_slots ls ON ls.site_id = lw.site_id AND ls.window_id = lw.id
@@ -110,7 +109,7 @@ const freeTimeQuery = `
 	  AND ls.during && tstzrange($3::timestamptz - ($4::timestamptz - $5::timestamptz), $4, '[)')
 	UNION ALL
 	SELECT 'lapsed', $6::timestamptz, $6::timestamptz
-	WHERE EXISTS (SELECT 1 FROM bookings WHERE status = 'offered' AND offer_expires_at <= $6 AND site_id = $1 AND resource_id = $2)
+	WHERE EXISTS (SELECT FROM offers_to_lapse($1, $2, $6))
 	ORDER BY kind, starts_at`
 
 // free computes FreeTime from the busy (blocked) ranges and blackouts.

@@ -34,7 +34,7 @@ func (s *Service) Create(ctx context.Context, req Request) (Booking, error) {
 	return b, err
 }
 
-// createQuery books through booking_create (migrations/00252), one round
+// createQuery books through booking_create (migrations/00252, 00260), one round
 // trip that needs no transaction of its own.
 const createQuery = `
 	SELECT booking_id AS id, booking_status AS status, booking_created_at AS created_at, booking_member_name AS member_name
@@ -45,11 +45,14 @@ const createQuery = `
 // (times, lengths, horizon, opening hours) are checked here against the
 // copy; booking_create checks, under the resource's lock, that the copy is
 // still the resource as it is, and then who may book, blackouts, lottery
-// holds and the weekly quota, and inserts. ok is false, with nothing
-// written, when there is no copy yet or anything is not plainly fine: the
-// careful way then reads everything afresh and says precisely what is
-// wrong, or retries a deadlock. Errors: booking_conflict, not_found (for
-// the member).
+// holds, offers to lapse and the weekly quota, and inserts. Those are SQL
+// functions (may_book, blackouts_over, lottery_holds, offers_to_lapse,
+// weekly_quota; migrations/00260) that the careful way's queries call too,
+// so the two ways cannot judge a booking differently; the careful way only
+// words their answers. ok is false, with nothing written, when there is no
+// copy yet or anything is not plainly fine: the careful way then reads
+// everything afresh and says precisely what is wrong, or retries a
+// deadlock. Errors: booking_conflict, not_found (for the member).
 func (s *Service) bookQuickly(ctx context.Context, req Request) (Booking, bool, error) {
 	r, known := s.copies.get(req.ResourceID)
 	if !known {

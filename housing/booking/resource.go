@@ -52,6 +52,16 @@ const (
 	Members Audience = "members"
 )
 
+// MayBook is the rule of who may book a space of a site open to who: any
+// member when it is open to Members; else the site's residents today and
+// its coordinators. An admin is neither as such. The booking engine applies
+// the same rule in SQL (may_book, migrations/00260) to the member a booking
+// is for; this reads it from what p already holds (p.Home, p.CoordinatorOf,
+// loaded by the same SQL), for pages and lists that only need to know.
+func MayBook(p *app.Principal, siteID int64, who Audience) bool {
+	return who == Members || p.LivesAt(siteID) || (p != nil && slices.Contains(p.CoordinatorOf, siteID))
+}
+
 // Rules narrow who may book a resource, when and for how long. Zero values
 // mean "no such rule": the zero Rules (with WhoMayBook Members) accept a
 // booking of any length from any member.
@@ -256,7 +266,8 @@ func (s *Service) SiteResources(ctx context.Context, siteID int64) ([]Resource, 
 
 // Bookable lists the resources a member may book: those of the site they
 // live at or coordinate, and those of other sites open to every member
-// (guest rooms for visitors). The member's home site comes first.
+// (guest rooms for visitors). The member's home site comes first. Like the
+// principal's home, it is judged at the database's now.
 func (s *Service) Bookable(ctx context.Context, p *app.Principal) ([]Resource, error) {
 	home := int64(0)
 	if p.Home != nil {
@@ -264,8 +275,8 @@ func (s *Service) Bookable(ctx context.Context, p *app.Principal) ([]Resource, e
 	}
 	return selectResources(ctx, s.DB, `SELECT `+resourceColumns+`
 		FROM resources r JOIN sites s ON s.id = r.site_id
-		WHERE r.who_may_book = 'members' OR r.site_id = $1 OR r.site_id = ANY($2)
-		ORDER BY r.site_id <> $1, s.name, r.name, r.id`, home, int64s(p.CoordinatorOf))
+		WHERE EXISTS (SELECT FROM may_book(r.site_id, r.who_may_book, $2, now()))
+		ORDER BY r.site_id <> $1, s.name, r.name, r.id`, home, p.ID)
 }
 
 // Coordinated lists the resources of the sites p coordinates (all of them
@@ -278,12 +289,8 @@ func (s *Service) Coordinated(ctx context.Context, p *app.Principal) ([]Resource
 }
 
 // MayBook reports whether p may book r under its who-may-book rule, so
-// that pages offer the form only where it can succeed: as the booking
-// engine rules, a residents' space is for the site's residents and its own
-// coordinators, not for an admin who lives elsewhere.
-func (r *Resource) MayBook(p *app.Principal) bool {
-	return r.WhoMayBook == Members || p.LivesAt(r.SiteID) || (p != nil && slices.Contains(p.CoordinatorOf, r.SiteID))
-}
+// that pages offer the form only where it can succeed.
+func (r *Resource) MayBook(p *app.Principal) bool { return MayBook(p, r.SiteID, r.WhoMayBook) }
 
 // UpdateResource renames or re-describes a resource. Errors: those of
 // CreateResource; forbidden unless by coordinates the site; not_found.

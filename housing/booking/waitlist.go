@@ -178,6 +178,9 @@ func (s *Service) AcceptOffer(ctx context.Context, by *app.Principal, bookingID 
 // to the next members waiting.
 func (s *Service) lapseOffers(ctx context.Context, tx *sqlx.Tx, r *Resource, now time.Time) error {
 	var freed []Interval
+	// The condition of offers_to_lapse, written out: an UPDATE rechecks its
+	// own WHERE on a row that a racing transaction changed (an offer just
+	// accepted), but not the rows of a subquery it joins.
 	err := tx.SelectContext(ctx, &freed, `
 		UPDATE bookings SET status = 'lapsed'
 		WHERE site_id = $1 AND resource_id = $2 AND status = 'offered' AND offer_expires_at <= $3
@@ -198,6 +201,8 @@ func (s *Service) lapseOffers(ctx context.Context, tx *sqlx.Tx, r *Resource, now
 func (s *Service) settleOffers(ctx context.Context) error {
 	now := s.now()
 	var due []int64
+	// offers_to_lapse's condition over every resource at once, which
+	// bookings_offered_idx answers; each resource then lapses its own.
 	if err := s.selectDB(ctx, &due, `
 		SELECT DISTINCT resource_id FROM bookings WHERE status = 'offered' AND offer_expires_at <= $1`, now); err != nil {
 		return fmt.Errorf("booking: unable to find lapsed offers: %w", err)
@@ -240,8 +245,7 @@ func (s *Service) offerFreed(ctx context.Context, tx *sqlx.Tx, r *Resource, free
 		FROM waitlist_entries w
 		WHERE w.site_id = $1 AND w.resource_id = $2 AND w.status = 'waiting'
 		  AND w.wanted && tstzrange($3, $4, '[)') AND lower(w.wanted) > $5
-		  AND NOT EXISTS (SELECT 1 FROM resource_blackouts k
-		                  WHERE k.site_id = w.site_id AND k.resource_id = w.resource_id AND k.during && w.wanted)
+		  AND NOT EXISTS (SELECT FROM blackouts_over(w.site_id, w.resource_id, w.wanted))
 		  AND NOT EXISTS (`+heldByLottery("w.site_id", "w.resource_id",
 		`tstzrange(lower(w.wanted) - make_interval(mins => $6), upper(w.wanted) + make_interval(mins => $6), '[)')`)+`)
 		ORDER BY w.created_at, w.id

@@ -56,18 +56,14 @@ func hashToken(token string) []byte {
 }
 
 // mayView returns the SQL condition that the member whose id the SQL
-// expression member gives may follow resource r: anyone for a space open to
-// every member; else its site's residents today, its coordinators and
-// admins. The feed re-checks it on every fetch, so a link to such a space
-// stops working when its holder moves away.
+// expression member gives may follow resource r: whoever may book it today
+// (may_book: anyone for a space open to every member; else its site's
+// residents today and its coordinators), and admins. The feed re-checks it
+// on every fetch, so a link to such a space stops working when its holder
+// moves away.
 func mayView(member string) string {
-	return `(r.who_may_book = 'members'
-	    OR EXISTS (SELECT 1 FROM members mv WHERE mv.id = ` + member + ` AND mv.role = 'admin')
-	    OR EXISTS (SELECT 1 FROM site_coordinators cv WHERE cv.site_id = r.site_id AND cv.member_id = ` + member + `)
-	    OR EXISTS (SELECT 1 FROM residencies rv JOIN sites sv ON sv.id = rv.site_id
-	               WHERE rv.site_id = r.site_id AND rv.member_id = ` + member + `
-	                 AND rv.starts_on <= (now() AT TIME ZONE sv.timezone)::date
-	                 AND (rv.ends_on IS NULL OR rv.ends_on > (now() AT TIME ZONE sv.timezone)::date)))`
+	return `(EXISTS (SELECT FROM may_book(r.site_id, r.who_may_book, ` + member + `, now()))
+	    OR EXISTS (SELECT 1 FROM members mv WHERE mv.id = ` + member + ` AND mv.role = 'admin'))`
 }
 
 // NewLink makes a new secret link for the actor, to their own bookings when

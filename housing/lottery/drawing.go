@@ -144,19 +144,13 @@ func frozenRequests(ctx context.Context, q sqlx.QueryerContext, windowID int64) 
 	}
 	err := sqlx.SelectContext(ctx, q, &rows, `
 		SELECT q.member_id, m.name, array_agg(q.slot_id ORDER BY q.rank) AS slots,
-		       (r.who_may_book = 'members'
-		        OR EXISTS (SELECT 1 FROM residencies v
-		                   WHERE v.site_id = w.site_id AND v.member_id = q.member_id
-		                     AND v.starts_on <= (now() AT TIME ZONE s.timezone)::date
-		                     AND (v.ends_on IS NULL OR v.ends_on > (now() AT TIME ZONE s.timezone)::date))
-		        OR EXISTS (SELECT 1 FROM site_coordinators c WHERE c.site_id = w.site_id AND c.member_id = q.member_id)) AS eligible
+		       EXISTS (SELECT FROM may_book(w.site_id, r.who_may_book, q.member_id, now())) AS eligible
 		FROM lottery_requests q
 		JOIN members m ON m.id = q.member_id
 		JOIN lottery_windows w ON w.site_id = q.site_id AND w.id = q.window_id
 		JOIN resources r ON r.site_id = w.site_id AND r.id = w.resource_id
-		JOIN sites s ON s.id = w.site_id
 		WHERE q.window_id = $1
-		GROUP BY q.member_id, m.name, r.who_may_book, w.site_id, s.timezone
+		GROUP BY q.member_id, m.name, r.who_may_book, w.site_id
 		ORDER BY q.member_id`, windowID)
 	if err != nil {
 		return nil, fmt.Errorf("lottery: unable to read requests: %w", err)

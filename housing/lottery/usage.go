@@ -80,16 +80,14 @@ const usageQuery = `
 	JOIN members m ON m.id = e.member_id
 	LEFT JOIN LATERAL (
 	    SELECT count(*) AS slots,
-	           sum((upper(sl.during) AT TIME ZONE s.timezone)::date - (lower(sl.during) AT TIME ZONE s.timezone)::date) AS nights
+	           sum(site_day(s.timezone, upper(sl.during)) - site_day(s.timezone, lower(sl.during))) AS nights
 	    FROM lottery_allocations a
 	    JOIN lottery_slots sl ON sl.site_id = a.site_id AND sl.window_id = a.window_id AND sl.id = a.slot_id
 	    WHERE a.site_id = $1 AND a.window_id = win.id AND a.member_id = e.member_id
 	) got ON true
 	LEFT JOIN LATERAL (
-	    SELECT u.name AS unit FROM residencies rs JOIN units u ON u.id = rs.unit_id
+	    SELECT u.name AS unit FROM residencies_on(site_today(s.timezone)) rs JOIN units u ON u.id = rs.unit_id
 	    WHERE rs.site_id = $1 AND rs.member_id = e.member_id
-	      AND rs.starts_on <= (now() AT TIME ZONE s.timezone)::date
-	      AND (rs.ends_on IS NULL OR rs.ends_on > (now() AT TIME ZONE s.timezone)::date)
 	    LIMIT 1
 	) home ON true
 	GROUP BY win.resource_id, r.name, e.member_id, m.name, home.unit

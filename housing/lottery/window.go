@@ -65,7 +65,7 @@ func (w Window) AcceptsRequests(now time.Time) bool {
 // residents, the site's residents and coordinators; otherwise any member.
 // These are the people the booking engine lets book the space.
 func (w Window) MayEnter(p *app.Principal) bool {
-	return w.WhoMayBook != "residents" || p.LivesAt(w.SiteID) || slices.Contains(p.CoordinatorOf, w.SiteID)
+	return booking.MayBook(p, w.SiteID, booking.Audience(w.WhoMayBook))
 }
 
 // AwaitingDraw reports whether the window has closed and may be drawn.

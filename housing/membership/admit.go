@@ -249,7 +249,7 @@ func (s *Service) FreeUnits(ctx context.Context, siteID int64, from time.Time) (
 	err := s.DB.SelectContext(ctx, &us, `
 		SELECT u.id, u.name, u.bedrooms, u.monthly_charge, u.required_equity FROM units u
 		WHERE u.site_id = $1 AND NOT EXISTS (
-		    SELECT 1 FROM residencies r WHERE r.unit_id = u.id AND (r.ends_on IS NULL OR r.ends_on > $2::date))
+		    SELECT 1 FROM residencies_from($2::date) r WHERE r.unit_id = u.id)
 		ORDER BY u.name`, siteID, from.Format(time.DateOnly))
 	if err != nil {
 		return nil, fmt.Errorf("membership: unable to list free units: %w", err)

@@ -301,8 +301,8 @@ func checkFree(ctx context.Context, q sqlx.QueryerContext, unitID, memberID, hom
 		Member bool `db:"member"`
 	}
 	if err := sqlx.GetContext(ctx, q, &clash, `
-		SELECT EXISTS (SELECT 1 FROM residencies WHERE unit_id = $1 AND (ends_on IS NULL OR ends_on > $3::date)) AS unit,
-		       EXISTS (SELECT 1 FROM residencies WHERE member_id = $2 AND id <> $4 AND (ends_on IS NULL OR ends_on > $3::date)) AS member`,
+		SELECT EXISTS (SELECT 1 FROM residencies_from($3::date) WHERE unit_id = $1) AS unit,
+		       EXISTS (SELECT 1 FROM residencies_from($3::date) WHERE member_id = $2 AND id <> $4) AS member`,
 		unitID, memberID, moveOn.Format(time.DateOnly), homeID); err != nil {
 		return fmt.Errorf("membership: unable to read residencies: %w", err)
 	}

@@ -110,7 +110,7 @@ func TestMovesConserveValue(t *testing.T) {
 				if err := e.db.Select(&units, `
 					SELECT u.id FROM units u WHERE u.site_id = ANY($3)
 					AND u.site_id <> (SELECT site_id FROM residencies WHERE member_id = $1 AND ends_on IS NULL)
-					AND NOT EXISTS (SELECT 1 FROM residencies r WHERE r.unit_id = u.id AND (r.ends_on IS NULL OR r.ends_on > $2::date))
+					AND NOT EXISTS (SELECT 1 FROM residencies_from($2::date) r WHERE r.unit_id = u.id)
 					ORDER BY u.id`, m, e.today.Format(time.DateOnly), pq.Array(sites)); err != nil {
 					rt.Fatal(err)
 				}
