@@ -56,11 +56,12 @@ func completionsOf(ctx context.Context, q sqlx.QueryerContext, moveIDs []int64) 
 //
 // A completion locks many rows (the move, the unit, residencies, ledger
 // accounts); a transaction that takes some of them in another order can
-// deadlock with it, and PostgreSQL then aborts one of the two with SQLSTATE
-// 40P01 (40001 for a serialization failure). Either leaves nothing written,
-// so the whole transaction is tried again, up to maxCompleteAttempts times. The
-// errors arrive wrapped by the layers they crossed: app.IsRetryable finds
-// the PostgreSQL error anywhere in the chain (errors.As).
+// deadlock with it, and PostgreSQL then aborts one of the two with
+// SQLSTATE 40P01 (40001 for a serialization failure). Either leaves
+// nothing written, so the whole transaction is tried again, up to
+// maxCompleteAttempts times. The errors arrive wrapped by the layers they
+// crossed: app.IsRetryable finds the PostgreSQL error anywhere in the
+// chain (errors.As).
 func (s *Service) CompleteMove(ctx context.Context, p *app.Principal, moveID int64) (Move, error) {
 	var (
 		c   Completion
