@@ -54,19 +54,21 @@ func seedMoves(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 	if err != nil {
 		return err
 	}
-	farid, hugo := d.members["farid"].ID, d.members["hugo"].ID
+	// Farid asks, and Hugo decides as Linden's coordinator.
+	farid := &app.Principal{Member: d.members["farid"]}
+	hugo := &app.Principal{Member: d.members["hugo"], CoordinatorOf: []int64{d.sites["linden"]}}
 	clock = moveDay.Add(9*time.Hour + 10*time.Minute)
-	mv, err := svc.RequestMoveTx(ctx, tx, membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: farid, UnitID: l5,
+	mv, err := svc.RequestMoveTx(ctx, tx, farid, membership.MoveRequest{QuoteRequest: membership.QuoteRequest{UnitID: l5,
 		MoveOn: moveDay, Surplus: membership.SurplusPaydown, Shortfall: membership.ShortfallLoan}, IdempotencyKey: "seed:farid-to-l5"})
 	if err != nil {
 		return fmt.Errorf("Farid's request: %w", err)
 	}
 	clock = moveDay.Add(11*time.Hour + 40*time.Minute)
-	if _, err := svc.ApproveMoveTx(ctx, tx, mv.ID, hugo); err != nil {
+	if _, err := svc.ApproveMoveTx(ctx, tx, hugo, mv.ID); err != nil {
 		return fmt.Errorf("Farid's approval: %w", err)
 	}
 	clock = moveDay.Add(15 * time.Hour)
-	if _, err := svc.CompleteMoveTx(ctx, tx, mv.ID, &hugo); err != nil {
+	if _, err := svc.CompleteMoveTx(ctx, tx, hugo, mv.ID); err != nil {
 		return fmt.Errorf("Farid's move: %w", err)
 	}
 
@@ -75,7 +77,7 @@ func seedMoves(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 		return err
 	}
 	clock = today.Add(10*time.Hour + 25*time.Minute)
-	if _, err := svc.RequestMoveTx(ctx, tx, membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: d.members["elena"].ID,
+	if _, err := svc.RequestMoveTx(ctx, tx, &app.Principal{Member: d.members["elena"]}, membership.MoveRequest{QuoteRequest: membership.QuoteRequest{
 		UnitID: e5, MoveOn: today.AddDate(0, 0, 14), Surplus: membership.SurplusPaydown, Shortfall: membership.ShortfallCash},
 		IdempotencyKey: "seed:elena-to-e5"}); err != nil {
 		return fmt.Errorf("Elena's request: %w", err)

@@ -1270,8 +1270,12 @@ func (m *matrix) withdrawMoves(memberID int64) error {
 	if err := m.db.Select(&ids, `SELECT id FROM move_requests WHERE member_id = $1 AND status IN ('requested', 'approved')`, memberID); err != nil {
 		return err
 	}
+	admin, err := m.accounts.Principal(m.ctx, app.Member{ID: m.members[treasurer].ID})
+	if err != nil {
+		return err
+	}
 	for _, id := range ids {
-		if _, err := m.moves.WithdrawMove(m.ctx, id); err != nil {
+		if _, err := m.moves.WithdrawMove(m.ctx, admin, id); err != nil {
 			return err
 		}
 	}
@@ -1312,7 +1316,7 @@ func (m *matrix) moveOfElena(t *testing.T, r role) call {
 	err := m.withdrawMoves(elena)
 	var mv membership.Move
 	if err == nil {
-		mv, err = m.moves.RequestMove(m.ctx, membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: elena,
+		mv, err = m.moves.RequestMove(m.ctx, m.principal(t, elena), membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: elena,
 			UnitID: m.moveUnitA, MoveOn: m.equity.Today().AddDate(0, 0, 14), Surplus: membership.SurplusPaydown, Shortfall: membership.ShortfallCash}})
 	}
 	if err != nil {
@@ -1327,7 +1331,7 @@ func (m *matrix) moveOfElena(t *testing.T, r role) call {
 func (m *matrix) newcomersMove(t *testing.T, on time.Time) int64 {
 	newcomer := m.newcomerID(t)
 	m.place(t, m.siteB, m.newUnit(t, m.siteB), newcomer, m.equity.Today().AddDate(0, 0, -1))
-	mv, err := m.moves.RequestMove(m.ctx, membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: newcomer,
+	mv, err := m.moves.RequestMove(m.ctx, m.principal(t, newcomer), membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: newcomer,
 		UnitID: m.newUnit(t, m.siteA), MoveOn: on, Surplus: membership.SurplusPayout, Shortfall: membership.ShortfallCash}})
 	m.fail(t, "move", err)
 	return mv.ID
@@ -1343,7 +1347,7 @@ func (m *matrix) newcomerMove(t *testing.T, r role) call {
 // chloe.
 func (m *matrix) dueMove(t *testing.T, r role) call {
 	id := m.newcomersMove(t, m.equity.Today())
-	_, err := m.moves.ApproveMove(m.ctx, id, m.members[coordinatorA].ID)
+	_, err := m.moves.ApproveMove(m.ctx, m.principal(t, m.members[coordinatorA].ID), id)
 	m.fail(t, "approval", err)
 	return call{params: map[string]string{"move_id": fmt.Sprint(id)}}
 }

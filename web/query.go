@@ -1,7 +1,9 @@
 package web
 
 import (
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -78,4 +80,29 @@ func parseDay(field, s string) (time.Time, error) {
 		return time.Time{}, err.(*app.Error).OnField(field)
 	}
 	return d.Time(), nil
+}
+
+// bindQuery reads a request's query parameters into the struct in points
+// to, each named by its json tag, as bind reads a page's form: for the
+// operations that read their input from the query both as API and as page.
+func bindQuery(c *fiber.Ctx, in any) error {
+	args := c.Request().URI().QueryArgs()
+	v := reflect.ValueOf(in).Elem()
+	for i := range v.NumField() {
+		name, _, _ := strings.Cut(v.Type().Field(i).Tag.Get("json"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		raw := args.Peek(name)
+		if raw == nil {
+			continue
+		}
+		if err := setField(v.Field(i), strings.TrimSpace(string(raw))); err != nil {
+			if e, ok := app.AsError(err); ok {
+				return e.OnField(name)
+			}
+			return err
+		}
+	}
+	return nil
 }

@@ -184,8 +184,7 @@ func (s *Server) routes() {
 	s.mountLedgerPages(pages)
 	s.mountEquityAPI(api)
 	s.mountEquityPages(pages)
-	s.mountMovesAPI(api)
-	s.mountMovesPages(pages)
+	s.mountMembership(api, pages)
 	api.Use(func(c *fiber.Ctx) error {
 		return app.NotFound("There is no API route %s %s.", c.Method(), c.Path())
 	})

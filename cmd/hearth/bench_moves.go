@@ -156,6 +156,7 @@ type moveBenchWorld struct {
 	members     []int64 // residents of the first site, in the order they move
 	units       []int64 // free units at the second site, one per mover
 	coordinator int64   // coordinates the second site
+	site        int64   // the second site
 }
 
 // benchMoveWorld builds the two sites on the day before the moves: n
@@ -185,6 +186,7 @@ func benchMoveWorld(ctx context.Context, db *sqlx.DB, eq *equity.Service, n int,
 		if _, err := tx.ExecContext(ctx, `INSERT INTO site_coordinators (site_id, member_id) VALUES ($1, $2)`, linden, w.coordinator); err != nil {
 			return err
 		}
+		w.site = linden
 		if _, err := tx.ExecContext(ctx, `
 			INSERT INTO units (site_id, name, monthly_charge, required_equity)
 			SELECT $1::bigint, 'H' || k, 1100, 40000 FROM generate_series(0, $3 - 1) k
@@ -254,17 +256,19 @@ func (w *moveBenchWorld) moveGo(ctx context.Context, svc *membership.Service, i 
 	var took [4]time.Duration
 	surplus, shortfall := w.choices(i)
 	start := time.Now()
-	mv, err := svc.RequestMove(ctx, membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: w.members[i], UnitID: w.units[i],
+	mover := &app.Principal{Member: app.Member{ID: w.members[i]}}
+	coordinator := &app.Principal{Member: app.Member{ID: w.coordinator}, CoordinatorOf: []int64{w.site}}
+	mv, err := svc.RequestMove(ctx, mover, membership.MoveRequest{QuoteRequest: membership.QuoteRequest{UnitID: w.units[i],
 		MoveOn: svc.Equity.Today(), Surplus: surplus, Shortfall: shortfall}})
 	if err != nil {
 		return took, fmt.Errorf("request of mover %d: %w", i, err)
 	}
 	requested := time.Now()
-	if _, err := svc.ApproveMove(ctx, mv.ID, w.coordinator); err != nil {
+	if _, err := svc.ApproveMove(ctx, coordinator, mv.ID); err != nil {
 		return took, fmt.Errorf("approval of mover %d: %w", i, err)
 	}
 	approved := time.Now()
-	if _, err := svc.CompleteMove(ctx, mv.ID, &w.coordinator); err != nil {
+	if _, err := svc.CompleteMove(ctx, coordinator, mv.ID); err != nil {
 		return took, fmt.Errorf("move of mover %d: %w", i, err)
 	}
 	done := time.Now()

@@ -7,6 +7,7 @@ package membership
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -15,6 +16,7 @@ import (
 	"hearth/app"
 	"hearth/finance/equity"
 	"hearth/housing"
+	"hearth/money"
 )
 
 // Service admits members to units and moves them between sites.
@@ -26,27 +28,31 @@ type Service struct {
 // New returns the membership service.
 func New(db *sqlx.DB, eq *equity.Service) *Service { return &Service{DB: db, Equity: eq} }
 
-// AdmitRequest admits a member to a unit: they buy shares of the unit's site
-// worth the unit's required equity, paid by Cash and a share Loan that add
-// up to it, and move in on Date.
+// AdmitRequest admits a member to a unit of a site: they buy shares of the
+// site worth the unit's required equity, paid by Cash and a share Loan that
+// add up to it, and move in on Date. Amounts are written as people write
+// them ("2500.50"); an empty one is zero.
 type AdmitRequest struct {
-	SiteID   int64 // when set, the unit must belong to this site
+	SiteID   int64 // the site admitting the member; the unit must be one of its
 	UnitID   int64
 	MemberID int64
-	Date     time.Time // move-in day: today or later
-	Cash     decimal.Decimal
-	Loan     decimal.Decimal
-	// QuotedPrice is the share price the member was shown (zero to accept
+	Date     time.Time // move-in day: today (when zero) or later
+	Cash     string    // in cents
+	Loan     string    // in cents
+	// QuotedPrice is the share price the member was shown (empty to accept
 	// today's price whatever it is); a different price today is refused
 	// with price_changed, so the member sees the new figures first.
-	QuotedPrice decimal.Decimal
-	// LoanRatePct and LoanMonths set the share loan's terms; zero takes the
-	// cooperative's settings.
-	LoanRatePct    *decimal.Decimal
+	QuotedPrice string
+	// LoanRatePct and LoanMonths set the share loan's terms; empty and zero
+	// take the cooperative's settings.
+	LoanRatePct    string
 	LoanMonths     int
 	IdempotencyKey string
-	By             *int64 // the coordinator admitting the member
 }
+
+// CanAdmit returns forbidden unless p may admit members to the site: its
+// coordinators and the treasurer.
+func CanAdmit(p *app.Principal, siteID int64) error { return p.RequireCoordinator(siteID) }
 
 // Admission is an admitted member's buy-in.
 type Admission struct {
@@ -70,41 +76,70 @@ type Admission struct {
 }
 
 // Admit admits a member in a transaction of its own; see AdmitTx.
-func (s *Service) Admit(ctx context.Context, req AdmitRequest) (Admission, error) {
+func (s *Service) Admit(ctx context.Context, p *app.Principal, req AdmitRequest) (Admission, error) {
 	var a Admission
 	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		var err error
-		a, err = s.AdmitTx(ctx, tx, req)
+		a, err = s.AdmitTx(ctx, tx, p, req)
 		return err
 	})
 	return a, err
 }
 
 // AdmitTx admits a member to a unit inside the caller's transaction (an
-// intake flow composes it with its own writes): it starts the residency,
-// lends the Loan as a share loan, issues shares worth the unit's required
-// equity at today's price paid by the cash and the loan, and checks the
-// cooperative's loan-to-value limit. Everything is dated today but the
-// residency, which starts on Date. The same idempotency key with the same
-// request returns the first admission.
+// intake flow composes it with its own writes), for p: a coordinator of the
+// site or the treasurer (CanAdmit). It starts the residency, lends the Loan
+// as a share loan, issues shares worth the unit's required equity at
+// today's price paid by the cash and the loan, and checks the cooperative's
+// loan-to-value limit. Everything is dated today but the residency, which
+// starts on Date. The same idempotency key with the same request returns
+// the first admission.
 //
-// Errors: unit_not_found, member_not_found (404); invalid_idempotency_key,
-// move_in_in_past, amount_negative, amount_not_cents, no_required_equity,
-// payment_mismatch, beyond_loan_to_value (422), and those of
-// equity.SharePriceOn; unit_occupied, member_already_resident,
+// Errors: forbidden (403); unit_not_found, member_not_found (404);
+// unit_required, member_required, invalid_idempotency_key, invalid_amount,
+// too_many_places, amount_too_large, amount_negative, move_in_in_past,
+// no_required_equity, payment_mismatch, beyond_loan_to_value (422), and
+// those of equity.SharePriceOn; unit_occupied, member_already_resident,
 // price_changed, idempotency_key_reused (409).
-func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, req AdmitRequest) (Admission, error) {
+func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, req AdmitRequest) (Admission, error) {
 	var a Admission
+	if err := CanAdmit(p, req.SiteID); err != nil {
+		return a, err
+	}
+	if req.UnitID <= 0 {
+		return a, app.Unprocessable("unit_required", "Choose a free unit.").OnField("unit_id")
+	}
+	if req.MemberID <= 0 {
+		return a, app.Unprocessable("member_required", "Choose the member to admit.").OnField("member_id")
+	}
 	if n := len(req.IdempotencyKey); n == 0 || n > 100 {
 		return a, app.Unprocessable("invalid_idempotency_key", "An idempotency key has 1 to 100 characters.").OnField("idempotency_key")
 	}
-	for field, d := range map[string]decimal.Decimal{"cash": req.Cash, "loan": req.Loan} {
+	cash, err := readAmount("cash", req.Cash, equity.MoneyPlaces)
+	if err != nil {
+		return a, err
+	}
+	loan, err := readAmount("loan", req.Loan, equity.MoneyPlaces)
+	if err != nil {
+		return a, err
+	}
+	for field, d := range map[string]decimal.Decimal{"cash": cash, "loan": loan} {
 		if d.IsNegative() {
 			return a, app.Unprocessable("amount_negative", "The amount cannot be negative.").OnField(field)
 		}
-		if !d.Equal(d.Truncate(equity.MoneyPlaces)) {
-			return a, app.Unprocessable("amount_not_cents", "Amounts are in whole cents, such as 2500.50.").OnField(field)
+	}
+	quoted, err := readAmount("quoted_price", req.QuotedPrice, equity.PricePlaces)
+	if err != nil {
+		return a, err
+	}
+	var rate *decimal.Decimal
+	if strings.TrimSpace(req.LoanRatePct) != "" {
+		// The rate's own rule (its places and bounds) is the share loan's.
+		r, err := readAmount("loan_rate_pct", req.LoanRatePct, money.MaxPlaces)
+		if err != nil {
+			return a, err
 		}
+		rate = &r
 	}
 	today := s.Equity.Today()
 	date := equity.Day(req.Date)
@@ -119,15 +154,15 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, req AdmitRequest) (A
 	if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('admission:' || $1, 0))`, req.IdempotencyKey); err != nil {
 		return a, fmt.Errorf("membership: unable to lock: %w", err)
 	}
-	if done, err := s.replayAdmission(ctx, tx, req, date, &a); done || err != nil {
+	if done, err := s.replayAdmission(ctx, tx, req, date, cash, loan, &a); done || err != nil {
 		return a, err
 	}
 	var unit struct {
 		SiteID   int64           `db:"site_id"`
 		Required decimal.Decimal `db:"required_equity"`
 	}
-	err := tx.GetContext(ctx, &unit, `SELECT site_id, required_equity FROM units WHERE id = $1`, req.UnitID)
-	if app.ErrNoRows(err) || (err == nil && req.SiteID != 0 && unit.SiteID != req.SiteID) {
+	err = tx.GetContext(ctx, &unit, `SELECT site_id, required_equity FROM units WHERE id = $1`, req.UnitID)
+	if app.ErrNoRows(err) || (err == nil && unit.SiteID != req.SiteID) {
 		return a, app.Errorf(app.KindNotFound, "unit_not_found", "There is no such unit at this site.").OnField("unit_id")
 	}
 	if err != nil {
@@ -136,37 +171,37 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, req AdmitRequest) (A
 	if !unit.Required.IsPositive() {
 		return a, app.Unprocessable("no_required_equity", "This unit asks no equity of its resident yet: set its required equity first.").OnField("unit_id")
 	}
-	if !req.Cash.Add(req.Loan).Equal(unit.Required) {
+	if !cash.Add(loan).Equal(unit.Required) {
 		return a, app.Unprocessable("payment_mismatch",
 			"Cash and loan must add up to the unit's required equity of %s; they add up to %s.",
-			unit.Required.StringFixed(2), req.Cash.Add(req.Loan).StringFixed(2)).OnField("cash")
+			unit.Required.StringFixed(2), cash.Add(loan).StringFixed(2)).OnField("cash")
 	}
 	settings, err := s.Equity.Settings(ctx, tx)
 	if err != nil {
 		return a, err
 	}
-	if limit := equity.LoanLimit(unit.Required, settings.LoanToValuePct); req.Loan.GreaterThan(limit) {
+	if limit := equity.LoanLimit(unit.Required, settings.LoanToValuePct); loan.GreaterThan(limit) {
 		return a, app.Unprocessable("beyond_loan_to_value",
 			"A share loan of %s is more than %s%% of the %s the shares are worth: the credit union lends at most %s.",
-			req.Loan.StringFixed(2), settings.LoanToValuePct.String(), unit.Required.StringFixed(2), limit.StringFixed(2)).OnField("loan")
+			loan.StringFixed(2), settings.LoanToValuePct.String(), unit.Required.StringFixed(2), limit.StringFixed(2)).OnField("loan")
 	}
 	res, err := housing.StartResidency(ctx, tx, housing.NewResidency{UnitID: req.UnitID, MemberID: req.MemberID, StartsOn: date})
 	if err != nil {
 		return a, err
 	}
 	a = Admission{SiteID: unit.SiteID, UnitID: req.UnitID, MemberID: req.MemberID, ResidencyID: res.ID, AdmittedOn: date,
-		RequiredEquity: unit.Required, Cash: req.Cash, Loan: req.Loan}
-	if req.Loan.IsPositive() {
-		change, err := s.Equity.ChangeShareLoan(ctx, tx, equity.LoanChange{MemberID: req.MemberID, SiteID: unit.SiteID, Delta: req.Loan,
-			YearlyRatePct: req.LoanRatePct, Months: req.LoanMonths, IdempotencyKey: "admission:" + req.IdempotencyKey})
+		RequiredEquity: unit.Required, Cash: cash, Loan: loan}
+	if loan.IsPositive() {
+		change, err := s.Equity.ChangeShareLoan(ctx, tx, equity.LoanChange{MemberID: req.MemberID, SiteID: unit.SiteID, Delta: loan,
+			YearlyRatePct: rate, Months: req.LoanMonths, IdempotencyKey: "admission:" + req.IdempotencyKey})
 		if err != nil {
 			return a, err
 		}
 		a.LoanID = &change.Open.ID
 	}
 	ev, err := s.Equity.IssueShares(ctx, tx, equity.IssueRequest{SiteID: unit.SiteID, MemberID: req.MemberID, Kind: equity.BuyIn,
-		Amount: unit.Required, Cash: req.Cash, QuotedPrice: req.QuotedPrice, IdempotencyKey: "admission:" + req.IdempotencyKey,
-		Description: fmt.Sprintf("Buy-in: %s, paid %s in cash and %s by share loan", unit.Required.StringFixed(2), req.Cash.StringFixed(2), req.Loan.StringFixed(2))})
+		Amount: unit.Required, Cash: cash, QuotedPrice: quoted, IdempotencyKey: "admission:" + req.IdempotencyKey,
+		Description: fmt.Sprintf("Buy-in: %s, paid %s in cash and %s by share loan", unit.Required.StringFixed(2), cash.StringFixed(2), loan.StringFixed(2))})
 	if err != nil {
 		return a, err
 	}
@@ -179,7 +214,7 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, req AdmitRequest) (A
 		                        loan_id, share_event_id, admitted_by, idempotency_key)
 		VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id`,
 		a.SiteID, a.UnitID, a.MemberID, a.ResidencyID, date.Format(time.DateOnly), a.Price, a.RequiredEquity, a.Cash, a.Loan,
-		a.LoanID, a.ShareEventID, req.By, req.IdempotencyKey)
+		a.LoanID, a.ShareEventID, p.ID, req.IdempotencyKey)
 	if err != nil {
 		return a, fmt.Errorf("membership: unable to record admission: %w", err)
 	}
@@ -189,7 +224,7 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, req AdmitRequest) (A
 // replayAdmission fills a with the admission an earlier request with the
 // same key made. Errors: idempotency_key_reused (409) when that request
 // was another.
-func (s *Service) replayAdmission(ctx context.Context, tx *sqlx.Tx, req AdmitRequest, date time.Time, a *Admission) (bool, error) {
+func (s *Service) replayAdmission(ctx context.Context, tx *sqlx.Tx, req AdmitRequest, date time.Time, cash, loan decimal.Decimal, a *Admission) (bool, error) {
 	err := tx.GetContext(ctx, a, `
 		SELECT a.id, a.site_id, a.unit_id, a.member_id, a.residency_id, a.admitted_on, a.price, e.quantity, a.required_equity,
 		       a.cash, a.loan, a.loan_id, a.share_event_id, a.created_at
@@ -201,17 +236,40 @@ func (s *Service) replayAdmission(ctx context.Context, tx *sqlx.Tx, req AdmitReq
 		return false, fmt.Errorf("membership: unable to read admission: %w", err)
 	}
 	a.AdmittedOn = equity.Day(a.AdmittedOn)
-	if a.UnitID != req.UnitID || a.MemberID != req.MemberID || !a.AdmittedOn.Equal(date) || !a.Cash.Equal(req.Cash) || !a.Loan.Equal(req.Loan) {
+	if a.UnitID != req.UnitID || a.MemberID != req.MemberID || !a.AdmittedOn.Equal(date) || !a.Cash.Equal(cash) || !a.Loan.Equal(loan) {
 		return true, app.Conflict("idempotency_key_reused", "Idempotency key %q was already used for a different admission.", req.IdempotencyKey).OnField("idempotency_key")
 	}
 	a.Replayed = true
 	return true, nil
 }
 
-// AdmissionsOf lists a site's admissions, latest first.
-func (s *Service) AdmissionsOf(ctx context.Context, siteID int64) ([]AdmissionView, error) {
+// readAmount reads an amount a person wrote for field, with at most places
+// decimal places (money.Parse); empty is zero. Errors: invalid_amount,
+// too_many_places, amount_too_large (422) on the field.
+func readAmount(field, s string, places int32) (decimal.Decimal, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return decimal.Zero, nil
+	}
+	d, err := money.Parse(s, places)
+	if e, ok := app.AsError(err); ok {
+		return d, e.OnField(field)
+	}
+	return d, err
+}
+
+// AdmissionsOf lists a site's admissions, latest first (its coordinators
+// and the treasurer). Errors: forbidden (403).
+func (s *Service) AdmissionsOf(ctx context.Context, p *app.Principal, siteID int64) ([]AdmissionView, error) {
+	if err := CanAdmit(p, siteID); err != nil {
+		return nil, err
+	}
+	return admissionsOf(ctx, s.DB, siteID)
+}
+
+func admissionsOf(ctx context.Context, q sqlx.QueryerContext, siteID int64) ([]AdmissionView, error) {
 	as := []AdmissionView{}
-	err := s.DB.SelectContext(ctx, &as, `
+	err := sqlx.SelectContext(ctx, q, &as, `
 		SELECT a.id, a.site_id, a.unit_id, a.member_id, a.residency_id, a.admitted_on, a.price, e.quantity, a.required_equity,
 		       a.cash, a.loan, a.loan_id, a.share_event_id, a.created_at, m.name AS member_name, u.name AS unit_name
 		FROM admissions a JOIN share_events e ON e.id = a.share_event_id
@@ -242,17 +300,127 @@ type FreeUnit struct {
 	RequiredEquity decimal.Decimal `db:"required_equity" json:"required_equity"`
 }
 
-// FreeUnits lists the units of a site with no residency on or after a day,
-// the units an admission from that day can fill.
-func (s *Service) FreeUnits(ctx context.Context, siteID int64, from time.Time) ([]FreeUnit, error) {
+// FreeUnitList is the units of a site free from a day on.
+type FreeUnitList struct {
+	From  time.Time
+	Units []FreeUnit
+}
+
+// FreeUnits lists the units of a site with no residency on or after a day
+// (today when zero), the units an admission from that day can fill (its
+// coordinators and the treasurer). Errors: forbidden (403).
+func (s *Service) FreeUnits(ctx context.Context, p *app.Principal, siteID int64, from time.Time) (FreeUnitList, error) {
+	l := FreeUnitList{From: equity.Day(from)}
+	if err := CanAdmit(p, siteID); err != nil {
+		return l, err
+	}
+	if from.IsZero() {
+		l.From = s.Equity.Today()
+	}
+	var err error
+	l.Units, err = freeUnits(ctx, s.DB, siteID, l.From)
+	return l, err
+}
+
+func freeUnits(ctx context.Context, q sqlx.QueryerContext, siteID int64, from time.Time) ([]FreeUnit, error) {
 	us := []FreeUnit{}
-	err := s.DB.SelectContext(ctx, &us, `
+	err := sqlx.SelectContext(ctx, q, &us, `
 		SELECT u.id, u.name, u.bedrooms, u.monthly_charge, u.required_equity FROM units u
 		WHERE u.site_id = $1 AND NOT EXISTS (
 		    SELECT 1 FROM residencies_from($2::date) r WHERE r.unit_id = u.id)
-		ORDER BY u.name`, siteID, from.Format(time.DateOnly))
+		ORDER BY u.name`, siteID, sqlDate(from))
 	if err != nil {
 		return nil, fmt.Errorf("membership: unable to list free units: %w", err)
 	}
 	return us, nil
+}
+
+// Candidate is a member who lives nowhere from a day on: someone a site
+// can admit.
+type Candidate struct {
+	ID    int64  `db:"id"`
+	Name  string `db:"name"`
+	Email string `db:"email"`
+}
+
+// candidates lists, by name, the members with no residency on or after a
+// day.
+func candidates(ctx context.Context, q sqlx.QueryerContext, from time.Time) ([]Candidate, error) {
+	cs := []Candidate{}
+	err := sqlx.SelectContext(ctx, q, &cs, `
+		SELECT m.id, m.name, m.email FROM members m
+		WHERE NOT EXISTS (SELECT 1 FROM residencies_from($1::date) r WHERE r.member_id = m.id)
+		ORDER BY m.name, m.id`, sqlDate(from))
+	if err != nil {
+		return nil, fmt.Errorf("membership: unable to list members without a home: %w", err)
+	}
+	return cs, nil
+}
+
+// UnitOffer is a free unit at today's share price: the shares its
+// required equity buys and the largest share loan the loan-to-value limit
+// allows for it.
+type UnitOffer struct {
+	FreeUnit
+	Shares  decimal.Decimal // equity.SharesFor(required equity, price)
+	MaxLoan decimal.Decimal // equity.LoanLimit(required equity, loan-to-value percent)
+}
+
+// AdmissionDesk is what a coordinator needs to admit a member to a site:
+// its share pool and lending rules, today's price and what each free unit
+// asks at it, the members who could move in, and the admissions so far.
+type AdmissionDesk struct {
+	Pool       equity.Pool
+	Settings   equity.Settings
+	Today      time.Time
+	Price      *equity.Price // nil when the site has no price today; PriceError says why
+	PriceError string
+	Offers     []UnitOffer     // the units free from today on, when there is a price
+	Candidates []Candidate     // members who live nowhere from today on, by name
+	Admissions []AdmissionView // latest first
+}
+
+// AdmissionDesk returns what admitting a member to a site needs (its
+// coordinators and the treasurer). Errors: forbidden (403); site_not_found
+// (404).
+func (s *Service) AdmissionDesk(ctx context.Context, p *app.Principal, siteID int64) (AdmissionDesk, error) {
+	var d AdmissionDesk
+	if err := CanAdmit(p, siteID); err != nil {
+		return d, err
+	}
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var err error
+		if d.Pool, err = s.Equity.Pool(ctx, tx, siteID); err != nil {
+			return err
+		}
+		if d.Settings, err = s.Equity.Settings(ctx, tx); err != nil {
+			return err
+		}
+		d.Today = s.Equity.Today()
+		units, err := freeUnits(ctx, tx, siteID, d.Today)
+		if err != nil {
+			return err
+		}
+		if d.Candidates, err = candidates(ctx, tx, d.Today); err != nil {
+			return err
+		}
+		if d.Admissions, err = admissionsOf(ctx, tx, siteID); err != nil {
+			return err
+		}
+		price, err := s.Equity.SharePriceOn(ctx, tx, siteID, d.Today)
+		if e, ok := app.AsError(err); ok && e.Kind == app.KindUnprocessable {
+			d.PriceError = e.Message // no policy yet: nobody can buy in
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		d.Price = &price
+		for _, u := range units {
+			d.Offers = append(d.Offers, UnitOffer{FreeUnit: u, Shares: equity.SharesFor(u.RequiredEquity, price.Price),
+				MaxLoan: equity.LoanLimit(u.RequiredEquity, d.Settings.LoanToValuePct)})
+		}
+		return nil
+	})
+	return d, err
 }

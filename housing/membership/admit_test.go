@@ -22,11 +22,12 @@ func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 // admitEnv is a site priced at 50 a share (limited equity at 0%) with a
 // unit that asks 40,000 of equity, on 2026-06-01.
 type admitEnv struct {
-	db   *sqlx.DB
-	eq   *equity.Service
-	svc  *membership.Service
-	site int64
-	unit int64
+	db    *sqlx.DB
+	eq    *equity.Service
+	svc   *membership.Service
+	site  int64
+	unit  int64
+	coord *app.Principal // the site's coordinator
 }
 
 func newAdmitEnv(t *testing.T) admitEnv {
@@ -49,7 +50,10 @@ func newAdmitEnv(t *testing.T) admitEnv {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return admitEnv{db: db, eq: eq, svc: membership.New(db, eq), site: site, unit: unit}
+	grace := apptest.MustCreateMember(t, db, "Grace Kim", app.RoleMember)
+	apptest.MustMakeCoordinator(t, db, site, grace.ID)
+	return admitEnv{db: db, eq: eq, svc: membership.New(db, eq), site: site, unit: unit,
+		coord: &app.Principal{Member: grace, CoordinatorOf: []int64{site}}}
 }
 
 func (e admitEnv) count(t *testing.T, table string) int {
@@ -75,9 +79,9 @@ func TestAdmitBuysInWithCashAndLoan(t *testing.T) {
 	e := newAdmitEnv(t)
 	ctx := context.Background()
 	m := apptest.MustCreateMember(t, e.db, "Liam O'Connor", app.RoleMember)
-	req := membership.AdmitRequest{UnitID: e.unit, MemberID: m.ID, Date: time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC),
-		Cash: dec("10000"), Loan: dec("30000"), QuotedPrice: dec("50"), IdempotencyKey: "liam-l5"}
-	a, err := e.svc.Admit(ctx, req)
+	req := membership.AdmitRequest{SiteID: e.site, UnitID: e.unit, MemberID: m.ID, Date: time.Date(2026, 6, 15, 0, 0, 0, 0, time.UTC),
+		Cash: "10000", Loan: "30000", QuotedPrice: "50", IdempotencyKey: "liam-l5"}
+	a, err := e.svc.Admit(ctx, e.coord, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -112,7 +116,7 @@ func TestAdmitBuysInWithCashAndLoan(t *testing.T) {
 
 	// The same request again returns the same admission and writes nothing.
 	before := e.count(t, "ledger_entries")
-	again, err := e.svc.Admit(ctx, req)
+	again, err := e.svc.Admit(ctx, e.coord, req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,8 +126,8 @@ func TestAdmitBuysInWithCashAndLoan(t *testing.T) {
 	if got := e.count(t, "ledger_entries"); got != before {
 		t.Errorf("replay wrote %d ledger entries", got-before)
 	}
-	req.Cash, req.Loan = dec("40000"), dec("0")
-	if _, err := e.svc.Admit(ctx, req); apptest.Code(err) != "idempotency_key_reused" {
+	req.Cash, req.Loan = "40000", "0"
+	if _, err := e.svc.Admit(ctx, e.coord, req); apptest.Code(err) != "idempotency_key_reused" {
 		t.Errorf("same key, other request: %v, want idempotency_key_reused", err)
 	}
 }
@@ -134,26 +138,36 @@ func TestAdmitRefusals(t *testing.T) {
 	ctx := context.Background()
 	m := apptest.MustCreateMember(t, e.db, "Kemi Adeyemi", app.RoleMember)
 	june := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	elsewhere := apptest.MustCreateSite(t, e.db, "Elm Court", "UTC").ID
+	other := apptest.MustCreateUnit(t, e.db, elsewhere, "E1", "900.00")
+	if _, err := e.db.Exec(`UPDATE units SET required_equity = 40000 WHERE id = $1`, other); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		name string
 		req  membership.AdmitRequest
 		code string
 	}{
-		{"beyond the loan-to-value limit", membership.AdmitRequest{Cash: dec("7999.99"), Loan: dec("32000.01")}, "beyond_loan_to_value"},
-		{"stale price", membership.AdmitRequest{Cash: dec("40000"), QuotedPrice: dec("48.50")}, "price_changed"},
-		{"cash and loan short of the required equity", membership.AdmitRequest{Cash: dec("20000"), Loan: dec("10000")}, "payment_mismatch"},
-		{"negative cash", membership.AdmitRequest{Cash: dec("-1"), Loan: dec("40001")}, "amount_negative"},
-		{"move-in in the past", membership.AdmitRequest{Cash: dec("40000"), Date: june.AddDate(0, 0, -1)}, "move_in_in_past"},
-		{"no such unit", membership.AdmitRequest{UnitID: -1, Cash: dec("40000")}, "unit_not_found"},
+		{"beyond the loan-to-value limit", membership.AdmitRequest{Cash: "7999.99", Loan: "32000.01"}, "beyond_loan_to_value"},
+		{"stale price", membership.AdmitRequest{Cash: "40000", QuotedPrice: "48.50"}, "price_changed"},
+		{"cash and loan short of the required equity", membership.AdmitRequest{Cash: "20000", Loan: "10000"}, "payment_mismatch"},
+		{"negative cash", membership.AdmitRequest{Cash: "-1", Loan: "40001"}, "amount_negative"},
+		{"cash in fractions of a cent", membership.AdmitRequest{Cash: "39999.995", Loan: "0.005"}, "too_many_places"},
+		{"cash written with an exponent", membership.AdmitRequest{Cash: "4e4"}, "invalid_amount"},
+		{"a price of more than six places", membership.AdmitRequest{Cash: "40000", QuotedPrice: "50.0000001"}, "too_many_places"},
+		{"move-in in the past", membership.AdmitRequest{Cash: "40000", Date: june.AddDate(0, 0, -1)}, "move_in_in_past"},
+		{"no such unit", membership.AdmitRequest{UnitID: 999999, Cash: "40000"}, "unit_not_found"},
+		{"no unit chosen", membership.AdmitRequest{UnitID: -1, Cash: "40000"}, "unit_required"},
+		{"a unit of another site", membership.AdmitRequest{UnitID: other, Cash: "40000"}, "unit_not_found"},
 	} {
-		tc.req.MemberID, tc.req.IdempotencyKey = m.ID, tc.name
+		tc.req.SiteID, tc.req.MemberID, tc.req.IdempotencyKey = e.site, m.ID, tc.name
 		if tc.req.UnitID == 0 {
 			tc.req.UnitID = e.unit
 		}
 		if tc.req.Date.IsZero() {
 			tc.req.Date = june
 		}
-		if _, err := e.svc.Admit(ctx, tc.req); apptest.Code(err) != tc.code {
+		if _, err := e.svc.Admit(ctx, e.coord, tc.req); apptest.Code(err) != tc.code {
 			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
 		}
 	}
@@ -180,8 +194,8 @@ func TestRacingAdmissionsToOneUnit(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			_, err := e.svc.Admit(context.Background(), membership.AdmitRequest{UnitID: e.unit, MemberID: members[i],
-				Cash: dec("20000"), Loan: dec("20000"), IdempotencyKey: fmt.Sprintf("race-%d", i)})
+			_, err := e.svc.Admit(context.Background(), e.coord, membership.AdmitRequest{SiteID: e.site, UnitID: e.unit, MemberID: members[i],
+				Cash: "20000", Loan: "20000", IdempotencyKey: fmt.Sprintf("race-%d", i)})
 			codes[i] = apptest.Code(err)
 		}(i)
 	}

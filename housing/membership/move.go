@@ -211,7 +211,8 @@ func ParseShortfall(s string) (Shortfall, error) {
 	return "", app.Unprocessable("invalid_shortfall_choice", "A shortfall is paid in cash (cash) or added to the share loan (loan).").OnField("shortfall")
 }
 
-// QuoteRequest asks what moving a member to a unit on a day would do.
+// QuoteRequest asks what moving a member to a unit on a day (today when
+// zero) would do.
 type QuoteRequest struct {
 	MemberID  int64
 	UnitID    int64
@@ -220,19 +221,33 @@ type QuoteRequest struct {
 	Shortfall Shortfall
 }
 
-// QuoteMove quotes a move of a member from where they live today to a unit
-// at another site, at today's prices. A quote beyond the loan-to-value
-// limit is returned (WithinLimit says so); requesting it is refused.
+// QuoteMove quotes a move of the caller (p; a zero MemberID means p) from
+// where they live today to a unit at another site, at today's prices. A
+// quote beyond the loan-to-value limit is returned (WithinLimit says so);
+// requesting it is refused.
 //
-// Errors: invalid_surplus_choice, invalid_shortfall_choice,
-// move_date_in_past, move_date_too_far, move_date_too_early,
-// move_month_charged, no_home, same_site (422); unit_not_found (404); unit_taken, member_already_resident
-// (409); and those of equity.SharePriceOn.
-func (s *Service) QuoteMove(ctx context.Context, in QuoteRequest) (Quote, error) {
-	return s.quoteMove(ctx, s.DB, in)
+// Errors: forbidden (403) for another member's move; invalid_unit,
+// invalid_surplus_choice, invalid_shortfall_choice, move_date_in_past,
+// move_date_too_far, move_date_too_early, move_month_charged, no_home,
+// same_site (422); unit_not_found (404); unit_taken, member_already_resident,
+// home_changed (409); and those of equity.SharePriceOn.
+func (s *Service) QuoteMove(ctx context.Context, p *app.Principal, in QuoteRequest) (Quote, error) {
+	if in.MemberID == 0 && p != nil {
+		in.MemberID = p.ID
+	}
+	if err := CanAskToMove(p, in.MemberID); err != nil {
+		return Quote{}, err
+	}
+	var qt Quote
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var err error
+		qt, err = s.quoteMove(ctx, tx, in)
+		return err
+	})
+	return qt, err
 }
 
-func (s *Service) quoteMove(ctx context.Context, q sqlx.QueryerContext, in QuoteRequest) (Quote, error) {
+func (s *Service) quoteMove(ctx context.Context, tx *sqlx.Tx, in QuoteRequest) (Quote, error) {
 	var err error
 	if in.Surplus, err = ParseSurplus(string(in.Surplus)); err != nil {
 		return Quote{}, err
@@ -240,8 +255,15 @@ func (s *Service) quoteMove(ctx context.Context, q sqlx.QueryerContext, in Quote
 	if in.Shortfall, err = ParseShortfall(string(in.Shortfall)); err != nil {
 		return Quote{}, err
 	}
+	if in.UnitID <= 0 {
+		return Quote{}, app.Unprocessable("invalid_unit", "Choose the unit to move to.").OnField("unit_id")
+	}
 	today := s.Equity.Today()
 	moveOn := equity.Day(in.MoveOn)
+	if in.MoveOn.IsZero() {
+		moveOn = today
+	}
+	in.MoveOn = moveOn
 	if moveOn.Before(today) {
 		return Quote{}, app.Unprocessable("move_date_in_past", "A move is asked for today or a later day.").OnField("move_on")
 	}
@@ -249,7 +271,7 @@ func (s *Service) quoteMove(ctx context.Context, q sqlx.QueryerContext, in Quote
 		return Quote{}, app.Unprocessable("move_date_too_far", "A move is asked for at most %d days ahead, by %s.",
 			MaxMoveAheadDays, today.AddDate(0, 0, MaxMoveAheadDays).Format(time.DateOnly)).OnField("move_on")
 	}
-	home, err := housing.CurrentResidency(ctx, q, in.MemberID, today)
+	home, err := housing.CurrentResidency(ctx, tx, in.MemberID, today)
 	if app.ErrorKind(err) == app.KindNotFound {
 		return Quote{}, app.Unprocessable("no_home", "You do not live at one of the cooperative's sites, so there is no home to move from. Ask a coordinator about joining a site instead.")
 	}
@@ -264,13 +286,13 @@ func (s *Service) quoteMove(ctx context.Context, q sqlx.QueryerContext, in Quote
 		return Quote{}, app.Conflict("home_changed", "Your home ends on %s, before the move: ask for a move on or before that day.",
 			home.EndsOn.Format(time.DateOnly)).OnField("move_on")
 	}
-	if err := checkFree(ctx, q, in.UnitID, in.MemberID, home.ID, moveOn); err != nil {
+	if err := checkFree(ctx, tx, in.UnitID, in.MemberID, home.ID, moveOn); err != nil {
 		return Quote{}, err
 	}
-	if err := checkUncharged(ctx, q, home.ID, moveOn); err != nil {
+	if err := checkUncharged(ctx, tx, home.ID, moveOn); err != nil {
 		return Quote{}, err
 	}
-	return s.quote(ctx, q, in, home)
+	return s.quote(ctx, tx, in, home)
 }
 
 // checkUncharged refuses a move day in a month whose carrying charges are
@@ -341,14 +363,14 @@ func placeOf(ctx context.Context, q sqlx.QueryerContext, unitID int64) (Place, d
 // quote computes the figures of moving out of home into a unit today. It
 // is the one place the money of a move is worked out: requests, their
 // confirmation and completion all call it.
-func (s *Service) quote(ctx context.Context, q sqlx.QueryerContext, in QuoteRequest, home housing.Residency) (Quote, error) {
+func (s *Service) quote(ctx context.Context, tx *sqlx.Tx, in QuoteRequest, home housing.Residency) (Quote, error) {
 	qt := Quote{MemberID: in.MemberID, ResidencyID: home.ID, MoveOn: equity.Day(in.MoveOn), Surplus: in.Surplus, Shortfall: in.Shortfall}
 	var required decimal.Decimal
 	var err error
-	if qt.To, required, err = placeOf(ctx, q, in.UnitID); err != nil {
+	if qt.To, required, err = placeOf(ctx, tx, in.UnitID); err != nil {
 		return qt, err
 	}
-	if qt.From, _, err = placeOf(ctx, q, home.UnitID); err != nil {
+	if qt.From, _, err = placeOf(ctx, tx, home.UnitID); err != nil {
 		return qt, err
 	}
 	if qt.To.SiteID == qt.From.SiteID {
@@ -356,16 +378,16 @@ func (s *Service) quote(ctx context.Context, q sqlx.QueryerContext, in QuoteRequ
 	}
 	today := s.Equity.Today()
 	qt.QuotedOn = today
-	settings, err := s.Equity.Settings(ctx, q)
+	settings, err := s.Equity.Settings(ctx, tx)
 	if err != nil {
 		return qt, err
 	}
 	f := Figures{FeePct: settings.TransferFeePct, RequiredEquity: required}
-	if f.SharesRedeemed, err = s.Equity.HoldingAt(ctx, q, qt.From.SiteID, in.MemberID); err != nil {
+	if f.SharesRedeemed, err = s.Equity.HoldingAt(ctx, tx, qt.From.SiteID, in.MemberID); err != nil {
 		return qt, err
 	}
 	if f.SharesRedeemed.IsPositive() {
-		p, err := s.Equity.SharePriceOn(ctx, q, qt.From.SiteID, today)
+		p, err := s.Equity.SharePriceOn(ctx, tx, qt.From.SiteID, today)
 		if err != nil {
 			return qt, err
 		}
@@ -374,7 +396,7 @@ func (s *Service) quote(ctx context.Context, q sqlx.QueryerContext, in QuoteRequ
 		f.Fee = TransferFee(f.ValueRedeemed, f.FeePct)
 	}
 	if f.RequiredEquity.IsPositive() {
-		p, err := s.Equity.SharePriceOn(ctx, q, qt.To.SiteID, today)
+		p, err := s.Equity.SharePriceOn(ctx, tx, qt.To.SiteID, today)
 		if err != nil {
 			return qt, err
 		}
@@ -386,13 +408,13 @@ func (s *Service) quote(ctx context.Context, q sqlx.QueryerContext, in QuoteRequ
 		f.ValueIssued = equity.ValueOf(f.SharesIssued, p.Price)
 	}
 	accrued := decimal.Zero
-	loan, err := s.Equity.ShareLoanOf(ctx, q, in.MemberID)
+	loan, err := s.Equity.ShareLoanOf(ctx, tx, in.MemberID)
 	switch {
 	case err == nil:
 		qt.HasLoan, qt.LoanBefore, qt.LoanPayoff = true, loan.Balance(), loan.Balance()
 		// As ChangeShareLoan does, a loan with no payoff quote today (it
 		// started today) has accrued nothing.
-		if payoff, err := s.Equity.PayoffQuote(ctx, q, loan.ID, today); err == nil {
+		if payoff, err := s.Equity.PayoffQuote(ctx, tx, loan.ID, today); err == nil {
 			accrued, qt.LoanPayoff = payoff.AccruedInterest, payoff.Total
 		}
 	case app.ErrorKind(err) != app.KindNotFound:
@@ -411,7 +433,7 @@ func (s *Service) quote(ctx context.Context, q sqlx.QueryerContext, in QuoteRequ
 	// A paydown settles the accrued interest first (loan.Allocate), then principal.
 	principalPaid := f.Paydown.Sub(decimal.Min(f.Paydown, accrued))
 	qt.LoanAfter = qt.LoanBefore.Sub(principalPaid).Add(f.LoanIncrease)
-	if qt.ValueAfter, err = s.valueAfter(ctx, q, in.MemberID, qt.From.SiteID, qt.To.SiteID, f); err != nil {
+	if qt.ValueAfter, err = s.valueAfter(ctx, tx, in.MemberID, qt.From.SiteID, qt.To.SiteID, f); err != nil {
 		return qt, err
 	}
 	qt.LoanToValuePct = settings.LoanToValuePct
@@ -423,8 +445,8 @@ func (s *Service) quote(ctx context.Context, q sqlx.QueryerContext, in QuoteRequ
 // valueAfter values what the member will hold after the move at today's
 // prices, site by site as equity.CheckLoanToValue does: nothing at A, the
 // shares issued added to any already held at B, the rest as they are.
-func (s *Service) valueAfter(ctx context.Context, q sqlx.QueryerContext, memberID, fromSite, toSite int64, f Figures) (decimal.Decimal, error) {
-	hs, err := s.Equity.Holdings(ctx, q, memberID)
+func (s *Service) valueAfter(ctx context.Context, tx *sqlx.Tx, memberID, fromSite, toSite int64, f Figures) (decimal.Decimal, error) {
+	hs, err := s.Equity.Holdings(ctx, tx, memberID)
 	if err != nil {
 		return decimal.Zero, err
 	}
@@ -470,33 +492,33 @@ type MoveOptions struct {
 	Units   []MoveOption
 }
 
-// MoveOptions lists the units free from a day on at the sites other than
+// moveOptions lists the units free from a day on at the sites other than
 // the member's, with what the member's equity, valued at today's price of
 // their site less the transfer fee, leaves over or short of each. A member
 // who lives nowhere sees every free unit and carries nothing. Errors: those
 // of equity.SharePriceOn.
-func (s *Service) MoveOptions(ctx context.Context, memberID int64, on time.Time) (MoveOptions, error) {
+func (s *Service) moveOptions(ctx context.Context, tx *sqlx.Tx, memberID int64, on time.Time) (MoveOptions, error) {
 	today := s.Equity.Today()
 	opts := MoveOptions{On: equity.Day(on)}
-	settings, err := s.Equity.Settings(ctx, s.DB)
+	settings, err := s.Equity.Settings(ctx, tx)
 	if err != nil {
 		return opts, err
 	}
 	opts.FeePct = settings.TransferFeePct
 	homeSite := int64(0)
-	home, err := housing.CurrentResidency(ctx, s.DB, memberID, today)
+	home, err := housing.CurrentResidency(ctx, tx, memberID, today)
 	switch {
 	case err == nil:
-		p, _, err := placeOf(ctx, s.DB, home.UnitID)
+		p, _, err := placeOf(ctx, tx, home.UnitID)
 		if err != nil {
 			return opts, err
 		}
 		opts.Home, homeSite = &p, p.SiteID
-		if opts.Shares, err = s.Equity.HoldingAt(ctx, s.DB, homeSite, memberID); err != nil {
+		if opts.Shares, err = s.Equity.HoldingAt(ctx, tx, homeSite, memberID); err != nil {
 			return opts, err
 		}
 		if opts.Shares.IsPositive() {
-			price, err := s.Equity.SharePriceOn(ctx, s.DB, homeSite, today)
+			price, err := s.Equity.SharePriceOn(ctx, tx, homeSite, today)
 			if err != nil {
 				return opts, err
 			}
@@ -512,11 +534,11 @@ func (s *Service) MoveOptions(ctx context.Context, memberID int64, on time.Time)
 		ID   int64  `db:"id"`
 		Name string `db:"name"`
 	}
-	if err := s.DB.SelectContext(ctx, &sites, `SELECT id, name FROM sites WHERE id <> $1 ORDER BY name`, homeSite); err != nil {
+	if err := tx.SelectContext(ctx, &sites, `SELECT id, name FROM sites WHERE id <> $1 ORDER BY name`, homeSite); err != nil {
 		return opts, fmt.Errorf("membership: unable to list sites: %w", err)
 	}
 	for _, site := range sites {
-		units, err := s.FreeUnits(ctx, site.ID, opts.On)
+		units, err := freeUnits(ctx, tx, site.ID, opts.On)
 		if err != nil {
 			return opts, err
 		}
@@ -525,4 +547,43 @@ func (s *Service) MoveOptions(ctx context.Context, memberID int64, on time.Time)
 		}
 	}
 	return opts, nil
+}
+
+// Moves is what a member sees of moves: where they could move and what
+// their equity carries there, the requests they made, and for those who
+// decide moves into some site, how many wait for them.
+type Moves struct {
+	Options  MoveOptions
+	Mine     []Move // latest first
+	Reviews  bool   // p decides moves into some site (CanReviewMoves)
+	ToReview int    // open requests into the sites p decides
+}
+
+// Moves returns the caller's moves and the units free from a day on
+// (today when zero) at the other sites. Errors: those of
+// equity.SharePriceOn.
+func (s *Service) Moves(ctx context.Context, p *app.Principal, on time.Time) (Moves, error) {
+	var m Moves
+	if on.IsZero() {
+		on = s.Equity.Today()
+	}
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var err error
+		m.Options, err = s.moveOptions(ctx, tx, p.ID, on)
+		return err
+	})
+	if err != nil {
+		return m, err
+	}
+	if m.Mine, err = s.MovesOf(ctx, p); err != nil {
+		return m, err
+	}
+	if m.Reviews = CanReviewMoves(p) == nil; m.Reviews {
+		open, _, err := s.movesTo(ctx, reviewedSites(p), 0)
+		if err != nil {
+			return m, err
+		}
+		m.ToReview = len(open)
+	}
+	return m, nil
 }

@@ -50,19 +50,27 @@ func completionsOf(ctx context.Context, q sqlx.QueryerContext, moveIDs []int64) 
 	return out, nil
 }
 
-// CompleteMove completes an approved move in a transaction of its own (see
-// CompleteMoveTx), retried when PostgreSQL reports a deadlock, and returns
-// the move with its completion. Completing a completed move returns it
-// unchanged, with Replayed set.
-func (s *Service) CompleteMove(ctx context.Context, moveID int64, by *int64) (Move, error) {
+// CompleteMove completes an approved move for p in a transaction of its
+// own (see CompleteMoveTx), and returns the move with its completion.
+// Completing a completed move returns it unchanged, with Replayed set.
+//
+// A completion locks many rows (the move, the unit, residencies, ledger
+// accounts); a transaction that takes some of them in another order can
+// deadlock with it, and PostgreSQL then aborts one of the two with
+// SQLSTATE 40P01 (40001 for a serialization failure). Either leaves
+// nothing written, so the whole transaction is tried again, up to
+// maxCompleteAttempts times. The errors arrive wrapped by the layers they
+// crossed: app.IsRetryable finds the PostgreSQL error anywhere in the
+// chain (errors.As).
+func (s *Service) CompleteMove(ctx context.Context, p *app.Principal, moveID int64) (Move, error) {
 	var (
 		c   Completion
 		err error
 	)
-	for attempt := 1; attempt <= 5; attempt++ {
+	for attempt := 1; attempt <= maxCompleteAttempts; attempt++ {
 		err = app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 			var err error
-			c, err = s.CompleteMoveTx(ctx, tx, moveID, by)
+			c, err = s.CompleteMoveTx(ctx, tx, p, moveID)
 			return err
 		})
 		if err == nil || !app.IsRetryable(err) {
@@ -72,13 +80,18 @@ func (s *Service) CompleteMove(ctx context.Context, moveID int64, by *int64) (Mo
 	if err != nil {
 		return Move{}, err
 	}
-	mv, err := s.Move(ctx, s.DB, moveID)
+	mv, err := s.move(ctx, s.DB, moveID)
 	mv.Replayed = c.Replayed
 	return mv, err
 }
 
+// maxCompleteAttempts is how many times CompleteMove tries a completion
+// that a deadlock or a serialization failure aborted.
+const maxCompleteAttempts = 5
+
 // CompleteMoveTx completes an approved move inside the caller's
-// transaction, on or after its move day, at today's prices:
+// transaction, for p: a coordinator of the destination or the treasurer
+// (Move.CanDecide). It does so on or after the move day, at today's prices:
 //
 //  1. it ends the residency at A on the move day and starts one in B's
 //     unit on the same day (the monthly charge run charges each by its
@@ -97,16 +110,17 @@ func (s *Service) CompleteMove(ctx context.Context, moveID int64, by *int64) (Mo
 // first's completion, Replayed) and two members racing for one unit queue
 // on the unit: the second finds it taken.
 //
-// Errors: move_not_found (404); move_not_due, move_month_charged,
-// beyond_loan_to_value (422), and those of equity.SharePriceOn;
-// move_not_approved, move_closed, unit_taken, member_already_resident,
-// home_changed, stale_quote (409).
-func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, moveID int64, by *int64) (Completion, error) {
+// Errors: forbidden (403); move_not_found (404); move_not_due,
+// move_month_charged, beyond_loan_to_value (422), and those of
+// equity.SharePriceOn; move_not_approved, move_closed, unit_taken,
+// member_already_resident, home_changed, stale_quote (409).
+func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, moveID int64) (Completion, error) {
 	var c Completion
-	mv, err := s.lockMove(ctx, tx, moveID)
+	mv, err := s.lockFor(ctx, tx, p, moveID, Move.CanDecide)
 	if err != nil {
 		return c, err
 	}
+	by := p.ID
 	switch mv.Status {
 	case MoveCompleted:
 		c = *mv.Completion
@@ -162,7 +176,7 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, moveID int64,
 	}
 
 	c = Completion{MoveID: moveID, CompletedOn: today, MoveOn: mv.MoveOn, Figures: f, EndedResidencyID: mv.FromResidencyID,
-		StartedResidencyID: started.ID, CompletedBy: by}
+		StartedResidencyID: started.ID, CompletedBy: &by}
 	key := fmt.Sprintf("move:%d", moveID)
 	if f.SharesRedeemed.IsPositive() {
 		ev, err := s.Equity.RedeemShares(ctx, tx, equity.RedemptionRequest{SiteID: mv.FromSiteID, MemberID: mv.MemberID, Kind: equity.MoveOut,

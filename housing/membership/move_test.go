@@ -28,6 +28,7 @@ type moveEnv struct {
 	today  time.Time
 	harbor int64
 	linden int64
+	boss   *app.Principal // the treasurer, made when first needed
 }
 
 func newMoveEnv(t *testing.T) *moveEnv {
@@ -84,12 +85,30 @@ func (e *moveEnv) member(name string) int64 {
 	return apptest.MustInsertMember(e.t, e.db, name)
 }
 
+// as is a member signed in, coordinating the sites given.
+func as(member int64, coordinates ...int64) *app.Principal {
+	return &app.Principal{Member: app.Member{ID: member, Role: app.RoleMember}, CoordinatorOf: coordinates}
+}
+
+// treasurer is the cooperative's treasurer, who decides every move.
+func (e *moveEnv) treasurer() *app.Principal {
+	e.t.Helper()
+	if e.boss == nil {
+		m := apptest.MustCreateMember(e.t, e.db, "Tamsin the treasurer", app.RoleAdmin)
+		e.boss = &app.Principal{Member: m}
+	}
+	return e.boss
+}
+
 // admit buys a member into a unit today, with a share loan at ratePct.
 func (e *moveEnv) admit(member, unit int64, cash, loan, ratePct string) {
 	e.t.Helper()
-	rate := dec(ratePct)
-	if _, err := e.svc.Admit(context.Background(), membership.AdmitRequest{UnitID: unit, MemberID: member, Date: e.today,
-		Cash: dec(cash), Loan: dec(loan), LoanRatePct: &rate, IdempotencyKey: fmt.Sprintf("admit-%d", member)}); err != nil {
+	var site int64
+	if err := e.db.Get(&site, `SELECT site_id FROM units WHERE id = $1`, unit); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.svc.Admit(context.Background(), e.treasurer(), membership.AdmitRequest{SiteID: site, UnitID: unit, MemberID: member,
+		Date: e.today, Cash: cash, Loan: loan, LoanRatePct: ratePct, IdempotencyKey: fmt.Sprintf("admit-%d", member)}); err != nil {
 		e.t.Fatalf("admit: %v", err)
 	}
 }
@@ -107,15 +126,15 @@ func (e *moveEnv) resident(site int64, name, required, cash, loan, ratePct strin
 func (e *moveEnv) move(member, unit int64, surplus membership.Surplus, shortfall membership.Shortfall) (membership.Move, error) {
 	e.t.Helper()
 	ctx := context.Background()
-	mv, err := e.svc.RequestMove(ctx, membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: member, UnitID: unit,
+	mv, err := e.svc.RequestMove(ctx, as(member), membership.MoveRequest{QuoteRequest: membership.QuoteRequest{UnitID: unit,
 		MoveOn: e.today, Surplus: surplus, Shortfall: shortfall}})
 	if err != nil {
 		return mv, err
 	}
-	if _, err := e.svc.ApproveMove(ctx, mv.ID, member); err != nil {
+	if _, err := e.svc.ApproveMove(ctx, e.treasurer(), mv.ID); err != nil {
 		return mv, err
 	}
-	return e.svc.CompleteMove(ctx, mv.ID, nil)
+	return e.svc.CompleteMove(ctx, e.treasurer(), mv.ID)
 }
 
 func (e *moveEnv) balance(code string) decimal.Decimal {
@@ -210,7 +229,7 @@ func TestMovePaysTheLoanDownWithTheSurplus(t *testing.T) {
 	l3 := e.unit(e.linden, "L3", "30000")
 	e.today = day("2026-06-15")
 
-	q, err := e.svc.QuoteMove(ctx, membership.QuoteRequest{MemberID: m, UnitID: l3, MoveOn: day("2026-06-20"), Surplus: membership.SurplusPaydown})
+	q, err := e.svc.QuoteMove(ctx, as(m), membership.QuoteRequest{UnitID: l3, MoveOn: day("2026-06-20"), Surplus: membership.SurplusPaydown})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,8 +249,8 @@ func TestMovePaysTheLoanDownWithTheSurplus(t *testing.T) {
 		t.Errorf("the quote shows no formula for Harbor's price")
 	}
 
-	mv, err := e.svc.RequestMove(ctx, membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: m, UnitID: l3,
-		MoveOn: day("2026-06-20"), Surplus: membership.SurplusPaydown}, FromPrice: dec("50"), ToPrice: dec("40")})
+	mv, err := e.svc.RequestMove(ctx, as(m), membership.MoveRequest{QuoteRequest: membership.QuoteRequest{UnitID: l3,
+		MoveOn: day("2026-06-20"), Surplus: membership.SurplusPaydown}, FromPrice: "50", ToPrice: "40"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,24 +258,32 @@ func TestMovePaysTheLoanDownWithTheSurplus(t *testing.T) {
 		t.Errorf("request: %+v", mv)
 	}
 	checkFigures(t, "request", mv.Figures, want)
-	if _, err := e.svc.CompleteMove(ctx, mv.ID, nil); apptest.Code(err) != "move_not_approved" {
+	hugo := e.member("Hugo")
+	apptest.MustMakeCoordinator(t, e.db, e.linden, hugo)
+	coordinator := as(hugo, e.linden)
+	if _, err := e.svc.CompleteMove(ctx, coordinator, mv.ID); apptest.Code(err) != "move_not_approved" {
 		t.Errorf("complete before approval: %v, want move_not_approved", err)
 	}
-	coordinator := e.member("Hugo")
-	if mv, err = e.svc.ApproveMove(ctx, mv.ID, coordinator); err != nil || mv.Status != membership.MoveApproved {
+	if mv, err = e.svc.ApproveMove(ctx, coordinator, mv.ID); err != nil || mv.Status != membership.MoveApproved {
 		t.Fatalf("approve: %v (%s)", err, mv.Status)
 	}
-	if _, err := e.svc.CompleteMove(ctx, mv.ID, &coordinator); apptest.Code(err) != "move_not_due" {
+	if mv.DecidedBy == nil || *mv.DecidedBy != hugo {
+		t.Errorf("approved by %v, want Hugo (%d)", mv.DecidedBy, hugo)
+	}
+	if _, err := e.svc.CompleteMove(ctx, coordinator, mv.ID); apptest.Code(err) != "move_not_due" {
 		t.Errorf("complete before the move day: %v, want move_not_due", err)
 	}
 
 	e.today = day("2026-06-20") // six more days of interest: 30,000 × 5.5% × 19 / 365 = 85.89
-	done, err := e.svc.CompleteMove(ctx, mv.ID, &coordinator)
+	done, err := e.svc.CompleteMove(ctx, coordinator, mv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if done.Status != membership.MoveCompleted || done.Completion == nil {
 		t.Fatalf("completed move: %+v", done)
+	}
+	if by := done.Completion.CompletedBy; by == nil || *by != hugo {
+		t.Errorf("completed by %v, want Hugo (%d)", by, hugo)
 	}
 	c := *done.Completion
 	checkFigures(t, "completion", c.Figures, want)
@@ -306,12 +333,12 @@ func TestMovePaysTheLoanDownWithTheSurplus(t *testing.T) {
 
 	// Completing again returns the same completion and writes nothing.
 	before := e.rows()
-	again, err := e.svc.CompleteMove(ctx, mv.ID, &coordinator)
+	again, err := e.svc.CompleteMove(ctx, coordinator, mv.ID)
 	if err != nil || !again.Replayed || again.Completion == nil || again.Completion.StartedResidencyID != c.StartedResidencyID {
 		t.Errorf("second completion: %v, replayed %v", err, again.Replayed)
 	}
 	e.unchanged("second completion", before)
-	if _, err := e.svc.WithdrawMove(ctx, mv.ID); apptest.Code(err) != "move_closed" {
+	if _, err := e.svc.WithdrawMove(ctx, as(m), mv.ID); apptest.Code(err) != "move_closed" {
 		t.Errorf("withdraw a completed move: %v, want move_closed", err)
 	}
 }
@@ -410,11 +437,14 @@ func TestMoveRefusals(t *testing.T) {
 		{"to the site one lives at", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{UnitID: sameSite}}, "same_site"},
 		{"by someone who lives nowhere", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: homeless}}, "no_home"},
 		{"beyond the loan-to-value limit", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{Surplus: membership.SurplusPayout}}, "beyond_loan_to_value"},
-		{"with a stale price", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{Surplus: membership.SurplusPaydown}, FromPrice: dec("49.50")}, "stale_quote"},
+		{"with a stale price", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{Surplus: membership.SurplusPaydown}, FromPrice: "49.50"}, "stale_quote"},
+		{"with a price of more than six places", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{Surplus: membership.SurplusPaydown}, FromPrice: "50.0000001"}, "too_many_places"},
+		{"with a price that is not a number", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{Surplus: membership.SurplusPaydown}, ToPrice: "4e1"}, "invalid_amount"},
 		{"in the past", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MoveOn: day("2026-06-30"), Surplus: membership.SurplusPaydown}}, "move_date_in_past"},
 		{"too far ahead", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MoveOn: day("2026-07-01").AddDate(0, 0, 181), Surplus: membership.SurplusPaydown}}, "move_date_too_far"},
 		{"an unknown surplus choice", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{Surplus: "gift"}}, "invalid_surplus_choice"},
-		{"to no such unit", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{UnitID: -1}}, "unit_not_found"},
+		{"to no such unit", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{UnitID: 999999}}, "unit_not_found"},
+		{"to no unit", membership.MoveRequest{QuoteRequest: membership.QuoteRequest{UnitID: -1}}, "invalid_unit"},
 	} {
 		if tc.req.MemberID == 0 {
 			tc.req.MemberID = m
@@ -425,7 +455,7 @@ func TestMoveRefusals(t *testing.T) {
 		if tc.req.MoveOn.IsZero() {
 			tc.req.MoveOn = e.today
 		}
-		if _, err := e.svc.RequestMove(ctx, tc.req); apptest.Code(err) != tc.code {
+		if _, err := e.svc.RequestMove(ctx, as(tc.req.MemberID), tc.req); apptest.Code(err) != tc.code {
 			t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
 		}
 	}
@@ -437,28 +467,29 @@ func TestMoveRefusals(t *testing.T) {
 
 	// One open request at a time; a declined one can be asked again.
 	req := membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: m, UnitID: free, MoveOn: e.today, Surplus: membership.SurplusPaydown}}
-	first, err := e.svc.RequestMove(ctx, req)
+	first, err := e.svc.RequestMove(ctx, as(m), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.RequestMove(ctx, req); apptest.Code(err) != "move_pending" {
+	if _, err := e.svc.RequestMove(ctx, as(m), req); apptest.Code(err) != "move_pending" {
 		t.Errorf("second open request: %v, want move_pending", err)
 	}
-	declined, err := e.svc.DeclineMove(ctx, first.ID, neighbour, "The unit is promised to the waitlist.")
+	lindenCoordinator := as(neighbour, e.linden)
+	declined, err := e.svc.DeclineMove(ctx, lindenCoordinator, first.ID, "The unit is promised to the waitlist.")
 	if err != nil || declined.Status != membership.MoveDeclined || declined.DeclineReason == "" {
 		t.Fatalf("decline: %v (%+v)", err, declined)
 	}
-	if _, err := e.svc.ApproveMove(ctx, first.ID, neighbour); apptest.Code(err) != "move_closed" {
+	if _, err := e.svc.ApproveMove(ctx, lindenCoordinator, first.ID); apptest.Code(err) != "move_closed" {
 		t.Errorf("approve a declined move: %v, want move_closed", err)
 	}
-	if _, err := e.svc.CompleteMove(ctx, first.ID, nil); apptest.Code(err) != "move_closed" {
+	if _, err := e.svc.CompleteMove(ctx, e.treasurer(), first.ID); apptest.Code(err) != "move_closed" {
 		t.Errorf("complete a declined move: %v, want move_closed", err)
 	}
-	second, err := e.svc.RequestMove(ctx, req)
+	second, err := e.svc.RequestMove(ctx, as(m), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w, err := e.svc.WithdrawMove(ctx, second.ID); err != nil || w.Status != membership.MoveWithdrawn {
+	if w, err := e.svc.WithdrawMove(ctx, as(m), second.ID); err != nil || w.Status != membership.MoveWithdrawn {
 		t.Errorf("withdraw: %v (%s)", err, w.Status)
 	}
 	e.unchanged("declined and withdrawn requests", before)
@@ -470,7 +501,7 @@ func TestMoveRefusals(t *testing.T) {
 		t.Fatal(err)
 	}
 	req.MoveOn = e.today
-	if _, err := e.svc.RequestMove(ctx, req); apptest.Code(err) != "move_month_charged" {
+	if _, err := e.svc.RequestMove(ctx, as(m), req); apptest.Code(err) != "move_month_charged" {
 		t.Errorf("a move in a charged month: %v, want move_month_charged", err)
 	}
 }
@@ -486,40 +517,40 @@ func TestMoveWithAStaleQuote(t *testing.T) {
 	m := e.resident(oak, "Grace", "40000", "40000", "0", "0")
 	l5 := e.unit(e.linden, "L5", "30000")
 	e.today = day("2026-06-15")
-	mv, err := e.svc.RequestMove(ctx, membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: m, UnitID: l5, MoveOn: day("2026-06-22")}})
+	mv, err := e.svc.RequestMove(ctx, as(m), membership.MoveRequest{QuoteRequest: membership.QuoteRequest{UnitID: l5, MoveOn: day("2026-06-22")}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !mv.ValueRedeemed.Equal(dec("40000")) {
 		t.Fatalf("value redeemed = %s, want 800 × 50", mv.ValueRedeemed)
 	}
-	if _, err := e.svc.ApproveMove(ctx, mv.ID, m); err != nil {
+	if _, err := e.svc.ApproveMove(ctx, e.treasurer(), mv.ID); err != nil {
 		t.Fatal(err)
 	}
 	e.today = day("2026-06-22")
 	before := e.rows()
-	if _, err := e.svc.CompleteMove(ctx, mv.ID, nil); apptest.Code(err) != "stale_quote" {
+	if _, err := e.svc.CompleteMove(ctx, e.treasurer(), mv.ID); apptest.Code(err) != "stale_quote" {
 		t.Fatalf("complete at a stale quote: %v, want stale_quote", err)
 	}
 	e.unchanged("stale completion", before)
-	now, err := e.svc.CurrentQuote(ctx, mv)
+	d, err := e.svc.MoveDetail(ctx, as(m), mv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !mv.Stale(now) || !now.FromPrice.Equal(dec("51")) || !now.ValueRedeemed.Equal(dec("40800")) {
-		t.Errorf("current quote: stale %v, price %s, value %s; want stale at 51 for 40,800", mv.Stale(now), now.FromPrice, now.ValueRedeemed)
+	if now := d.Current; now == nil || !d.Stale || !now.FromPrice.Equal(dec("51")) || !now.ValueRedeemed.Equal(dec("40800")) {
+		t.Errorf("current quote: stale %v, %+v; want stale at 51 for 40,800", d.Stale, now)
 	}
-	if _, err := e.svc.ConfirmMove(ctx, mv.ID, membership.Confirm{FromPrice: dec("50")}); apptest.Code(err) != "stale_quote" {
+	if _, err := e.svc.ConfirmMove(ctx, as(m), mv.ID, membership.Confirm{FromPrice: "50"}); apptest.Code(err) != "stale_quote" {
 		t.Errorf("confirm at the price seen before: %v, want stale_quote", err)
 	}
-	confirmed, err := e.svc.ConfirmMove(ctx, mv.ID, membership.Confirm{FromPrice: dec("51"), ToPrice: dec("40")})
+	confirmed, err := e.svc.ConfirmMove(ctx, as(m), mv.ID, membership.Confirm{FromPrice: "51", ToPrice: "40"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if confirmed.Status != membership.MoveApproved || !confirmed.Payout.Equal(dec("10392")) {
 		t.Errorf("confirmed: %s, payout %s; want approved, 40,800 − 408 − 30,000 = 10,392", confirmed.Status, confirmed.Payout)
 	}
-	done, err := e.svc.CompleteMove(ctx, mv.ID, nil)
+	done, err := e.svc.CompleteMove(ctx, e.treasurer(), mv.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -544,23 +575,24 @@ func TestRacingMovesToOneUnit(t *testing.T) {
 	e.today = day("2026-07-01")
 	moves := make([]int64, n)
 	for i, m := range members {
-		mv, err := e.svc.RequestMove(ctx, membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: m, UnitID: l5, MoveOn: e.today}})
+		mv, err := e.svc.RequestMove(ctx, as(m), membership.MoveRequest{QuoteRequest: membership.QuoteRequest{UnitID: l5, MoveOn: e.today}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := e.svc.ApproveMove(ctx, mv.ID, members[0]); err != nil {
+		if _, err := e.svc.ApproveMove(ctx, e.treasurer(), mv.ID); err != nil {
 			t.Fatal(err)
 		}
 		moves[i] = mv.ID
 	}
 	bank := e.balance(equity.AccountBank)
+	boss := e.treasurer()
 	codes := make([]string, n)
 	var wg sync.WaitGroup
 	for i := range moves {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			_, err := e.svc.CompleteMove(ctx, moves[i], nil)
+			_, err := e.svc.CompleteMove(ctx, boss, moves[i])
 			codes[i] = apptest.Code(err)
 		}(i)
 	}
@@ -603,7 +635,7 @@ func TestRacingMovesToOneUnit(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			mv, err := e.svc.CompleteMove(ctx, moves[winner], nil)
+			mv, err := e.svc.CompleteMove(ctx, boss, moves[winner])
 			codes[i] = apptest.Code(err)
 			if err == nil {
 				completions[i] = mv.Completion.StartedResidencyID
@@ -628,16 +660,16 @@ func TestMoveRequestIdempotency(t *testing.T) {
 	l5 := e.unit(e.linden, "L5", "30000")
 	e.today = day("2026-07-01")
 	req := membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: m, UnitID: l5, MoveOn: e.today}, IdempotencyKey: "ben-to-l5"}
-	first, err := e.svc.RequestMove(ctx, req)
+	first, err := e.svc.RequestMove(ctx, as(m), req)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := e.svc.RequestMove(ctx, req)
+	again, err := e.svc.RequestMove(ctx, as(m), req)
 	if err != nil || again.ID != first.ID || !again.Replayed {
 		t.Errorf("replay: %v, move %d (replayed %v), want %d", err, again.ID, again.Replayed, first.ID)
 	}
 	req.MoveOn = e.today.AddDate(0, 0, 1)
-	if _, err := e.svc.RequestMove(ctx, req); apptest.Code(err) != "idempotency_key_reused" {
+	if _, err := e.svc.RequestMove(ctx, as(m), req); apptest.Code(err) != "idempotency_key_reused" {
 		t.Errorf("same key, other day: %v, want idempotency_key_reused", err)
 	}
 }
