@@ -57,6 +57,11 @@ func (s *Server) createMember(c *fiber.Ctx) error {
 	var in newMemberRequest
 	var m app.Member
 	err := bind(c, &in)
+	if !isAPI(c) {
+		// A password is kept as typed, spaces and all, as signing in reads
+		// it: bind trims what a form sends.
+		in.Password = string(c.Request().PostArgs().Peek("password"))
+	}
 	if err == nil {
 		m, err = s.accounts.CreateMember(c.UserContext(), principal(c), app.NewMember(in))
 	}
