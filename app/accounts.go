@@ -145,9 +145,39 @@ func checkNewPassword(password string) error {
 	return nil
 }
 
-// CreateMember adds an account. Errors: invalid_email, invalid_name,
-// weak_password, invalid_role (422); email_taken (409).
-func (a *Accounts) CreateMember(ctx context.Context, q sqlx.ExtContext, n NewMember) (Member, error) {
+// Who may manage members: the treasurer adds accounts and reads the list
+// of every member with their email addresses. Intake with votes will add
+// members through its own flow; the command line (hearth user add) and the
+// demo add them as the operator, through CreateMemberTx.
+
+// CanManageMembers returns forbidden unless p may list every member and
+// add accounts: the treasurer.
+func CanManageMembers(p *Principal) error {
+	if !p.IsAdmin() {
+		return Forbidden("Only the treasurer (an admin) manages members.")
+	}
+	return nil
+}
+
+// CreateMember adds an account for the treasurer. Errors: forbidden (403);
+// invalid_email, invalid_name, weak_password, invalid_role (422);
+// email_taken (409).
+func (a *Accounts) CreateMember(ctx context.Context, p *Principal, n NewMember) (Member, error) {
+	if err := CanManageMembers(p); err != nil {
+		return Member{}, err
+	}
+	return a.createMember(ctx, a.DB, n)
+}
+
+// CreateMemberTx adds an account in the caller's transaction, for those who
+// act as the operator of the installation rather than as a member: the
+// command line's first treasurer, the demo, tests and benchmarks. Errors:
+// as CreateMember, but never forbidden.
+func (a *Accounts) CreateMemberTx(ctx context.Context, tx *sqlx.Tx, n NewMember) (Member, error) {
+	return a.createMember(ctx, tx, n)
+}
+
+func (a *Accounts) createMember(ctx context.Context, q sqlx.QueryerContext, n NewMember) (Member, error) {
 	var m Member
 	email := strings.TrimSpace(n.Email)
 	if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
@@ -195,8 +225,12 @@ func (a *Accounts) Member(ctx context.Context, id int64) (Member, error) {
 	return m, nil
 }
 
-// Members lists every member by name.
-func (a *Accounts) Members(ctx context.Context) ([]Member, error) {
+// Members lists every member by name, for the treasurer. Errors:
+// forbidden (403).
+func (a *Accounts) Members(ctx context.Context, p *Principal) ([]Member, error) {
+	if err := CanManageMembers(p); err != nil {
+		return nil, err
+	}
 	var ms []Member
 	if err := a.DB.SelectContext(ctx, &ms, `SELECT id, email, name, role, created_at FROM members ORDER BY name, id`); err != nil {
 		return nil, fmt.Errorf("accounts: unable to list members: %w", err)

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"crypto/sha256"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -21,12 +22,58 @@ func newAccounts(t *testing.T) *app.Accounts {
 	return &app.Accounts{DB: db, SessionTTL: time.Hour, TokenTTL: time.Hour}
 }
 
+// treasurer manages members; TestOnlyTheTreasurerManagesMembers tries others.
+var treasurer = &app.Principal{Member: app.Member{ID: -1, Role: app.RoleAdmin}}
+
+// TestOnlyTheTreasurerManagesMembers: the list of every member (with their
+// email addresses) and new accounts are the treasurer's; anyone else is
+// refused with forbidden and nothing is written.
+func TestOnlyTheTreasurerManagesMembers(t *testing.T) {
+	t.Parallel()
+	a := newAccounts(t)
+	ctx := context.Background()
+	callers := []struct {
+		name string
+		p    *app.Principal
+		want string
+	}{
+		{"treasurer", treasurer, ""},
+		{"member", &app.Principal{Member: app.Member{ID: 1, Role: app.RoleMember}}, "forbidden"},
+		{"coordinator", &app.Principal{Member: app.Member{ID: 2, Role: app.RoleMember}, CoordinatorOf: []int64{1}}, "forbidden"},
+		{"nobody", nil, "forbidden"},
+	}
+	for i, c := range callers {
+		_, err := a.Members(ctx, c.p)
+		if got := errorCode(err); got != c.want {
+			t.Errorf("%s lists members: got %q, want %q", c.name, got, c.want)
+		}
+		_, err = a.CreateMember(ctx, c.p, app.NewMember{Email: fmt.Sprintf("new%d@example.org", i), Password: "long enough", Name: "New"})
+		if got := errorCode(err); got != c.want {
+			t.Errorf("%s adds a member: got %q, want %q", c.name, got, c.want)
+		}
+	}
+	list, err := a.Members(ctx, treasurer)
+	if err != nil || len(list) != 1 {
+		t.Errorf("members = %v, %v; want the treasurer's one", list, err)
+	}
+}
+
+func errorCode(err error) string {
+	if e, ok := app.AsError(err); ok {
+		return e.Code
+	}
+	if err != nil {
+		return "internal: " + err.Error()
+	}
+	return ""
+}
+
 func TestCreateMemberRefusesBadInput(t *testing.T) {
 	t.Parallel()
 	a := newAccounts(t)
 	ctx := context.Background()
 	good := app.NewMember{Email: "ada@example.org", Password: "long enough", Name: "Ada"}
-	if _, err := a.CreateMember(ctx, a.DB, good); err != nil {
+	if _, err := a.CreateMember(ctx, treasurer, good); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -42,7 +89,7 @@ func TestCreateMemberRefusesBadInput(t *testing.T) {
 		{"bad role", app.NewMember{Email: "d@example.org", Password: "long enough", Name: "D", Role: "root"}, "invalid_role"},
 	}
 	for _, tt := range tests {
-		_, err := a.CreateMember(ctx, a.DB, tt.in)
+		_, err := a.CreateMember(ctx, treasurer, tt.in)
 		e, ok := app.AsError(err)
 		if !ok || e.Code != tt.code {
 			t.Errorf("%s: got %v, want code %s", tt.name, err, tt.code)
@@ -59,7 +106,7 @@ func TestSessionsAndTokens(t *testing.T) {
 	t.Parallel()
 	a := newAccounts(t)
 	ctx := context.Background()
-	m, err := a.CreateMember(ctx, a.DB, app.NewMember{Email: "ada@example.org", Password: "long enough", Name: "Ada"})
+	m, err := a.CreateMember(ctx, treasurer, app.NewMember{Email: "ada@example.org", Password: "long enough", Name: "Ada"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +188,7 @@ func newSignedIn(t *testing.T) *signedIn {
 	a := newAccounts(t)
 	a.SessionIdle = time.Hour
 	ctx := context.Background()
-	m, err := a.CreateMember(ctx, a.DB, app.NewMember{Email: "ada@example.org", Password: "long enough", Name: "Ada"})
+	m, err := a.CreateMember(ctx, treasurer, app.NewMember{Email: "ada@example.org", Password: "long enough", Name: "Ada"})
 	if err != nil {
 		t.Fatal(err)
 	}

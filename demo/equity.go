@@ -169,7 +169,7 @@ func (s *equitySeed) payMonth(month, on time.Time) error {
 		return err
 	}
 	for _, b := range bills {
-		if _, err := s.led.Post(s.ctx, s.tx, ledger.Entry{
+		if _, err := s.led.PostTx(s.ctx, s.tx, ledger.Entry{
 			IdempotencyKey: fmt.Sprintf("seed:equity:payment:%d:%s", b.MemberID, month.Format("2006-01")),
 			Description:    "Payment received: carrying charge and share loan, " + month.Format("January 2006"),
 			EffectiveDate:  on,

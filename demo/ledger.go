@@ -82,11 +82,11 @@ func (s *ledgerSeed) vary(base decimal.Decimal, spread float64) decimal.Decimal 
 	return s.roundHalfAway(base.Mul(decimal.NewFromFloat(f)))
 }
 
-func (s *ledgerSeed) account(a ledger.Account) error { return s.l.EnsureAccount(s.ctx, s.tx, a) }
+func (s *ledgerSeed) account(a ledger.Account) error { return s.l.EnsureAccountTx(s.ctx, s.tx, a) }
 
 // post writes a two-sided entry: amount debited to one account, credited to another.
 func (s *ledgerSeed) post(key, desc string, day time.Time, debit, credit string, amount decimal.Decimal) (int64, error) {
-	p, err := s.l.Post(s.ctx, s.tx, ledger.Entry{
+	p, err := s.l.PostTx(s.ctx, s.tx, ledger.Entry{
 		IdempotencyKey: "seed:" + key, Description: desc, EffectiveDate: day,
 		PostedBy: s.by,
 		Postings: []ledger.Posting{{Account: debit, Amount: amount}, {Account: credit, Amount: amount.Neg()}},
@@ -245,7 +245,7 @@ func (s *ledgerSeed) run() error {
 				if payDay.After(today) {
 					continue
 				}
-				balance, err := s.l.Balance(s.ctx, s.tx, memberReceivable(r.MemberID), nil)
+				balance, err := s.l.BalanceTx(s.ctx, s.tx, memberReceivable(r.MemberID), nil)
 				if err != nil {
 					return err
 				}
@@ -258,7 +258,7 @@ func (s *ledgerSeed) run() error {
 			if _, err := s.post("bank-fees:"+mkey, "Account fees, "+label, day(28), seedBankFees, seedBank, decimal.RequireFromString("12.50")); err != nil {
 				return err
 			}
-			reserve, err := s.l.Balance(s.ctx, s.tx, seedReserve, nil)
+			reserve, err := s.l.BalanceTx(s.ctx, s.tx, seedReserve, nil)
 			if err != nil {
 				return err
 			}
@@ -283,6 +283,6 @@ func (s *ledgerSeed) run() error {
 	if err != nil {
 		return err
 	}
-	_, err = s.l.Reverse(s.ctx, s.tx, ledger.Reversal{EntryID: dup, Reason: "The same bill was entered twice", EffectiveDate: dupDay.AddDate(0, 0, 2), PostedBy: s.by})
+	_, err = s.l.ReverseTx(s.ctx, s.tx, ledger.Reversal{EntryID: dup, Reason: "The same bill was entered twice", EffectiveDate: dupDay.AddDate(0, 0, 2), PostedBy: s.by})
 	return err
 }

@@ -9,7 +9,6 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
-	"hearth/finance/ledger"
 	"hearth/housing/membership"
 )
 
@@ -44,11 +43,7 @@ func formDate(field, s string) (time.Time, error) {
 	if strings.TrimSpace(s) == "" {
 		return time.Time{}, nil
 	}
-	d, err := ledger.ParseDate(strings.TrimSpace(s))
-	if e, ok := app.AsError(err); ok {
-		return d, e.OnField(field)
-	}
-	return d, err
+	return parseDay(field, s)
 }
 
 func dayText(t time.Time) string { return t.Format(time.DateOnly) }

@@ -1,6 +1,8 @@
 package web_test
 
 import (
+	"fmt"
+	"html"
 	"regexp"
 	"strings"
 	"testing"
@@ -111,6 +113,52 @@ func TestLedgerPagesFlow(t *testing.T) {
 	}
 	if _, body := admin.get("/ledger/accounts/assets:bank:operating"); !strings.Contains(body, "0.00") {
 		t.Errorf("bank after the reversal is not back to 0.00")
+	}
+}
+
+// TestLedgerReadsAmountsAndDatesAlike sends the same mistakes in an
+// entry's amount and effective date through the API and through the
+// manual entry form: one parser for each (money.Parse, day.Parse, then the
+// ledger's places), so each mistake gets one code and one message, on the
+// API's error and beside the form's field alike.
+func TestLedgerReadsAmountsAndDatesAlike(t *testing.T) {
+	t.Parallel()
+	ts := newTestServer(t)
+	tess := apptest.MustCreateMember(t, ts.DB, "Tess Treasurer", app.RoleAdmin)
+	token := ts.token(t, tess)
+	mustLedgerAccounts(t, ts, token,
+		map[string]any{"code": "assets:bank", "type": "asset"},
+		map[string]any{"code": "income:charges", "type": "income"},
+	)
+	page := signInPages(t, ts, tess)
+	for i, c := range []struct {
+		amount, date, want string
+	}{
+		{"1e3", "2027-03-01", "invalid_amount"},
+		{"--5", "2027-03-01", "invalid_amount"},
+		{"12.345", "2027-03-01", "too_many_places"},
+		{"12.34", "2027-02-30", "invalid_date"},
+		{"12.34", "2027-2-3", "invalid_date"},
+	} {
+		key := fmt.Sprintf("same-%d", i)
+		credit := "-" + strings.TrimPrefix(c.amount, "-")
+		status, body := ts.call(t, "POST", "/api/v1/ledger/entries", token,
+			ledgerEntry(key, c.date, [2]any{"assets:bank", c.amount}, [2]any{"income:charges", credit}))
+		if got, want := fmt.Sprint(status, " ", errorCode(body)), "422 "+c.want; got != want {
+			t.Errorf("API, amount %q on %s: %s, want %s", c.amount, c.date, got, want)
+			continue
+		}
+		message := body["error"].(map[string]any)["message"].(string)
+		status, form, _ := page.post("/ledger/entries", map[string]string{
+			"idempotency_key": key, "description": "entry " + key, "effective_date": c.date,
+			"account_0": "assets:bank", "debit_0": c.amount, "account_1": "income:charges", "credit_1": strings.TrimPrefix(c.amount, "-"),
+		})
+		if status != 422 || !strings.Contains(form, html.EscapeString(message)) {
+			t.Errorf("page, amount %q on %s: %d, want 422 saying %q", c.amount, c.date, status, message)
+		}
+	}
+	if got := count(t, ts, "ledger_entries"); got != 0 {
+		t.Errorf("%d entries were posted", got)
 	}
 }
 

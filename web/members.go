@@ -6,20 +6,34 @@ import (
 	"hearth/app"
 )
 
-// The treasurer's list of member accounts, and the form to add one. (Intake
-// with votes will add members through its own flow; this is the direct way.)
+// The treasurer's list of member accounts, and adding one. (Intake with
+// votes will add members through its own flow; this is the direct way.)
+// Who may is app.CanManageMembers: the treasurer.
 
-func (s *Server) membersPage(c *fiber.Ctx) error {
-	if err := principal(c).RequireAdmin(); err != nil {
-		return err
-	}
+// mountMembers registers the members' operations at their API and page
+// routes.
+func (s *Server) mountMembers(api, pages fiber.Router) {
+	api.Get("/members", s.members)
+	pages.Get("/members", s.members)
+	api.Post("/members", s.createMember)
+	pages.Post("/members", s.createMember)
+}
+
+// members answers every member by name: JSON, or the members page with the
+// form to add one.
+func (s *Server) members(c *fiber.Ctx) error {
 	return s.renderMembers(c, nil)
 }
 
+// renderMembers answers the members as JSON, or shows them with the form
+// to add one, filled in and with its errors when f was refused.
 func (s *Server) renderMembers(c *fiber.Ctx, f *Form) error {
-	members, err := s.accounts.Members(c.UserContext())
+	members, err := s.accounts.Members(c.UserContext(), principal(c))
 	if err != nil {
 		return err
+	}
+	if isAPI(c) {
+		return c.JSON(fiber.Map{"members": members})
 	}
 	data := fiber.Map{"Title": "Members", "Members": members, "Form": f}
 	if f != nil {
@@ -28,24 +42,8 @@ func (s *Server) renderMembers(c *fiber.Ctx, f *Form) error {
 	return s.render(c, "members/index", data)
 }
 
-func (s *Server) addMember(c *fiber.Ctx) error {
-	if err := principal(c).RequireAdmin(); err != nil {
-		return err
-	}
-	f := newForm(c)
-	m, err := s.accounts.CreateMember(c.UserContext(), s.db, app.NewMember{
-		Email: f.Value("email"), Password: f.Value("password"), Name: f.Value("name"), Role: f.Value("role"),
-	})
-	if err != nil {
-		if formError(f, err) {
-			return s.renderMembers(c, f)
-		}
-		return err
-	}
-	s.flash(c, m.Name+" can now sign in as "+m.Email+".")
-	return redirect(c, "/members")
-}
-
+// newMemberRequest adds a member account; the page's form sends the same
+// fields.
 type newMemberRequest struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -53,28 +51,22 @@ type newMemberRequest struct {
 	Role     string `json:"role"`
 }
 
-func (s *Server) apiMembers(c *fiber.Ctx) error {
-	if err := principal(c).RequireAdmin(); err != nil {
-		return err
+// createMember adds a member: 201 with the new id, or for a page the list
+// with a message saying how they sign in.
+func (s *Server) createMember(c *fiber.Ctx) error {
+	var in newMemberRequest
+	var m app.Member
+	err := bind(c, &in)
+	if !isAPI(c) {
+		// A password is kept as typed, spaces and all, as signing in reads
+		// it: bind trims what a form sends.
+		in.Password = string(c.Request().PostArgs().Peek("password"))
 	}
-	members, err := s.accounts.Members(c.UserContext())
-	if err != nil {
-		return err
+	if err == nil {
+		m, err = s.accounts.CreateMember(c.UserContext(), principal(c), app.NewMember(in))
 	}
-	return c.JSON(fiber.Map{"members": members})
-}
-
-func (s *Server) apiCreateMember(c *fiber.Ctx) error {
-	if err := principal(c).RequireAdmin(); err != nil {
-		return err
-	}
-	var req newMemberRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	m, err := s.accounts.CreateMember(c.UserContext(), s.db, app.NewMember(req))
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"id": m.ID})
+	return s.reply(c, err, answer{
+		Status: fiber.StatusCreated, JSON: fiber.Map{"id": m.ID},
+		Flash: m.Name + " can now sign in as " + m.Email + ".", To: "/members",
+	}, func(f *Form) error { return s.renderMembers(c, f) })
 }

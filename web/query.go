@@ -16,16 +16,16 @@ import (
 // Query parameters are read strictly: a parameter that is given must be
 // well formed, or the request is refused; it is never quietly ignored.
 
-// queryDate reads an optional YYYY-MM-DD query parameter. Errors:
-// invalid_date (422).
+// queryDate reads an optional YYYY-MM-DD query parameter with day.Parse.
+// Errors: invalid_date (422).
 func queryDate(c *fiber.Ctx, name string) (*time.Time, error) {
 	s := c.Query(name)
 	if s == "" {
 		return nil, nil
 	}
-	t, err := ledger.ParseDate(s)
+	t, err := parseDay(name, s)
 	if err != nil {
-		return nil, err.(*app.Error).OnField(name)
+		return nil, err
 	}
 	return &t, nil
 }

@@ -21,11 +21,16 @@ const Password = "correct horse battery"
 func MustCreateMember(t testing.TB, db *sqlx.DB, name, role string) app.Member {
 	t.Helper()
 	accounts := &app.Accounts{DB: db, SessionTTL: time.Hour, TokenTTL: time.Hour}
-	m, err := accounts.CreateMember(context.Background(), db, app.NewMember{
-		Email:    fmt.Sprintf("member%d@example.org", seq.Add(1)),
-		Password: Password,
-		Name:     name,
-		Role:     role,
+	var m app.Member
+	err := app.InTx(context.Background(), db, func(tx *sqlx.Tx) error {
+		var err error
+		m, err = accounts.CreateMemberTx(context.Background(), tx, app.NewMember{
+			Email:    fmt.Sprintf("member%d@example.org", seq.Add(1)),
+			Password: Password,
+			Name:     name,
+			Role:     role,
+		})
+		return err
 	})
 	if err != nil {
 		t.Fatalf("MustCreateMember: %v", err)

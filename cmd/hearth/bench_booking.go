@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jmoiron/sqlx"
+
 	"hearth/app"
 	"hearth/housing/booking"
 )
@@ -54,8 +56,13 @@ func benchBooking(ctx context.Context, b *benchEnv) error {
 	members := make([]int64, bookingBenchClients)
 	tokens := make([]string, bookingBenchClients)
 	for i := range members {
-		m, err := accounts.CreateMember(ctx, b.db, app.NewMember{
-			Email: fmt.Sprintf("bench%d@hearth.example", i), Password: "bench-password", Name: fmt.Sprintf("Bench %d", i),
+		var m app.Member
+		err := app.InTx(ctx, b.db, func(tx *sqlx.Tx) error {
+			var err error
+			m, err = accounts.CreateMemberTx(ctx, tx, app.NewMember{
+				Email: fmt.Sprintf("bench%d@hearth.example", i), Password: "bench-password", Name: fmt.Sprintf("Bench %d", i),
+			})
+			return err
 		})
 		if err != nil {
 			return err

@@ -209,7 +209,7 @@ func benchEquityWorld(ctx context.Context, db *sqlx.DB, svc *equity.Service, clo
 		chunk := members[start:min(start+500, len(members))]
 		err := app.InTx(ctx, db, func(tx *sqlx.Tx) error {
 			for k, m := range chunk {
-				if err := l.EnsureAccount(ctx, tx, ledger.Account{Code: equity.AccountsOfMember(m).Receivable, Type: ledger.Asset, MemberID: &m}); err != nil {
+				if err := l.EnsureAccountTx(ctx, tx, ledger.Account{Code: equity.AccountsOfMember(m).Receivable, Type: ledger.Asset, MemberID: &m}); err != nil {
 					return err
 				}
 				if (start+k)%2 == 1 {

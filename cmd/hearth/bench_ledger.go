@@ -20,6 +20,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"hearth/app"
+	"hearth/day"
 	"hearth/finance/ledger"
 )
 
@@ -34,15 +35,28 @@ func benchLedger(ctx context.Context, b *benchEnv) error {
 		seconds = s
 	}
 	l := b.svc.Ledger
+	// The treasurer posts every entry, through Go and through HTTP alike.
+	const password = "bench treasurer password"
+	var treasurer app.Member
+	err := app.InTx(ctx, b.db, func(tx *sqlx.Tx) error {
+		var err error
+		treasurer, err = b.svc.Accounts.CreateMemberTx(ctx, tx, app.NewMember{
+			Email: "bench-treasurer@hearth.example", Password: password, Name: "Bench Treasurer", Role: app.RoleAdmin})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	tess := &app.Principal{Member: treasurer}
 
 	sets := []struct {
 		name  string
 		codes []string
 	}{{"1,000 accounts", benchCodes("assets:bench:many", 1000)}, {"10 hot accounts", benchCodes("assets:bench:hot", 10)}}
-	err := app.InTx(ctx, b.db, func(tx *sqlx.Tx) error {
+	err = app.InTx(ctx, b.db, func(tx *sqlx.Tx) error {
 		for _, set := range sets {
 			for _, code := range set.codes {
-				if err := l.CreateAccount(ctx, tx, ledger.Account{Code: code, Type: ledger.Asset}); err != nil {
+				if err := l.CreateAccountTx(ctx, tx, ledger.Account{Code: code, Type: ledger.Asset}); err != nil {
 					return err
 				}
 			}
@@ -55,7 +69,7 @@ func benchLedger(ctx context.Context, b *benchEnv) error {
 	if _, err := b.pgbench(ctx, "", "-i", "-q", "-s", "10"); err != nil {
 		return err
 	}
-	poster, err := newBenchHTTPPoster(ctx, b)
+	poster, err := newBenchHTTPPoster(b, treasurer.Email, password)
 	if err != nil {
 		return err
 	}
@@ -71,7 +85,7 @@ func benchLedger(ctx context.Context, b *benchEnv) error {
 		burst func(ctx context.Context, writers int, set []string) (postResult, error)
 	}{
 		{"Go API", func(ctx context.Context, writers int, set []string) (postResult, error) {
-			return postForAWhile(ctx, writers, burst, set, func(ctx context.Context, e ledger.Entry) error { _, err := l.PostEntry(ctx, e); return err }), nil
+			return postForAWhile(ctx, writers, burst, set, func(ctx context.Context, e ledger.Entry) error { _, err := l.PostEntry(ctx, tess, e); return err }), nil
 		}},
 		{"HTTP API", func(ctx context.Context, writers int, set []string) (postResult, error) {
 			return postForAWhile(ctx, writers, burst, set, poster.post), nil
@@ -127,7 +141,7 @@ func benchLedger(ctx context.Context, b *benchEnv) error {
 			}
 		}
 	}
-	return benchBigAccount(ctx, b, l)
+	return benchBigAccount(ctx, b, l, tess)
 }
 
 func benchCodes(prefix string, n int) []string {
@@ -253,19 +267,13 @@ type benchHTTPPoster struct {
 	token string
 }
 
-func newBenchHTTPPoster(ctx context.Context, b *benchEnv) (*benchHTTPPoster, error) {
+func newBenchHTTPPoster(b *benchEnv, email, password string) (*benchHTTPPoster, error) {
 	base, err := b.serverURL()
 	if err != nil {
 		return nil, err
 	}
-	accounts := b.svc.Accounts
-	const password = "bench treasurer password"
-	m, err := accounts.CreateMember(ctx, b.db, app.NewMember{Email: "bench-treasurer@hearth.example", Password: password, Name: "Bench Treasurer", Role: app.RoleAdmin})
-	if err != nil {
-		return nil, err
-	}
 	p := &benchHTTPPoster{web: newBenchHTTP(base)}
-	body, _ := json.Marshal(map[string]string{"email": m.Email, "password": password})
+	body, _ := json.Marshal(map[string]string{"email": email, "password": password})
 	res, err := p.web.do("POST", "/api/v1/auth/token", "", string(body), http.StatusOK)
 	if err != nil {
 		return nil, err
@@ -285,7 +293,7 @@ func (p *benchHTTPPoster) post(ctx context.Context, e ledger.Entry) error {
 	}
 	body, _ := json.Marshal(map[string]any{
 		"idempotency_key": e.IdempotencyKey, "description": e.Description,
-		"effective_date": e.EffectiveDate.Format(ledger.DateLayout), "postings": postings,
+		"effective_date": e.EffectiveDate.Format(day.Layout), "postings": postings,
 	})
 	_, err := p.web.do("POST", "/api/v1/ledger/entries", p.token, string(body), http.StatusCreated)
 	return err
@@ -294,15 +302,15 @@ func (p *benchHTTPPoster) post(ctx context.Context, e ledger.Entry) error {
 // benchBigAccount loads an account with 1,000,000 postings (through
 // PostEntry, in entries of up to 999 postings to it, one per day over
 // about three years) and times the reads a treasurer makes of it.
-func benchBigAccount(ctx context.Context, b *benchEnv, l *ledger.Ledger) error {
+func benchBigAccount(ctx context.Context, b *benchEnv, l *ledger.Ledger, tess *app.Principal) error {
 	const big, total, perEntry = "assets:bench:big", 1_000_000, 999
 	sources := benchCodes("income:bench:source", 10)
 	err := app.InTx(ctx, b.db, func(tx *sqlx.Tx) error {
-		if err := l.CreateAccount(ctx, tx, ledger.Account{Code: big, Type: ledger.Asset, NonNegative: true}); err != nil {
+		if err := l.CreateAccountTx(ctx, tx, ledger.Account{Code: big, Type: ledger.Asset, NonNegative: true}); err != nil {
 			return err
 		}
 		for _, c := range sources {
-			if err := l.CreateAccount(ctx, tx, ledger.Account{Code: c, Type: ledger.Income}); err != nil {
+			if err := l.CreateAccountTx(ctx, tx, ledger.Account{Code: c, Type: ledger.Income}); err != nil {
 				return err
 			}
 		}
@@ -330,7 +338,7 @@ func benchBigAccount(ctx context.Context, b *benchEnv, l *ledger.Ledger) error {
 					e.Postings = append(e.Postings, ledger.Posting{Account: big, Amount: a})
 				}
 				e.Postings = append(e.Postings, ledger.Posting{Account: sources[i%len(sources)], Amount: sum.Neg()})
-				if _, err := l.PostEntry(ctx, e); err != nil {
+				if _, err := l.PostEntry(ctx, tess, e); err != nil {
 					errs <- err
 					return
 				}
@@ -359,19 +367,19 @@ func benchBigAccount(ctx context.Context, b *benchEnv, l *ledger.Ledger) error {
 		name string
 		fn   func() error
 	}{
-		{"current balance (Balance)", func() error { _, err := l.Balance(ctx, b.db, big, nil); return err }},
-		{"balance as of a day 18 months back", func() error { _, err := l.Balance(ctx, b.db, big, &mid); return err }},
+		{"current balance (Balance)", func() error { _, err := l.Balance(ctx, big, nil); return err }},
+		{"balance as of a day 18 months back", func() error { _, err := l.Balance(ctx, big, &mid); return err }},
 		{"statement, first page of 100 lines", func() error {
-			st, err := l.Statement(ctx, big, ledger.StatementQuery{Limit: 100})
+			st, err := l.Statement(ctx, tess, big, ledger.StatementQuery{Limit: 100})
 			next = st.Next
 			return err
 		}},
 		{"statement from a day 18 months back, 100 lines", func() error {
-			_, err := l.Statement(ctx, big, ledger.StatementQuery{Period: ledger.Period{From: &mid}, Limit: 100})
+			_, err := l.Statement(ctx, tess, big, ledger.StatementQuery{Period: ledger.Period{From: &mid}, Limit: 100})
 			return err
 		}},
 		{"statement, a later page by cursor", func() error {
-			_, err := l.Statement(ctx, big, ledger.StatementQuery{After: next, Limit: 100})
+			_, err := l.Statement(ctx, tess, big, ledger.StatementQuery{After: next, Limit: 100})
 			return err
 		}},
 	} {
@@ -383,7 +391,11 @@ func benchBigAccount(ctx context.Context, b *benchEnv, l *ledger.Ledger) error {
 	}
 	start := time.Now()
 	cw := &countingWriter{}
-	if err := l.WriteStatementCSV(ctx, cw, big, ledger.Period{}); err != nil {
+	export, err := l.StatementCSV(ctx, tess, big, ledger.Period{})
+	if err != nil {
+		return err
+	}
+	if err := export(ctx, cw); err != nil {
 		return err
 	}
 	took := time.Since(start)

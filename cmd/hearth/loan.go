@@ -12,7 +12,10 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"hearth/app"
+	"hearth/day"
 	"hearth/finance/loan"
+	"hearth/money"
 )
 
 // runLoan runs `hearth loan schedule` and `hearth loan apr`, the loan
@@ -45,14 +48,14 @@ func loanSchedule(args []string, stdout io.Writer) error {
 
 	terms := loan.Terms{Months: *months, Start: today()}
 	var err error
-	if terms.Principal, err = parseDecimal(name, "principal", *principal); err != nil {
+	if terms.Principal, err = flagAmount(name, "principal", *principal, centPlaces); err != nil {
 		return err
 	}
-	if terms.YearlyRatePct, err = parseDecimal(name, "rate", *rate); err != nil {
+	if terms.YearlyRatePct, err = flagAmount(name, "rate", *rate, money.MaxPlaces); err != nil {
 		return err
 	}
 	if *start != "" {
-		if terms.Start, err = parseDate(name, "start", *start); err != nil {
+		if terms.Start, err = flagDay(name, "start", *start); err != nil {
 			return err
 		}
 	}
@@ -93,16 +96,16 @@ func loanAPR(args []string, stdout io.Writer) error {
 
 	in := loan.APRInput{Count: *count, Frequency: loan.Frequency(*frequency)}
 	var err error
-	if in.Amount, err = parseDecimal(name, "amount", *amount); err != nil {
+	if in.Amount, err = flagAmount(name, "amount", *amount, centPlaces); err != nil {
 		return err
 	}
-	if in.Payment, err = parseDecimal(name, "payment", *payment); err != nil {
+	if in.Payment, err = flagAmount(name, "payment", *payment, centPlaces); err != nil {
 		return err
 	}
-	if in.AdvanceDate, err = parseDate(name, "advance-date", *advance); err != nil {
+	if in.AdvanceDate, err = flagDay(name, "advance-date", *advance); err != nil {
 		return err
 	}
-	if in.FirstPaymentDate, err = parseDate(name, "first-payment", *first); err != nil {
+	if in.FirstPaymentDate, err = flagDay(name, "first-payment", *first); err != nil {
 		return err
 	}
 	apr, err := loan.APR(in)
@@ -145,26 +148,35 @@ func parseFlags(fs *flag.FlagSet, args []string, stdout io.Writer, required ...s
 	return false, nil
 }
 
-// parseDecimal reads a flag's number as written, without an exponent:
-// "1e3" is not a way to write 1000 here.
-func parseDecimal(cmd, flagName, s string) (decimal.Decimal, error) {
-	d, err := decimal.NewFromString(s)
-	if err != nil || strings.ContainsAny(s, "eE") {
-		return decimal.Zero, fmt.Errorf("%s: --%s %q is not a number; write it like 2500 or 2500.50", cmd, flagName, s)
+// centPlaces is how many places the loans' money takes: the schedule and
+// the APR are computed to the cent.
+const centPlaces = 2
+
+// flagAmount reads a flag's amount with money.Parse, the parser of every
+// amount Hearth reads (no exponent, no more places than the flag takes),
+// and says what was wrong in the command's and the flag's name.
+func flagAmount(cmd, flagName, s string, places int32) (decimal.Decimal, error) {
+	d, err := money.Parse(s, places)
+	if e, ok := app.AsError(err); ok {
+		if e.Code == "invalid_amount" {
+			return d, fmt.Errorf("%s: --%s %q is not a number; write it like 2500 or 2500.50", cmd, flagName, s)
+		}
+		return d, fmt.Errorf("%s: --%s %q: %s", cmd, flagName, s, e.Message)
 	}
-	return d, nil
+	return d, err
 }
 
-func parseDate(cmd, flagName, s string) (time.Time, error) {
-	d, err := time.Parse(time.DateOnly, s)
+// flagDay reads a flag's day with day.Parse, the parser of every date
+// Hearth reads, and says what was wrong in the command's and the flag's
+// name.
+func flagDay(cmd, flagName, s string) (time.Time, error) {
+	d, err := day.Parse(s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("%s: --%s %q is not a date; write it as YYYY-MM-DD, such as 2027-01-01", cmd, flagName, s)
 	}
-	return d, nil
+	return d.Time(), nil
 }
 
-// today is the local calendar date, carried in UTC like dates parsed from flags.
-func today() time.Time {
-	y, m, d := time.Now().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+// today is the calendar date where the command runs: the loan commands
+// are the treasurer's arithmetic, done at no site.
+func today() time.Time { return day.Today(time.Local).Time() }

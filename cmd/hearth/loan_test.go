@@ -72,6 +72,12 @@ func TestLoanErrors(t *testing.T) {
 		{"schedule --rate 6 --months 360", "missing --principal"},
 		{"schedule", "missing --principal, --rate, --months"},
 		{"schedule --principal lots --rate 6 --months 360", `--principal "lots" is not a number`},
+		// The same parsers as the API and the pages: money.Parse, day.Parse.
+		{"schedule --principal 1e3 --rate 6 --months 360", `--principal "1e3" is not a number`},
+		{"schedule --principal --5 --rate 6 --months 360", `--principal "--5" is not a number`},
+		{"schedule --principal 1000.005 --rate 6 --months 360", `--principal "1000.005": 1000.005 has more than 2 decimal places`},
+		{"schedule --principal 1000 --rate 6 --months 12 --start 2027-02-30", `--start "2027-02-30" is not a date`},
+		{"schedule --principal 1000 --rate 6 --months 12 --start 2027-2-3", `--start "2027-2-3" is not a date`},
 		{"schedule --principal 1000 --rate 6 --months twelve", `invalid value "twelve" for flag -months`},
 		{"schedule --principal 1000 --rate 6 --months 12 --start 01/01/2027", `--start "01/01/2027" is not a date`},
 		{"schedule --principal 1000 --rate 6 --months 12 --colour red", "flag provided but not defined: -colour"},

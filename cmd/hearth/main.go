@@ -169,7 +169,12 @@ func userCommand(args []string, stdout io.Writer) error {
 		return err
 	}
 	return withDB(func(ctx context.Context, env *environment) error {
-		m, err := env.svc.Accounts.CreateMember(ctx, env.db, n)
+		var m app.Member
+		err := app.InTx(ctx, env.db, func(tx *sqlx.Tx) error {
+			var err error
+			m, err = env.svc.Accounts.CreateMemberTx(ctx, tx, n)
+			return err
+		})
 		if e, ok := app.AsError(err); ok {
 			return errors.New(e.Message)
 		}

@@ -484,7 +484,7 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 			ledger.Posting{Account: acc.SharesEarned, Amount: earned.Neg()},
 			ledger.Posting{Account: acc.Rounding, Amount: rounding.Neg()},
 		)
-		posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+		posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
 			IdempotencyKey: fmt.Sprintf("equity:charges:%s:site:%d:run:%d:batch:%d", monthText, p.SiteID, runID, start/chargesPerEntry),
 			Description:    fmt.Sprintf("Carrying charges %s, %s: %d residencies", monthText, p.SiteName, len(batch)),
 			EffectiveDate:  today,
@@ -680,7 +680,7 @@ func (s *Service) postShareLoanBatch(ctx context.Context, tx *sqlx.Tx, runID int
 	postings = append(postings,
 		ledger.Posting{Account: AccountShareLoanFunding, Amount: funding},
 		ledger.Posting{Account: AccountBank, Amount: paid.Neg()})
-	posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
 		IdempotencyKey: fmt.Sprintf("equity:share-loan-installments:run:%d:batch:%d", runID, batch),
 		Description:    fmt.Sprintf("Share loan installments: %d, billed to the members and passed on to the credit union", len(loanIDs)),
 		EffectiveDate:  today,

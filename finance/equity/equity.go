@@ -149,7 +149,7 @@ func (s *Service) ensureSiteAccounts(ctx context.Context, tx *sqlx.Tx, siteID in
 		{Code: a.TransferFees, Type: ledger.Income, Name: "Transfer fees", SiteID: site},
 		{Code: a.InterestExpense, Type: ledger.Expense, Name: "Mortgage interest", SiteID: site},
 	} {
-		if err := s.Ledger.EnsureAccount(ctx, tx, acc); err != nil {
+		if err := s.Ledger.EnsureAccountTx(ctx, tx, acc); err != nil {
 			return err
 		}
 	}
@@ -167,7 +167,7 @@ func (s *Service) ensureMemberAccounts(ctx context.Context, tx *sqlx.Tx, memberI
 		{Code: a.ShareLoan, Type: ledger.Asset, Name: "Share loan", MemberID: member},
 		{Code: a.Settlement, Type: ledger.Liability, Name: "Held for the member", MemberID: member, NonNegative: true},
 	} {
-		if err := s.Ledger.EnsureAccount(ctx, tx, acc); err != nil {
+		if err := s.Ledger.EnsureAccountTx(ctx, tx, acc); err != nil {
 			return err
 		}
 	}
@@ -178,7 +178,13 @@ func (s *Service) ensureMemberAccounts(ctx context.Context, tx *sqlx.Tx, memberI
 // treasurer reads: a liability of 100 owed is 100), now (asOf nil) or at the
 // end of a day. A missing account has balance zero.
 func (s *Service) balance(ctx context.Context, q sqlx.QueryerContext, code string, asOf *time.Time, sign int64) (decimal.Decimal, error) {
-	b, err := s.Ledger.Balance(ctx, q, code, asOf)
+	var b decimal.Decimal
+	var err error
+	if tx, ok := q.(*sqlx.Tx); ok {
+		b, err = s.Ledger.BalanceTx(ctx, tx, code, asOf)
+	} else {
+		b, err = s.Ledger.Balance(ctx, code, asOf)
+	}
 	if app.ErrorKind(err) == app.KindNotFound {
 		return decimal.Zero, nil
 	}

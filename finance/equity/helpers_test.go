@@ -78,7 +78,7 @@ func (e *env) price(site int64) equity.Price {
 func (e *env) balance(code string, normal int64) decimal.Decimal {
 	e.t.Helper()
 	l := ledger.New(e.db, "USD")
-	b, err := l.Balance(context.Background(), e.db, code, nil)
+	b, err := l.Balance(context.Background(), code, nil)
 	if app.ErrorKind(err) == app.KindNotFound {
 		return decimal.Zero
 	}
@@ -121,7 +121,7 @@ func (e *env) issue(site, member int64, amount, cash, key string) equity.ShareEv
 // trialBalance sums every account: double entry keeps it at zero.
 func (e *env) trialBalance() decimal.Decimal {
 	e.t.Helper()
-	tb, err := ledger.New(e.db, "USD").TrialBalance(context.Background(), e.db, nil)
+	tb, err := ledger.New(e.db, "USD").TrialBalance(context.Background(), &app.Principal{Member: app.Member{Role: app.RoleAdmin}}, nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -255,7 +255,7 @@ func (s *Service) CreateMortgage(ctx context.Context, tx *sqlx.Tx, in NewMortgag
 		return Loan{}, loanError(err)
 	}
 	acc := AccountsOfSite(in.SiteID)
-	if _, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+	if _, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
 		IdempotencyKey: fmt.Sprintf("equity:loan:%d:funded", loanID),
 		Description:    fmt.Sprintf("Blanket mortgage from %s: %s at %s%% over %d months", in.Lender, money(in.Principal), in.YearlyRatePct.String(), in.Months),
 		EffectiveDate:  today,
@@ -478,7 +478,7 @@ func (s *Service) ChangeShareLoan(ctx context.Context, tx *sqlx.Tx, in LoanChang
 	if in.Delta.IsNegative() {
 		desc = fmt.Sprintf("Share loan: %s paid down", money(in.Delta.Neg()))
 	}
-	posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
 		IdempotencyKey: "equity:loan-change:" + in.IdempotencyKey,
 		Description:    desc,
 		EffectiveDate:  today,
@@ -585,7 +585,7 @@ func (s *Service) postMortgageInstallment(ctx context.Context, tx *sqlx.Tx, l Lo
 	interest, principal, _ := loan.Allocate(row.Payment, row.Interest, row.Balance.Add(row.Principal))
 	acc := AccountsOfSite(l.SiteID)
 	today := s.Today()
-	posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
 		IdempotencyKey: fmt.Sprintf("equity:loan:%d:installment:%d", l.ID, row.Period),
 		Description:    fmt.Sprintf("%s installment %d of %d, due %s", l.Kind.Label(), row.Period, l.Months, sqlDate(row.Date)),
 		EffectiveDate:  today,

@@ -155,7 +155,7 @@ func (s *Service) IssueShares(ctx context.Context, tx *sqlx.Tx, in IssueRequest)
 		ledger.Posting{Account: sacc.SharesPaidIn, Amount: value.Neg()},
 		ledger.Posting{Account: sacc.Rounding, Amount: value.Sub(in.Amount)},
 	)
-	posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
 		IdempotencyKey: "equity:shares:" + in.IdempotencyKey,
 		Description:    desc,
 		EffectiveDate:  today,
@@ -254,7 +254,7 @@ func (s *Service) RedeemShares(ctx context.Context, tx *sqlx.Tx, in RedemptionRe
 	if desc == "" {
 		desc = fmt.Sprintf("%s: %s shares at %s", in.Kind.Label(), qty.String(), price.Price.String())
 	}
-	posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
 		IdempotencyKey: "equity:shares:" + in.IdempotencyKey,
 		Description:    desc,
 		EffectiveDate:  today,
@@ -493,7 +493,7 @@ func (s *Service) moveSettlement(ctx context.Context, tx *sqlx.Tx, memberID int6
 	if err := s.ensureMemberAccounts(ctx, tx, memberID); err != nil {
 		return 0, err
 	}
-	posted, err := s.Ledger.Post(ctx, tx, ledger.Entry{
+	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
 		IdempotencyKey: "equity:settlement:" + key,
 		Description:    desc,
 		EffectiveDate:  s.Today(),

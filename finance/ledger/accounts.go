@@ -72,7 +72,7 @@ func dayParam(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	s := Day(*t).Format(DateLayout)
+	s := Day(*t).Format(dateLayout)
 	return &s
 }
 
@@ -88,15 +88,27 @@ func (l *Ledger) selectAccounts(ctx context.Context, q sqlx.QueryerContext, code
 	return out, nil
 }
 
-// Accounts lists the chart of accounts by code, with balances now (asOf
-// nil) or at the end of the day asOf.
-func (l *Ledger) Accounts(ctx context.Context, q sqlx.QueryerContext, asOf *time.Time) ([]AccountBalance, error) {
-	return l.selectAccounts(ctx, q, nil, asOf)
+// Accounts lists the chart of accounts by code for the treasurer, with
+// balances now (asOf nil) or at the end of the day asOf. Errors: forbidden
+// (403).
+func (l *Ledger) Accounts(ctx context.Context, p *app.Principal, asOf *time.Time) ([]AccountBalance, error) {
+	if err := CanKeepBooks(p); err != nil {
+		return nil, err
+	}
+	return l.selectAccounts(ctx, l.DB, nil, asOf)
 }
 
-// Account returns one account with its balance now (asOf nil) or at the end
-// of the day asOf. Errors: not_found.
-func (l *Ledger) Account(ctx context.Context, q sqlx.QueryerContext, code string, asOf *time.Time) (AccountBalance, error) {
+// Account returns one account for the treasurer, with its balance now
+// (asOf nil) or at the end of the day asOf. Errors: forbidden (403),
+// not_found.
+func (l *Ledger) Account(ctx context.Context, p *app.Principal, code string, asOf *time.Time) (AccountBalance, error) {
+	if err := CanKeepBooks(p); err != nil {
+		return AccountBalance{}, err
+	}
+	return l.account(ctx, l.DB, code, asOf)
+}
+
+func (l *Ledger) account(ctx context.Context, q sqlx.QueryerContext, code string, asOf *time.Time) (AccountBalance, error) {
 	list, err := l.selectAccounts(ctx, q, &code, asOf)
 	if err != nil {
 		return AccountBalance{}, err
@@ -118,10 +130,11 @@ type TrialBalance struct {
 	Total    decimal.Decimal
 }
 
-// TrialBalance returns the trial balance now (asOf nil) or at the end of
-// the day asOf, read in one snapshot.
-func (l *Ledger) TrialBalance(ctx context.Context, q sqlx.QueryerContext, asOf *time.Time) (TrialBalance, error) {
-	accounts, err := l.Accounts(ctx, q, asOf)
+// TrialBalance returns the trial balance for the treasurer, now (asOf nil)
+// or at the end of the day asOf, read in one snapshot. Errors: forbidden
+// (403).
+func (l *Ledger) TrialBalance(ctx context.Context, p *app.Principal, asOf *time.Time) (TrialBalance, error) {
+	accounts, err := l.Accounts(ctx, p, asOf)
 	if err != nil {
 		return TrialBalance{}, err
 	}

@@ -22,16 +22,23 @@ FROM ledger_accounts a WHERE a.code = $1`
 
 // Balance returns an account's balance, the raw sum of its postings (debit
 // positive): now, counting every posting whatever its date (asOf nil), or
-// at the end of the day asOf by effective date. Errors: not_found.
-func (l *Ledger) Balance(ctx context.Context, q sqlx.QueryerContext, code string, asOf *time.Time) (decimal.Decimal, error) {
-	var day *string
-	if asOf != nil {
-		s := Day(*asOf).Format(DateLayout)
-		day = &s
-	}
+// at the end of the day asOf by effective date. It is a building block for
+// services, which decide who may see the account; the treasurer's reads
+// are Account and Accounts. Errors: not_found.
+func (l *Ledger) Balance(ctx context.Context, code string, asOf *time.Time) (decimal.Decimal, error) {
+	return l.balance(ctx, l.DB, code, asOf)
+}
+
+// BalanceTx is Balance read in the caller's transaction, which sees its own
+// postings. Errors: not_found.
+func (l *Ledger) BalanceTx(ctx context.Context, tx *sqlx.Tx, code string, asOf *time.Time) (decimal.Decimal, error) {
+	return l.balance(ctx, tx, code, asOf)
+}
+
+func (l *Ledger) balance(ctx context.Context, q sqlx.QueryerContext, code string, asOf *time.Time) (decimal.Decimal, error) {
 	var id int64
 	var bal decimal.Decimal
-	err := q.QueryRowxContext(ctx, selectBalance, code, day).Scan(&id, &bal)
+	err := q.QueryRowxContext(ctx, selectBalance, code, dayParam(asOf)).Scan(&id, &bal)
 	switch {
 	case app.ErrNoRows(err):
 		return decimal.Zero, app.NotFound("There is no account %s.", code)

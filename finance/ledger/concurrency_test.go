@@ -24,6 +24,7 @@ func TestReplaysFromManyGoroutinesMakeOneEntry(t *testing.T) {
 		ledger.Account{Code: "assets:bank", Type: ledger.Asset},
 		ledger.Account{Code: "income:charges", Type: ledger.Income},
 	)
+	tess := treasurerOf(t, l)
 	const n = 50
 	results := make([]ledger.Posted, n)
 	errs := make([]error, n)
@@ -34,7 +35,7 @@ func TestReplaysFromManyGoroutinesMakeOneEntry(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			<-start
-			results[i], errs[i] = l.PostEntry(context.Background(), transfer("same-key", "income:charges", "assets:bank", "25.00", "2026-03-01"))
+			results[i], errs[i] = l.PostEntry(context.Background(), tess, transfer("same-key", "income:charges", "assets:bank", "25.00", "2026-03-01"))
 		}()
 	}
 	close(start)
@@ -75,6 +76,7 @@ func TestNonNegativeHoldsUnderRaces(t *testing.T) {
 		ledger.Account{Code: "expenses:repairs", Type: ledger.Expense},
 	)
 	MustPost(t, l, transfer("fund", "equity:members:ada", "assets:bank", "100.00", "2026-01-01"))
+	tess := treasurerOf(t, l)
 	const n = 50
 	var wg sync.WaitGroup
 	var mu sync.Mutex
@@ -86,7 +88,7 @@ func TestNonNegativeHoldsUnderRaces(t *testing.T) {
 			// Half pay a repair from the bank, half pay a member's equity back:
 			// both take from a guarded account.
 			e := transfer(fmt.Sprintf("repair-%d", i), "assets:bank", "expenses:repairs", "7.00", "2026-01-02")
-			_, err := l.PostEntry(context.Background(), e)
+			_, err := l.PostEntry(context.Background(), tess, e)
 			mu.Lock()
 			codes[errorCode(err)]++
 			mu.Unlock()
@@ -103,7 +105,7 @@ func TestNonNegativeHoldsUnderRaces(t *testing.T) {
 		t.Errorf("bank = %s, want %s", got, want)
 	}
 	// A credit-normal guarded account: equity may not turn into a debit.
-	_, err := l.PostEntry(context.Background(), transfer("payout", "assets:bank", "equity:members:ada", "100.01", "2026-01-03"))
+	_, err := l.PostEntry(context.Background(), tess, transfer("payout", "assets:bank", "equity:members:ada", "100.01", "2026-01-03"))
 	if got, want := errorCode(err), "insufficient_funds"; got != want {
 		t.Errorf("equity below zero: %s, want %s", got, want)
 	}
@@ -143,7 +145,7 @@ func TestHotAccountsWithoutDeadlocks(t *testing.T) {
 				}
 				e.Postings = append(e.Postings, ledger.Posting{Account: codes[r.IntN(len(codes))], Amount: sum.Neg()})
 				err := app.InTx(ctx, l.DB, func(tx *sqlx.Tx) error {
-					_, err := l.Post(ctx, tx, e)
+					_, err := l.PostTx(ctx, tx, e)
 					return err
 				})
 				if err != nil {
@@ -179,11 +181,11 @@ func TestPostJoinsTheCallersTransaction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := l.Post(ctx, tx, transfer("move-1", "income:charges", "assets:bank", "10.00", "2026-05-01")); err != nil {
+	if _, err := l.PostTx(ctx, tx, transfer("move-1", "income:charges", "assets:bank", "10.00", "2026-05-01")); err != nil {
 		t.Fatal(err)
 	}
 	// Inside the transaction the entry counts...
-	b, err := l.Balance(ctx, tx, "assets:bank", nil)
+	b, err := l.BalanceTx(ctx, tx, "assets:bank", nil)
 	if err != nil || b.String() != "10" {
 		t.Fatalf("balance inside the transaction = %s, %v; want 10", b, err)
 	}

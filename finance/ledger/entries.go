@@ -136,13 +136,17 @@ func (l *Ledger) selectEntries(ctx context.Context, q sqlx.QueryerContext, id *i
 	return entries, nil
 }
 
-// Entries returns a page of the journal. Errors: invalid_period (422).
-func (l *Ledger) Entries(ctx context.Context, q sqlx.QueryerContext, eq EntryQuery) (EntryPage, error) {
+// Entries returns a page of the journal for the treasurer. Errors:
+// forbidden (403), invalid_period (422).
+func (l *Ledger) Entries(ctx context.Context, p *app.Principal, eq EntryQuery) (EntryPage, error) {
+	if err := CanKeepBooks(p); err != nil {
+		return EntryPage{}, err
+	}
 	if err := eq.Check(); err != nil {
 		return EntryPage{}, err
 	}
 	limit := pageLimit(eq.Limit)
-	entries, err := l.selectEntries(ctx, q, nil, eq.Period, eq.After, limit+1)
+	entries, err := l.selectEntries(ctx, l.DB, nil, eq.Period, eq.After, limit+1)
 	if err != nil {
 		return EntryPage{}, err
 	}
@@ -154,8 +158,16 @@ func (l *Ledger) Entries(ctx context.Context, q sqlx.QueryerContext, eq EntryQue
 	return page, nil
 }
 
-// Entry returns one entry with its postings. Errors: not_found.
-func (l *Ledger) Entry(ctx context.Context, q sqlx.QueryerContext, id int64) (PostedEntry, error) {
+// Entry returns one entry with its postings for the treasurer. Errors:
+// forbidden (403), not_found.
+func (l *Ledger) Entry(ctx context.Context, p *app.Principal, id int64) (PostedEntry, error) {
+	if err := CanKeepBooks(p); err != nil {
+		return PostedEntry{}, err
+	}
+	return l.entry(ctx, l.DB, id)
+}
+
+func (l *Ledger) entry(ctx context.Context, q sqlx.QueryerContext, id int64) (PostedEntry, error) {
 	entries, err := l.selectEntries(ctx, q, &id, Period{}, 0, 1)
 	if err != nil {
 		return PostedEntry{}, err

@@ -21,6 +21,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"hearth/app"
+	"hearth/day"
 )
 
 // AccountType is one of the five kinds of account of double-entry bookkeeping.
@@ -119,10 +120,25 @@ type Posted struct {
 }
 
 // Ledger posts entries and reads balances.
+//
+// Its methods come in two kinds. The treasurer's operations (OpenAccount,
+// Accounts, Account, TrialBalance, Statement, StatementCSV, Entries, Entry,
+// JournalCSV, PostEntry, ReverseEntry) take the caller and refuse anyone
+// but the treasurer (CanKeepBooks); each opens its own transaction. The
+// building blocks other services compose (CreateAccountTx,
+// EnsureAccountTx, PostTx, ReverseTx, BalanceTx, Balance,
+// EachStatementLine) take no caller: the service that calls them has
+// decided who may see or move what, and the …Tx ones run in its
+// transaction.
 type Ledger struct {
 	DB       *sqlx.DB
 	Places   int32  // the currency's minor units, 2 for USD
 	Currency string // ISO 4217 code
+	// Zone is where the books' days are counted: "today", the default
+	// date of a reversal and the journal's current month. The books are
+	// the cooperative's, not a site's, so they follow the zone the
+	// cooperative runs Hearth in (the TZ of its server), unless set.
+	Zone *time.Location
 
 	stmts app.Statements // ledger_post's call, prepared per connection
 }
@@ -131,7 +147,26 @@ type Ledger struct {
 // (an ISO 4217 code such as "USD").
 func New(db *sqlx.DB, currency string) *Ledger {
 	currency = strings.ToUpper(currency)
-	return &Ledger{DB: db, Places: CurrencyPlaces(currency), Currency: currency}
+	return &Ledger{DB: db, Places: CurrencyPlaces(currency), Currency: currency, Zone: time.Local}
+}
+
+// Today is the books' date today, in their zone.
+func (l *Ledger) Today() day.Day {
+	if l.Zone == nil {
+		return day.Today(time.Local)
+	}
+	return day.Today(l.Zone)
+}
+
+// CanKeepBooks returns forbidden unless p may read and write the books:
+// the treasurer alone. Members see their own money through the equity and
+// charges areas, never through the ledger; coordinators run a site, not
+// its accounts.
+func CanKeepBooks(p *app.Principal) error {
+	if !p.IsAdmin() {
+		return app.Forbidden("Only the treasurer (an admin) keeps the books.")
+	}
+	return nil
 }
 
 // CurrencyPlaces returns the number of minor-unit places of an ISO 4217
@@ -191,10 +226,10 @@ func insertAccountRow(ctx context.Context, tx *sqlx.Tx, a Account) (bool, error)
 	return true, nil
 }
 
-// CreateAccount creates an account. Errors: invalid_account_code,
-// invalid_account_type, invalid_account_name, unknown_link (422);
-// account_exists (409) when the code is taken.
-func (l *Ledger) CreateAccount(ctx context.Context, tx *sqlx.Tx, a Account) error {
+// CreateAccountTx creates an account in the caller's transaction. Errors:
+// invalid_account_code, invalid_account_type, invalid_account_name,
+// unknown_link (422); account_exists (409) when the code is taken.
+func (l *Ledger) CreateAccountTx(ctx context.Context, tx *sqlx.Tx, a Account) error {
 	created, err := insertAccountRow(ctx, tx, a)
 	if err != nil {
 		return err
@@ -205,11 +240,11 @@ func (l *Ledger) CreateAccount(ctx context.Context, tx *sqlx.Tx, a Account) erro
 	return nil
 }
 
-// EnsureAccount creates the account unless an account with its code exists.
-// An existing account keeps its name, links and rule. Errors: those of
-// CreateAccount, and account_type_mismatch (409) when the existing account
-// has another type.
-func (l *Ledger) EnsureAccount(ctx context.Context, tx *sqlx.Tx, a Account) error {
+// EnsureAccountTx creates the account, in the caller's transaction, unless
+// an account with its code exists. An existing account keeps its name,
+// links and rule. Errors: those of CreateAccountTx, and
+// account_type_mismatch (409) when the existing account has another type.
+func (l *Ledger) EnsureAccountTx(ctx context.Context, tx *sqlx.Tx, a Account) error {
 	created, err := insertAccountRow(ctx, tx, a)
 	if err != nil || created {
 		return err
@@ -224,16 +259,19 @@ func (l *Ledger) EnsureAccount(ctx context.Context, tx *sqlx.Tx, a Account) erro
 	return nil
 }
 
-// OpenAccount creates an account in a transaction of its own and returns
-// it. Errors: as CreateAccount.
-func (l *Ledger) OpenAccount(ctx context.Context, a Account) (AccountBalance, error) {
+// OpenAccount creates an account for the treasurer, in a transaction of
+// its own, and returns it. Errors: forbidden (403); as CreateAccountTx.
+func (l *Ledger) OpenAccount(ctx context.Context, p *app.Principal, a Account) (AccountBalance, error) {
 	var out AccountBalance
+	if err := CanKeepBooks(p); err != nil {
+		return out, err
+	}
 	err := app.InTx(ctx, l.DB, func(tx *sqlx.Tx) error {
-		if err := l.CreateAccount(ctx, tx, a); err != nil {
+		if err := l.CreateAccountTx(ctx, tx, a); err != nil {
 			return err
 		}
 		var err error
-		out, err = l.Account(ctx, tx, a.Code, nil)
+		out, err = l.account(ctx, tx, a.Code, nil)
 		return err
 	})
 	return out, err

@@ -16,7 +16,12 @@ import (
 	"github.com/shopspring/decimal"
 
 	"hearth/app"
+	"hearth/day"
+	"hearth/money"
 )
+
+// dateLayout is how the ledger writes a day to PostgreSQL and into CSV.
+const dateLayout = day.Layout
 
 // Limits of an entry's size.
 const (
@@ -24,9 +29,8 @@ const (
 	maxMetadataKeys = 50
 )
 
-// DateLayout is how dates are written in the API and in CSV.
-const DateLayout = "2006-01-02"
-
+// Hearth's books hold days of these years; day.Parse reads no others, and
+// entries that services build are held to the same.
 var (
 	firstDate = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
 	lastDate  = time.Date(2999, 12, 31, 0, 0, 0, 0, time.UTC)
@@ -34,21 +38,9 @@ var (
 
 // Day returns the calendar date of t (its year, month and day in its own
 // location) at midnight UTC: the form in which the ledger keeps dates.
-func Day(t time.Time) time.Time {
-	y, m, d := t.Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
+func Day(t time.Time) time.Time { return day.Of(t).Time() }
 
-// ParseDate reads a YYYY-MM-DD date that exists (no 2026-02-30) and lies
-// between 1900 and 2999. Errors: invalid_date (422).
-func ParseDate(s string) (time.Time, error) {
-	t, err := time.Parse(DateLayout, s)
-	if err != nil {
-		return time.Time{}, app.Unprocessable("invalid_date", "%q is not a date: write an existing date as YYYY-MM-DD.", truncate(s, 40))
-	}
-	return t, checkDate(t)
-}
-
+// checkDate refuses a day outside the books' years. Errors: invalid_date (422).
 func checkDate(t time.Time) error {
 	if t.Before(firstDate) || t.After(lastDate) {
 		return app.Unprocessable("invalid_date", "Dates lie between 1900-01-01 and 2999-12-31.")
@@ -79,11 +71,11 @@ func (l *Ledger) check(e Entry) (checked, error) {
 	case n > 500:
 		return c, app.Unprocessable("description_too_long", "A description has at most 500 characters.").OnField("description")
 	}
-	day := Day(e.EffectiveDate)
-	if err := checkDate(day); err != nil {
+	d := Day(e.EffectiveDate)
+	if err := checkDate(d); err != nil {
 		return c, err.(*app.Error).OnField("effective_date")
 	}
-	c.EffectiveDate, c.date = day, day.Format(DateLayout)
+	c.EffectiveDate, c.date = d, d.Format(dateLayout)
 	if len(e.Metadata) > maxMetadataKeys {
 		return c, app.Unprocessable("invalid_metadata", "An entry carries at most %d metadata keys.", maxMetadataKeys)
 	}
@@ -107,7 +99,7 @@ func (l *Ledger) check(e Entry) (checked, error) {
 		if p.Amount.IsZero() {
 			return c, app.Unprocessable("zero_amount", "Posting %d moves nothing: amounts are not zero.", i+1).OnField(field + ".amount")
 		}
-		if err := checkAmount(p.Amount, l.Places); err != nil {
+		if err := money.Check(p.Amount, l.Places); err != nil {
 			return c, err.(*app.Error).OnField(field + ".amount")
 		}
 		sum = sum.Add(p.Amount)
@@ -155,7 +147,7 @@ func (l *Ledger) contentHash(c checked) []byte {
 // parameters that is not).
 const callPost = `SELECT out_id, out_replayed, out_same, out_unknown FROM ledger_post($1, $2, $3, $4, $5, $6, $7, $8, $9)`
 
-// Post writes a balanced entry inside the caller's transaction, so that a
+// PostTx writes a balanced entry inside the caller's transaction, so that a
 // move or a payment writes its own rows and its entry atomically. When an
 // entry with the same idempotency key exists (committed, or committed by a
 // concurrent transaction Post waits for), Post returns it with Replayed set
@@ -172,7 +164,7 @@ const callPost = `SELECT out_id, out_replayed, out_same, out_unknown FROM ledger
 // transaction back. A caller posting several entries in one transaction
 // takes balance locks entry by entry and may, rarely, meet a deadlock
 // (app.IsRetryable): retry the whole transaction, as PostEntry does.
-func (l *Ledger) Post(ctx context.Context, tx *sqlx.Tx, e Entry) (Posted, error) {
+func (l *Ledger) PostTx(ctx context.Context, tx *sqlx.Tx, e Entry) (Posted, error) {
 	c, err := l.check(e)
 	if err != nil {
 		return Posted{}, err
@@ -212,9 +204,14 @@ func (l *Ledger) post(ctx context.Context, q sqlx.QueryerContext, c checked, rev
 	return Posted{ID: *out.ID, Replayed: out.Replayed}, nil
 }
 
-// PostEntry posts e in a transaction of its own, retrying it when
-// PostgreSQL reports a serialization failure or a deadlock. Errors: as Post.
-func (l *Ledger) PostEntry(ctx context.Context, e Entry) (Posted, error) {
+// PostEntry posts e for the treasurer, who is recorded as its poster, in a
+// transaction of its own, retrying it when PostgreSQL reports a
+// serialization failure or a deadlock. Errors: forbidden (403); as PostTx.
+func (l *Ledger) PostEntry(ctx context.Context, p *app.Principal, e Entry) (Posted, error) {
+	if err := CanKeepBooks(p); err != nil {
+		return Posted{}, err
+	}
+	e.PostedBy = &p.ID
 	c, err := l.check(e)
 	if err != nil {
 		return Posted{}, err

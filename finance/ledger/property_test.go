@@ -31,7 +31,7 @@ func content(e ledger.Entry) string {
 		ps[i] = p.Account + "=" + p.Amount.StringFixed(2)
 	}
 	sort.Strings(ps)
-	return e.Description + "|" + e.EffectiveDate.Format(ledger.DateLayout) + "|" + strings.Join(ps, ",")
+	return e.Description + "|" + e.EffectiveDate.Format(time.DateOnly) + "|" + strings.Join(ps, ",")
 }
 
 // genAmount draws a non-zero amount of up to 10,000.00 in cents.
@@ -124,6 +124,7 @@ func TestPropertyConcurrentPosting(t *testing.T) {
 			attempts[i].entry, attempts[i].want = genEntry(rt, accounts, keys)
 		}
 
+		tess := treasurerOf(t, l)
 		var wg sync.WaitGroup
 		next := make(chan int)
 		for range 16 {
@@ -131,7 +132,7 @@ func TestPropertyConcurrentPosting(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for i := range next {
-					attempts[i].posted, attempts[i].err = l.PostEntry(ctx, attempts[i].entry)
+					attempts[i].posted, attempts[i].err = l.PostEntry(ctx, tess, attempts[i].entry)
 				}
 			}()
 		}
@@ -197,7 +198,7 @@ func TestPropertyConcurrentPosting(t *testing.T) {
 
 		mustHoldInvariants(t, l, time.Date(2026, 2, 15, 0, 0, 0, 0, time.UTC))
 		for code, sign := range guarded {
-			b, err := l.Balance(ctx, l.DB, code, nil)
+			b, err := l.Balance(ctx, code, nil)
 			if err != nil {
 				rt.Fatal(err)
 			}
@@ -232,7 +233,7 @@ func mustStoredEntries(t *testing.T, l *ledger.Ledger) map[string]storedEntry {
 	out := map[string]storedEntry{}
 	var after int64
 	for {
-		page, err := l.Entries(context.Background(), l.DB, ledger.EntryQuery{After: after, Limit: 1000})
+		page, err := l.Entries(context.Background(), reader, ledger.EntryQuery{After: after, Limit: 1000})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -297,7 +298,7 @@ func mustHoldInvariants(t *testing.T, l *ledger.Ledger, asOf time.Time) {
 		t.Fatalf("stored balances disagree with the postings of %v", mismatched)
 	}
 	for _, day := range []*time.Time{nil, &asOf} {
-		tb, err := l.TrialBalance(ctx, l.DB, day)
+		tb, err := l.TrialBalance(ctx, reader, day)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +315,7 @@ func mustHoldInvariants(t *testing.T, l *ledger.Ledger, asOf time.Time) {
 			if !a.Balance.Equal(want) {
 				t.Fatalf("balance of %s as of %v = %s, want the sum of its postings %s", a.Code, day, a.Balance, want)
 			}
-			b, err := l.Balance(ctx, l.DB, a.Code, day)
+			b, err := l.Balance(ctx, a.Code, day)
 			if err != nil || !b.Equal(want) {
 				t.Fatalf("Balance(%s, %v) = %s, %v; want %s", a.Code, day, b, err, want)
 			}
@@ -326,6 +327,6 @@ func dayString(t *time.Time) *string {
 	if t == nil {
 		return nil
 	}
-	s := t.Format(ledger.DateLayout)
+	s := t.Format(time.DateOnly)
 	return &s
 }

@@ -17,7 +17,7 @@ import (
 type Reversal struct {
 	EntryID       int64
 	Reason        string    // why, 1–300 characters; kept in the reversing entry
-	EffectiveDate time.Time // zero means today
+	EffectiveDate time.Time // zero means the books' today
 	PostedBy      *int64
 }
 
@@ -25,13 +25,13 @@ type Reversal struct {
 // is reversed at most once, and a repeated request finds the first reversal.
 func reversalKey(id int64) string { return "reversal-of-" + strconv.FormatInt(id, 10) }
 
-// Reverse posts, in the caller's transaction, the reversal of an entry. The
+// ReverseTx posts, in the caller's transaction, the reversal of an entry. The
 // same request again (same reason and date) returns the first reversal with
 // Replayed set. Errors: not_found, reason_required, reason_too_long,
 // invalid_date, reversal_before_entry (422), insufficient_funds (422) when
 // undoing the entry would take a NonNegative account below zero,
 // already_reversed (409).
-func (l *Ledger) Reverse(ctx context.Context, tx *sqlx.Tx, r Reversal) (Posted, error) {
+func (l *Ledger) ReverseTx(ctx context.Context, tx *sqlx.Tx, r Reversal) (Posted, error) {
 	reason := strings.TrimSpace(r.Reason)
 	switch n := len(reason); {
 	case n == 0:
@@ -39,17 +39,17 @@ func (l *Ledger) Reverse(ctx context.Context, tx *sqlx.Tx, r Reversal) (Posted, 
 	case n > 300:
 		return Posted{}, app.Unprocessable("reason_too_long", "A reason has at most 300 characters.").OnField("reason")
 	}
-	orig, err := l.Entry(ctx, tx, r.EntryID)
+	orig, err := l.entry(ctx, tx, r.EntryID)
 	if err != nil {
 		return Posted{}, err
 	}
 	day := r.EffectiveDate
 	if day.IsZero() {
-		day = time.Now()
+		day = l.Today().Time()
 	}
 	if Day(day).Before(orig.EffectiveDate) {
 		return Posted{}, app.Unprocessable("reversal_before_entry",
-			"A reversal cannot be dated before the entry it reverses (%s).", orig.EffectiveDate.Format(DateLayout)).OnField("effective_date")
+			"A reversal cannot be dated before the entry it reverses (%s).", orig.EffectiveDate.Format(dateLayout)).OnField("effective_date")
 	}
 	e := Entry{
 		IdempotencyKey: reversalKey(orig.ID),
@@ -72,14 +72,19 @@ func (l *Ledger) Reverse(ctx context.Context, tx *sqlx.Tx, r Reversal) (Posted, 
 	return posted, err
 }
 
-// ReverseEntry reverses an entry in a transaction of its own, retrying as
-// PostEntry does. Errors: as Reverse.
-func (l *Ledger) ReverseEntry(ctx context.Context, r Reversal) (Posted, error) {
+// ReverseEntry reverses an entry for the treasurer, who is recorded as the
+// reversal's poster, in a transaction of its own, retrying as PostEntry
+// does. Errors: forbidden (403); as ReverseTx.
+func (l *Ledger) ReverseEntry(ctx context.Context, p *app.Principal, r Reversal) (Posted, error) {
+	if err := CanKeepBooks(p); err != nil {
+		return Posted{}, err
+	}
+	r.PostedBy = &p.ID
 	return retrying(ctx, func() (Posted, error) {
 		var posted Posted
 		err := app.InTx(ctx, l.DB, func(tx *sqlx.Tx) error {
 			var err error
-			posted, err = l.Reverse(ctx, tx, r)
+			posted, err = l.ReverseTx(ctx, tx, r)
 			return err
 		})
 		return posted, err

@@ -88,7 +88,7 @@ func (l *Ledger) statementStart(ctx context.Context, tx *sqlx.Tx, code string, p
 	if err := p.Check(); err != nil {
 		return Statement{}, err
 	}
-	a, err := l.Account(ctx, tx, code, p.To)
+	a, err := l.account(ctx, tx, code, p.To)
 	if err != nil {
 		return Statement{}, err
 	}
@@ -102,10 +102,14 @@ func (l *Ledger) statementStart(ctx context.Context, tx *sqlx.Tx, code string, p
 	return st, nil
 }
 
-// Statement returns a page of an account's statement, read in one
-// snapshot. Errors: not_found, invalid_period (422).
-func (l *Ledger) Statement(ctx context.Context, code string, sq StatementQuery) (Statement, error) {
+// Statement returns a page of an account's statement for the treasurer,
+// read in one snapshot. Errors: forbidden (403), not_found, invalid_period
+// (422).
+func (l *Ledger) Statement(ctx context.Context, p *app.Principal, code string, sq StatementQuery) (Statement, error) {
 	var st Statement
+	if err := CanKeepBooks(p); err != nil {
+		return st, err
+	}
 	err := l.readOnly(ctx, func(tx *sqlx.Tx) error {
 		var err error
 		if st, err = l.statementStart(ctx, tx, code, sq.Period); err != nil {
@@ -118,7 +122,7 @@ func (l *Ledger) Statement(ctx context.Context, code string, sq StatementQuery) 
 				return fmt.Errorf("ledger: unable to read posting %d: %w", sq.After, err)
 			}
 			if err == nil {
-				if err := tx.GetContext(ctx, &st.PageOpening, selectOpening, st.Account.ID, Day(day).Format(DateLayout), sq.After); err != nil {
+				if err := tx.GetContext(ctx, &st.PageOpening, selectOpening, st.Account.ID, Day(day).Format(dateLayout), sq.After); err != nil {
 					return fmt.Errorf("ledger: unable to read the balance before posting %d: %w", sq.After, err)
 				}
 			}
@@ -142,8 +146,10 @@ func (l *Ledger) Statement(ctx context.Context, code string, sq StatementQuery) 
 
 // EachStatementLine reads an account's statement for a period in one
 // snapshot and calls each for every line, in order, however many there are
-// (an export). It returns the statement without lines. Errors: not_found,
-// invalid_period (422), and each's error.
+// (an export). It returns the statement without lines. It is a building
+// block for services, which decide who may see the account (a member's
+// history in equity); the treasurer's export is StatementCSV. Errors:
+// not_found, invalid_period (422), and each's error.
 func (l *Ledger) EachStatementLine(ctx context.Context, code string, p Period, each func(StatementLine) error) (Statement, error) {
 	var st Statement
 	err := l.readOnly(ctx, func(tx *sqlx.Tx) error {

@@ -27,7 +27,7 @@ func TestStatementRunningBalanceAndPages(t *testing.T) {
 	var after int64
 	pages := 0
 	for {
-		st, err := l.Statement(ctx, "assets:bank", ledger.StatementQuery{Period: ledger.Period{From: &from, To: &to}, After: after, Limit: 4})
+		st, err := l.Statement(ctx, reader, "assets:bank", ledger.StatementQuery{Period: ledger.Period{From: &from, To: &to}, After: after, Limit: 4})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -59,7 +59,11 @@ func TestStatementRunningBalanceAndPages(t *testing.T) {
 	}
 
 	var csv bytes.Buffer
-	if err := l.WriteStatementCSV(ctx, &csv, "income:charges", ledger.Period{From: &to}); err != nil {
+	export, err := l.StatementCSV(ctx, reader, "income:charges", ledger.Period{From: &to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := export(ctx, &csv); err != nil {
 		t.Fatal(err)
 	}
 	want := "date,entry_id,description,debit,credit,balance\n"
@@ -70,11 +74,19 @@ func TestStatementRunningBalanceAndPages(t *testing.T) {
 		t.Errorf("statement CSV:\n%s\nwant:\n%s", got, want)
 	}
 
-	if _, err := l.Statement(ctx, "assets:bank", ledger.StatementQuery{Period: ledger.Period{From: &to, To: &from}}); errorCode(err) != "invalid_period" {
+	if _, err := l.Statement(ctx, reader, "assets:bank", ledger.StatementQuery{Period: ledger.Period{From: &to, To: &from}}); errorCode(err) != "invalid_period" {
 		t.Errorf("reversed period: %v", err)
 	}
-	if _, err := l.Statement(ctx, "assets:none", ledger.StatementQuery{}); errorCode(err) != "not_found" {
+	if _, err := l.Statement(ctx, reader, "assets:none", ledger.StatementQuery{}); errorCode(err) != "not_found" {
 		t.Errorf("missing account: %v", err)
+	}
+	// An export is refused before it starts, while the refusal can still
+	// be the answer.
+	if _, err := l.StatementCSV(ctx, reader, "assets:none", ledger.Period{}); errorCode(err) != "not_found" {
+		t.Errorf("export of a missing account: %v", err)
+	}
+	if _, err := l.StatementCSV(ctx, reader, "assets:bank", ledger.Period{From: &to, To: &from}); errorCode(err) != "invalid_period" {
+		t.Errorf("export of a reversed period: %v", err)
 	}
 }
 
@@ -101,7 +113,11 @@ func TestJournalCSV(t *testing.T) {
 	MustPost(t, l, transfer("c", "income:charges", "assets:bank", "3.00", "2026-03-01"))
 	from, to := date("2026-02-01"), date("2026-02-28")
 	var out bytes.Buffer
-	if err := l.WriteJournalCSV(context.Background(), &out, ledger.Period{From: &from, To: &to}); err != nil {
+	export, err := l.JournalCSV(context.Background(), reader, ledger.Period{From: &from, To: &to})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := export(context.Background(), &out); err != nil {
 		t.Fatal(err)
 	}
 	want := fmt.Sprintf(`entry_id,date,idempotency_key,description,account,debit,credit
@@ -124,26 +140,27 @@ func TestReverse(t *testing.T) {
 		ledger.Account{Code: "expenses:repairs", Type: ledger.Expense},
 	)
 	ctx := context.Background()
+	tess := treasurerOf(t, l)
 	charge := MustPost(t, l, transfer("charge", "income:charges", "assets:bank", "80.00", "2026-06-01"))
 	r := ledger.Reversal{EntryID: charge.ID, Reason: "charged twice", EffectiveDate: date("2026-06-03")}
-	if _, err := l.ReverseEntry(ctx, ledger.Reversal{EntryID: charge.ID}); errorCode(err) != "reason_required" {
+	if _, err := l.ReverseEntry(ctx, tess, ledger.Reversal{EntryID: charge.ID}); errorCode(err) != "reason_required" {
 		t.Errorf("no reason: %v", err)
 	}
-	if _, err := l.ReverseEntry(ctx, ledger.Reversal{EntryID: charge.ID, Reason: "x", EffectiveDate: date("2026-05-31")}); errorCode(err) != "reversal_before_entry" {
+	if _, err := l.ReverseEntry(ctx, tess, ledger.Reversal{EntryID: charge.ID, Reason: "x", EffectiveDate: date("2026-05-31")}); errorCode(err) != "reversal_before_entry" {
 		t.Errorf("reversal dated before: %v", err)
 	}
-	if _, err := l.ReverseEntry(ctx, ledger.Reversal{EntryID: 99999, Reason: "x"}); errorCode(err) != "not_found" {
+	if _, err := l.ReverseEntry(ctx, tess, ledger.Reversal{EntryID: 99999, Reason: "x"}); errorCode(err) != "not_found" {
 		t.Errorf("missing entry: %v", err)
 	}
-	rev, err := l.ReverseEntry(ctx, r)
+	rev, err := l.ReverseEntry(ctx, tess, r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := l.ReverseEntry(ctx, r)
+	again, err := l.ReverseEntry(ctx, tess, r)
 	if err != nil || again != (ledger.Posted{ID: rev.ID, Replayed: true}) {
 		t.Errorf("same reversal again = %+v, %v; want the first, replayed", again, err)
 	}
-	if _, err := l.ReverseEntry(ctx, ledger.Reversal{EntryID: charge.ID, Reason: "another reason"}); errorCode(err) != "already_reversed" {
+	if _, err := l.ReverseEntry(ctx, tess, ledger.Reversal{EntryID: charge.ID, Reason: "another reason"}); errorCode(err) != "already_reversed" {
 		t.Errorf("second reversal: %v", err)
 	}
 	for code, want := range map[string]string{"assets:bank": "0.00", "income:charges": "0.00"} {
@@ -155,11 +172,11 @@ func TestReverse(t *testing.T) {
 	if got, want := mustBalance(t, l, "assets:bank", &june2), "80.00"; got != want {
 		t.Errorf("bank before the reversal's date = %s, want %s", got, want)
 	}
-	orig, err := l.Entry(ctx, l.DB, charge.ID)
+	orig, err := l.Entry(ctx, tess, charge.ID)
 	if err != nil || orig.ReversedBy == nil || *orig.ReversedBy != rev.ID {
 		t.Errorf("original entry = %+v, %v; want reversed by %d", orig, err, rev.ID)
 	}
-	re, err := l.Entry(ctx, l.DB, rev.ID)
+	re, err := l.Entry(ctx, tess, rev.ID)
 	if err != nil || re.ReversesEntryID == nil || *re.ReversesEntryID != charge.ID || re.Metadata["reason"] != "charged twice" {
 		t.Errorf("reversal = %+v, %v", re, err)
 	}
@@ -167,7 +184,7 @@ func TestReverse(t *testing.T) {
 	// Undoing a deposit that was already spent would overdraw the bank.
 	dep := MustPost(t, l, transfer("deposit", "income:charges", "assets:bank", "50.00", "2026-07-01"))
 	MustPost(t, l, transfer("spend", "assets:bank", "expenses:repairs", "30.00", "2026-07-02"))
-	if _, err := l.ReverseEntry(ctx, ledger.Reversal{EntryID: dep.ID, Reason: "bounced"}); errorCode(err) != "insufficient_funds" {
+	if _, err := l.ReverseEntry(ctx, tess, ledger.Reversal{EntryID: dep.ID, Reason: "bounced"}); errorCode(err) != "insufficient_funds" {
 		t.Errorf("reversal that overdraws: %v", err)
 	}
 	mustHoldInvariants(t, l, date("2026-06-02"))

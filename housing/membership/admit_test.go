@@ -67,7 +67,7 @@ func (e admitEnv) count(t *testing.T, table string) int {
 
 func (e admitEnv) balance(t *testing.T, code string) decimal.Decimal {
 	t.Helper()
-	b, err := ledger.New(e.db, "USD").Balance(context.Background(), e.db, code, nil)
+	b, err := ledger.New(e.db, "USD").Balance(context.Background(), code, nil)
 	if err != nil {
 		t.Fatalf("balance of %s: %v", code, err)
 	}

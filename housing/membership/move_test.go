@@ -139,7 +139,7 @@ func (e *moveEnv) move(member, unit int64, surplus membership.Surplus, shortfall
 
 func (e *moveEnv) balance(code string) decimal.Decimal {
 	e.t.Helper()
-	b, err := ledger.New(e.db, "USD").Balance(context.Background(), e.db, code, nil)
+	b, err := ledger.New(e.db, "USD").Balance(context.Background(), code, nil)
 	if app.ErrorKind(err) == app.KindNotFound {
 		return decimal.Zero
 	}
