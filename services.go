@@ -34,6 +34,7 @@ type Services struct {
 func NewServices(cfg app.Config, db *sqlx.DB) *Services {
 	bookings := &booking.Service{DB: db}
 	led := ledger.New(db, cfg.Currency)
+	led.Zone = cfg.Zone
 	eq := equity.New(db, led)
 	return &Services{
 		DB:         db,

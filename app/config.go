@@ -15,22 +15,23 @@ import (
 // Config is Hearth's whole configuration, read from environment variables.
 // The README's configuration table documents every field.
 type Config struct {
-	Addr               string        // HEARTH_ADDR
-	PublicURL          string        // HEARTH_PUBLIC_URL: scheme and host members reach Hearth at, without a trailing slash
-	DatabaseURL        string        // DATABASE_URL; empty means a private cluster under DataDir
-	DataDir            string        // HEARTH_DATA_DIR
-	Currency           string        // HEARTH_CURRENCY
-	LogLevel           slog.Level    // HEARTH_LOG_LEVEL: debug, info, warn, error
-	LogFormat          string        // HEARTH_LOG_FORMAT: text or json
-	SecureCookies      bool          // HEARTH_SECURE_COOKIES: default true when PublicURL is https
-	TrustedProxies     []string      // HEARTH_TRUSTED_PROXIES: addresses or CIDR ranges of reverse proxies
-	SessionTTL         time.Duration // HEARTH_SESSION_TTL: the longest a browser session lasts
-	SessionIdle        time.Duration // HEARTH_SESSION_IDLE: a session unused this long ends
-	TokenTTL           time.Duration // HEARTH_TOKEN_TTL
-	BodyLimit          int           // HEARTH_BODY_LIMIT in bytes
-	SignInLimit        int           // HEARTH_SIGNIN_LIMIT: sign-in attempts per minute per client address
-	SignInAccountLimit int           // HEARTH_SIGNIN_ACCOUNT_LIMIT: failed sign-ins per 15 minutes per account
-	HashConcurrency    int           // HEARTH_HASH_CONCURRENCY: password hashes computed at once
+	Addr               string         // HEARTH_ADDR
+	PublicURL          string         // HEARTH_PUBLIC_URL: scheme and host members reach Hearth at, without a trailing slash
+	DatabaseURL        string         // DATABASE_URL; empty means a private cluster under DataDir
+	DataDir            string         // HEARTH_DATA_DIR
+	Currency           string         // HEARTH_CURRENCY
+	Zone               *time.Location // HEARTH_TIMEZONE: where the cooperative's books count their days
+	LogLevel           slog.Level     // HEARTH_LOG_LEVEL: debug, info, warn, error
+	LogFormat          string         // HEARTH_LOG_FORMAT: text or json
+	SecureCookies      bool           // HEARTH_SECURE_COOKIES: default true when PublicURL is https
+	TrustedProxies     []string       // HEARTH_TRUSTED_PROXIES: addresses or CIDR ranges of reverse proxies
+	SessionTTL         time.Duration  // HEARTH_SESSION_TTL: the longest a browser session lasts
+	SessionIdle        time.Duration  // HEARTH_SESSION_IDLE: a session unused this long ends
+	TokenTTL           time.Duration  // HEARTH_TOKEN_TTL
+	BodyLimit          int            // HEARTH_BODY_LIMIT in bytes
+	SignInLimit        int            // HEARTH_SIGNIN_LIMIT: sign-in attempts per minute per client address
+	SignInAccountLimit int            // HEARTH_SIGNIN_ACCOUNT_LIMIT: failed sign-ins per 15 minutes per account
+	HashConcurrency    int            // HEARTH_HASH_CONCURRENCY: password hashes computed at once
 }
 
 // HTTPS reports whether members reach Hearth over HTTPS.
@@ -46,6 +47,9 @@ func ConfigFromEnv() (Config, error) {
 		LogFormat:   env("HEARTH_LOG_FORMAT", "text"),
 	}
 	var err error
+	if c.Zone, err = time.LoadLocation(env("HEARTH_TIMEZONE", "UTC")); err != nil {
+		return c, fmt.Errorf("config: HEARTH_TIMEZONE must be an IANA time zone such as America/Los_Angeles: %w", err)
+	}
 	if c.PublicURL, err = publicURL(env("HEARTH_PUBLIC_URL", "http://"+c.Addr)); err != nil {
 		return c, err
 	}

@@ -136,8 +136,8 @@ type Ledger struct {
 	Currency string // ISO 4217 code
 	// Zone is where the books' days are counted: "today", the default
 	// date of a reversal and the journal's current month. The books are
-	// the cooperative's, not a site's, so they follow the zone the
-	// cooperative runs Hearth in (the TZ of its server), unless set.
+	// the cooperative's, not a site's, so they follow the cooperative's
+	// zone (HEARTH_TIMEZONE), never the server's; nil is UTC.
 	Zone *time.Location
 
 	stmts app.Statements // ledger_post's call, prepared per connection
@@ -147,13 +147,13 @@ type Ledger struct {
 // (an ISO 4217 code such as "USD").
 func New(db *sqlx.DB, currency string) *Ledger {
 	currency = strings.ToUpper(currency)
-	return &Ledger{DB: db, Places: CurrencyPlaces(currency), Currency: currency, Zone: time.Local}
+	return &Ledger{DB: db, Places: CurrencyPlaces(currency), Currency: currency, Zone: time.UTC}
 }
 
 // Today is the books' date today, in their zone.
 func (l *Ledger) Today() day.Day {
 	if l.Zone == nil {
-		return day.Today(time.Local)
+		return day.Today(time.UTC)
 	}
 	return day.Today(l.Zone)
 }
