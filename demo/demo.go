@@ -12,11 +12,13 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"hearth"
 	"hearth/app"
 )
 
 // demo holds what one part of the demo seed made for the parts after it.
 type demo struct {
+	svc     *hearth.Services      // the seed's own, whose clocks it turns to replay a year
 	members map[string]app.Member // by key such as "treasurer" or "ada"
 	sites   map[string]int64      // by short name
 }
@@ -37,8 +39,12 @@ func Seed(ctx context.Context, db *sqlx.DB, log *slog.Logger, out io.Writer, ifE
 	if n > 0 {
 		return errors.New("seed: the database already has members; demo data goes only into an empty database")
 	}
-	d := &demo{members: map[string]app.Member{}, sites: map[string]int64{}}
-	err := app.InTx(ctx, db, func(tx *sqlx.Tx) error {
+	cfg, err := app.ConfigFromEnv()
+	if err != nil {
+		return err
+	}
+	d := &demo{svc: hearth.NewServices(cfg, db), members: map[string]app.Member{}, sites: map[string]int64{}}
+	err = app.InTx(ctx, db, func(tx *sqlx.Tx) error {
 		for _, step := range []struct {
 			name string
 			fn   func(context.Context, *sqlx.Tx, *demo) error

@@ -10,7 +10,6 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/shopspring/decimal"
 
-	"hearth/app"
 	"hearth/finance/ledger"
 )
 
@@ -23,12 +22,8 @@ import (
 // twice and reversed. Carrying charges, mortgages and shares are the equity
 // area's part of the demo and use the same chart of accounts.
 func seedLedger(ctx context.Context, tx *sqlx.Tx, d *demo) error {
-	cfg, err := app.ConfigFromEnv()
-	if err != nil {
-		return err
-	}
 	treasurer := d.members["treasurer"].ID
-	s := &ledgerSeed{ctx: ctx, tx: tx, d: d, l: ledger.New(nil, cfg.Currency), r: rand.New(rand.NewPCG(2026, 4)), by: &treasurer}
+	s := &ledgerSeed{ctx: ctx, tx: tx, d: d, l: d.svc.Ledger, r: rand.New(rand.NewPCG(2026, 4)), by: &treasurer}
 	return s.run()
 }
 

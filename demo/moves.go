@@ -9,7 +9,6 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
-	"hearth/finance/ledger"
 	"hearth/housing/membership"
 )
 
@@ -29,11 +28,6 @@ import (
 //     the surplus paying down her share loan; Chloé, Elm's coordinator, has
 //     yet to decide.
 func seedMoves(ctx context.Context, tx *sqlx.Tx, d *demo) error {
-	cfg, err := app.ConfigFromEnv()
-	if err != nil {
-		return err
-	}
-	eq := equity.New(nil, ledger.New(nil, cfg.Currency))
 	today := equity.Day(time.Now())
 	// The third of the month, or today when the month is younger: its
 	// charges are not posted yet, so a move may end a home then.
@@ -42,8 +36,8 @@ func seedMoves(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 		moveDay = today
 	}
 	var clock time.Time
-	eq.Now = func() time.Time { return clock }
-	svc := membership.New(nil, eq)
+	d.svc.Equity.Now = func() time.Time { return clock }
+	svc := d.svc.Membership
 	unit := func(name string) (int64, error) {
 		var id int64
 		err := tx.GetContext(ctx, &id, `SELECT id FROM units WHERE name = $1`, name)

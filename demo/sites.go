@@ -6,6 +6,7 @@ import (
 
 	"github.com/jmoiron/sqlx"
 
+	"hearth/app"
 	"hearth/day"
 	"hearth/housing"
 )
@@ -18,13 +19,13 @@ func seedSites(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 		{"harbor", "Harbor House", "3 Quay Road, Halifax, NS", "America/Halifax"},
 		{"linden", "Linden Yard", "Lindenstraße 40, Berlin", "Europe/Berlin"},
 	}
+	treasurer := &app.Principal{Member: d.members["treasurer"]}
 	for _, s := range sites {
-		var id int64
-		if err := tx.GetContext(ctx, &id, `INSERT INTO sites (name, address, timezone) VALUES ($1, $2, $3) RETURNING id`,
-			s.name, s.address, s.tz); err != nil {
+		site, err := d.svc.Housing.CreateSiteTx(ctx, tx, treasurer, housing.SiteInput{Name: s.name, Address: s.address, Timezone: s.tz})
+		if err != nil {
 			return err
 		}
-		d.sites[s.key] = id
+		d.sites[s.key] = site.ID
 	}
 	unitList := []struct {
 		site, name string
@@ -48,12 +49,11 @@ func seedSites(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 	}
 	units := map[string]int64{} // by name, unique across the demo
 	for _, u := range unitList {
-		var id int64
-		if err := tx.GetContext(ctx, &id, `INSERT INTO units (site_id, name, bedrooms, monthly_charge) VALUES ($1, $2, $3, $4) RETURNING id`,
-			d.sites[u.site], u.name, u.bedrooms, u.charge); err != nil {
-			return err
+		unit, err := d.svc.Housing.CreateUnitTx(ctx, tx, treasurer, d.sites[u.site], housing.UnitInput{Name: u.name, Bedrooms: u.bedrooms, MonthlyCharge: u.charge})
+		if err != nil {
+			return fmt.Errorf("unit %s: %w", u.name, err)
 		}
-		units[u.name] = id
+		units[u.name] = unit.ID
 	}
 	// A few years of comings and goings, through the same functions a move
 	// uses: Ben lived at Linden and Dev at Harbor before both moved to Elm.
@@ -80,7 +80,7 @@ func seedSites(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 		if err != nil {
 			return err
 		}
-		r, err := housing.StartResidency(ctx, tx, housing.NewResidency{UnitID: units[h.unit], MemberID: d.members[h.member].ID, StartsOn: from.Time()})
+		r, err := housing.StartResidencyTx(ctx, tx, housing.NewResidency{UnitID: units[h.unit], MemberID: d.members[h.member].ID, StartsOn: from.Time()})
 		if err != nil {
 			return fmt.Errorf("residency of %s in %s: %w", h.member, h.unit, err)
 		}
@@ -91,14 +91,13 @@ func seedSites(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 		if err != nil {
 			return err
 		}
-		if err := housing.EndResidency(ctx, tx, r.ID, until.Time()); err != nil {
+		if err := housing.EndResidencyTx(ctx, tx, r.ID, until.Time()); err != nil {
 			return err
 		}
 	}
 	coordinators := map[string]string{"elm": "chloe", "harbor": "grace", "linden": "hugo"}
 	for site, member := range coordinators {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO site_coordinators (site_id, member_id) VALUES ($1, $2)`,
-			d.sites[site], d.members[member].ID); err != nil {
+		if err := d.svc.Housing.AppointCoordinatorTx(ctx, tx, treasurer, d.sites[site], d.members[member].ID); err != nil {
 			return err
 		}
 	}

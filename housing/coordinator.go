@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"hearth/app"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Coordinator is a member appointed to run a site: its intake, residencies
@@ -21,13 +23,23 @@ type Coordinator struct {
 // treasurer). Errors: forbidden (403); site_not_found, member_not_found
 // (404); member_required (422); already_coordinator (409).
 func (s *Service) AppointCoordinator(ctx context.Context, p *app.Principal, siteID, memberID int64) error {
+	return appointCoordinator(ctx, s.DB, p, siteID, memberID)
+}
+
+// AppointCoordinatorTx is AppointCoordinator inside the caller's
+// transaction, for a seed that makes a whole cooperative at once.
+func (s *Service) AppointCoordinatorTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, siteID, memberID int64) error {
+	return appointCoordinator(ctx, tx, p, siteID, memberID)
+}
+
+func appointCoordinator(ctx context.Context, q sqlx.ExecerContext, p *app.Principal, siteID, memberID int64) error {
 	if err := p.RequireAdmin(); err != nil {
 		return err
 	}
 	if memberID <= 0 {
 		return app.Unprocessable("member_required", "Choose a member.").OnField("member_id")
 	}
-	_, err := s.DB.ExecContext(ctx, `INSERT INTO site_coordinators (site_id, member_id) VALUES ($1, $2)`, siteID, memberID)
+	_, err := q.ExecContext(ctx, `INSERT INTO site_coordinators (site_id, member_id) VALUES ($1, $2)`, siteID, memberID)
 	switch app.PQConstraint(err) {
 	case "":
 	case "site_coordinators_pkey":

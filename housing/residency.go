@@ -70,14 +70,14 @@ func (r *Residency) normalize() {
 
 const residencyColumns = `id, site_id, unit_id, member_id, starts_on, ends_on, created_at`
 
-// StartResidency places a member in a unit inside the caller's transaction,
+// StartResidencyTx places a member in a unit inside the caller's transaction,
 // so that a move or an admission writes it atomically with its ledger
 // entries. The database refuses overlaps even between racing transactions.
 //
 // Errors: unit_not_found, member_not_found (404); residency_ends_before_start
 // (422); unit_occupied, member_already_resident (409). A constraint error
 // aborts tx, as any failed statement does: the caller rolls back.
-func StartResidency(ctx context.Context, tx *sqlx.Tx, r NewResidency) (Residency, error) {
+func StartResidencyTx(ctx context.Context, tx *sqlx.Tx, r NewResidency) (Residency, error) {
 	var res Residency
 	starts := Date(r.StartsOn)
 	var ends *string
@@ -130,14 +130,14 @@ func residencyError(err error) error {
 	return fmt.Errorf("housing: unable to write residency: %w", err)
 }
 
-// EndResidency sets the move-out day (exclusive) of a residency inside the
+// EndResidencyTx sets the move-out day (exclusive) of a residency inside the
 // caller's transaction. It ends an open-ended residency or brings an end
 // forward; it never extends one that already ends earlier, because the unit
 // may have been promised to someone else from then on.
 //
 // Errors: residency_not_found (404); residency_ends_before_start (422);
 // residency_already_ended (409).
-func EndResidency(ctx context.Context, tx *sqlx.Tx, residencyID int64, endsOn time.Time) error {
+func EndResidencyTx(ctx context.Context, tx *sqlx.Tx, residencyID int64, endsOn time.Time) error {
 	var r Residency
 	err := tx.GetContext(ctx, &r, `SELECT `+residencyColumns+` FROM residencies WHERE id = $1 FOR UPDATE`, residencyID)
 	if app.ErrNoRows(err) {
@@ -230,14 +230,14 @@ func (s *Service) PlaceMember(ctx context.Context, p *app.Principal, siteID int6
 		if unitSite != siteID {
 			return unitNotFound()
 		}
-		res, err = StartResidency(ctx, tx, r)
+		res, err = StartResidencyTx(ctx, tx, r)
 		return err
 	})
 	return res, err
 }
 
 // EndSiteResidency sets the move-out day of a residency at a site (see
-// EndResidency) and returns it (its coordinators and the treasurer).
+// EndResidencyTx) and returns it (its coordinators and the treasurer).
 // Errors: forbidden (403); residency_not_found (404); invalid_date,
 // residency_ends_before_start (422); residency_already_ended (409).
 func (s *Service) EndSiteResidency(ctx context.Context, p *app.Principal, siteID, residencyID int64, endsOn time.Time) (Residency, error) {
@@ -256,7 +256,7 @@ func (s *Service) EndSiteResidency(ctx context.Context, p *app.Principal, siteID
 		if n == 0 {
 			return app.Errorf(app.KindNotFound, "residency_not_found", "There is no such residency at this site.")
 		}
-		if err := EndResidency(ctx, tx, residencyID, endsOn); err != nil {
+		if err := EndResidencyTx(ctx, tx, residencyID, endsOn); err != nil {
 			return err
 		}
 		if err := tx.GetContext(ctx, &res, `SELECT `+residencyColumns+` FROM residencies WHERE id = $1`, residencyID); err != nil {

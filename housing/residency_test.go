@@ -27,12 +27,12 @@ func dayPtr(s string) *time.Time {
 	return &t
 }
 
-// startResidency runs StartResidency in a transaction of its own.
+// startResidency runs StartResidencyTx in a transaction of its own.
 func startResidency(db *sqlx.DB, r housing.NewResidency) (housing.Residency, error) {
 	var res housing.Residency
 	err := app.InTx(context.Background(), db, func(tx *sqlx.Tx) error {
 		var err error
-		res, err = housing.StartResidency(context.Background(), tx, r)
+		res, err = housing.StartResidencyTx(context.Background(), tx, r)
 		return err
 	})
 	return res, err
@@ -40,7 +40,7 @@ func startResidency(db *sqlx.DB, r housing.NewResidency) (housing.Residency, err
 
 func endResidency(db *sqlx.DB, id int64, on time.Time) error {
 	return app.InTx(context.Background(), db, func(tx *sqlx.Tx) error {
-		return housing.EndResidency(context.Background(), tx, id, on)
+		return housing.EndResidencyTx(context.Background(), tx, id, on)
 	})
 }
 
@@ -65,7 +65,7 @@ func TestResidencyLifecycle(t *testing.T) {
 
 	r, err := startResidency(db, housing.NewResidency{UnitID: unit, MemberID: ada.ID, StartsOn: day("2025-01-01")})
 	if err != nil {
-		t.Fatalf("StartResidency: %v", err)
+		t.Fatalf("StartResidencyTx: %v", err)
 	}
 	if got, want := r.SiteID, site.ID; got != want {
 		t.Errorf("site = %d, want %d", got, want)
@@ -87,10 +87,10 @@ func TestResidencyLifecycle(t *testing.T) {
 		t.Errorf("overlap: code = %q, want %q", got, want)
 	}
 	if err := endResidency(db, r.ID, day("2025-07-01")); err != nil {
-		t.Fatalf("EndResidency: %v", err)
+		t.Fatalf("EndResidencyTx: %v", err)
 	}
 	if _, err := startResidency(db, housing.NewResidency{UnitID: unit, MemberID: ben.ID, StartsOn: day("2025-07-01")}); err != nil {
-		t.Fatalf("StartResidency on the move-out day: %v", err)
+		t.Fatalf("StartResidencyTx on the move-out day: %v", err)
 	}
 	if _, err := housing.CurrentResidency(ctx, db, ada.ID, day("2025-07-01")); errorCode(err) != "not_resident" {
 		t.Errorf("on the move-out day: err = %v, want not_resident", err)

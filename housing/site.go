@@ -136,6 +136,16 @@ func CanChangeSites(p *app.Principal) error {
 // invalid_name, invalid_address, unknown_timezone (422); site_name_taken
 // (409).
 func (s *Service) CreateSite(ctx context.Context, p *app.Principal, in SiteInput) (Site, error) {
+	return createSite(ctx, s.DB, p, in)
+}
+
+// CreateSiteTx is CreateSite inside the caller's transaction, for a seed
+// that makes a whole cooperative at once.
+func (s *Service) CreateSiteTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, in SiteInput) (Site, error) {
+	return createSite(ctx, tx, p, in)
+}
+
+func createSite(ctx context.Context, q sqlx.QueryerContext, p *app.Principal, in SiteInput) (Site, error) {
 	var site Site
 	if err := CanChangeSites(p); err != nil {
 		return site, err
@@ -144,7 +154,7 @@ func (s *Service) CreateSite(ctx context.Context, p *app.Principal, in SiteInput
 	if err != nil {
 		return site, err
 	}
-	err = s.DB.GetContext(ctx, &site, `INSERT INTO sites (name, address, timezone) VALUES ($1, $2, $3) RETURNING `+siteColumns,
+	err = sqlx.GetContext(ctx, q, &site, `INSERT INTO sites (name, address, timezone) VALUES ($1, $2, $3) RETURNING `+siteColumns,
 		in.Name, in.Address, in.Timezone)
 	if err != nil {
 		return site, siteError(err)

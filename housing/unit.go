@@ -97,6 +97,16 @@ func unitNotFound() error {
 // invalid_bedrooms, invalid_amount, too_many_places, amount_too_large, negative_charge (422); unit_name_taken
 // (409).
 func (s *Service) CreateUnit(ctx context.Context, p *app.Principal, siteID int64, in UnitInput) (Unit, error) {
+	return createUnit(ctx, s.DB, p, siteID, in)
+}
+
+// CreateUnitTx is CreateUnit inside the caller's transaction, for a seed
+// that makes a whole cooperative at once.
+func (s *Service) CreateUnitTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, siteID int64, in UnitInput) (Unit, error) {
+	return createUnit(ctx, tx, p, siteID, in)
+}
+
+func createUnit(ctx context.Context, q sqlx.QueryerContext, p *app.Principal, siteID int64, in UnitInput) (Unit, error) {
 	var u Unit
 	if err := p.RequireCoordinator(siteID); err != nil {
 		return u, err
@@ -105,7 +115,7 @@ func (s *Service) CreateUnit(ctx context.Context, p *app.Principal, siteID int64
 	if err != nil {
 		return u, err
 	}
-	err = s.DB.GetContext(ctx, &u, `
+	err = sqlx.GetContext(ctx, q, &u, `
 		INSERT INTO units (site_id, name, bedrooms, monthly_charge) VALUES ($1, $2, $3, $4)
 		RETURNING `+unitColumns, siteID, name, in.Bedrooms, charge)
 	if err != nil {

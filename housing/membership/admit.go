@@ -185,7 +185,7 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, re
 			"A share loan of %s is more than %s%% of the %s the shares are worth: the credit union lends at most %s.",
 			loan.StringFixed(2), settings.LoanToValuePct.String(), unit.Required.StringFixed(2), limit.StringFixed(2)).OnField("loan")
 	}
-	res, err := housing.StartResidency(ctx, tx, housing.NewResidency{UnitID: req.UnitID, MemberID: req.MemberID, StartsOn: date})
+	res, err := housing.StartResidencyTx(ctx, tx, housing.NewResidency{UnitID: req.UnitID, MemberID: req.MemberID, StartsOn: date})
 	if err != nil {
 		return a, err
 	}

@@ -164,10 +164,10 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Princi
 		return c, err
 	}
 
-	if err := housing.EndResidency(ctx, tx, mv.FromResidencyID, mv.MoveOn); err != nil {
+	if err := housing.EndResidencyTx(ctx, tx, mv.FromResidencyID, mv.MoveOn); err != nil {
 		return c, err
 	}
-	started, err := housing.StartResidency(ctx, tx, housing.NewResidency{UnitID: mv.UnitID, MemberID: mv.MemberID, StartsOn: mv.MoveOn})
+	started, err := housing.StartResidencyTx(ctx, tx, housing.NewResidency{UnitID: mv.UnitID, MemberID: mv.MemberID, StartsOn: mv.MoveOn})
 	if e, ok := app.AsError(err); ok && e.Code == "unit_occupied" {
 		return c, unitTaken()
 	}
