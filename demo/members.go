@@ -31,7 +31,7 @@ var Accounts = []struct {
 }
 
 func seedMembers(ctx context.Context, tx *sqlx.Tx, d *demo) error {
-	accounts := &app.Accounts{}
+	accounts := d.svc.Accounts
 	for _, a := range Accounts {
 		m, err := accounts.CreateMemberTx(ctx, tx, app.NewMember{Email: a.Email, Password: Password, Name: a.Name, Role: a.Role})
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hearth"
 	"io"
 	"maps"
 	"net/http"
@@ -22,11 +23,9 @@ import (
 	"hearth/app"
 	"hearth/app/apptest"
 	"hearth/demo"
-	"hearth/finance/equity"
 	"hearth/finance/ledger"
 	"hearth/housing"
 	"hearth/housing/booking"
-	"hearth/housing/feeds"
 	"hearth/housing/lottery"
 	"hearth/housing/membership"
 )
@@ -509,14 +508,7 @@ type matrix struct {
 	// Bodies that write things as they are.
 	siteAAsIs, unitAAsIs, reserveAAsIs, settingsAsIs map[string]any
 
-	accounts *app.Accounts
-	bookings *booking.Service
-	lottery  *lottery.Service
-	housing  *housing.Service
-	equity   *equity.Service
-	moves    *membership.Service
-	ledger   *ledger.Ledger
-	feeds    *feeds.Service
+	svc *hearth.Services
 
 	mu    sync.Mutex
 	locks map[int64]*sync.Mutex // by member: their move requests
@@ -539,14 +531,7 @@ func newMatrix(t *testing.T) *matrix {
 	}
 	cfg := newTestConfig()
 	m := &matrix{ts: startTestServer(t, cfg, db, apptest.Logger()), db: db, ctx: ctx, locks: map[int64]*sync.Mutex{}}
-	m.accounts = &app.Accounts{DB: db, SessionTTL: time.Hour, TokenTTL: time.Hour}
-	m.bookings = &booking.Service{DB: db}
-	m.lottery = &lottery.Service{DB: db, Bookings: m.bookings}
-	m.housing = &housing.Service{DB: db}
-	m.ledger = ledger.New(db, cfg.Currency)
-	m.equity = equity.New(db, m.ledger)
-	m.moves = membership.New(db, m.equity)
-	m.feeds = &feeds.Service{DB: db}
+	m.svc = m.ts.Svc
 
 	for r := homeless; r < roles; r++ {
 		m.members[r] = m.member(t, roleEmails[r])
@@ -616,7 +601,7 @@ func (m *matrix) makeFixtures(t *testing.T) {
 	m.unitA = m.newUnit(t, m.siteA)
 	m.moveUnitA = m.newUnit(t, m.siteA)
 	m.unitC = m.newUnit(t, m.siteC)
-	m.fail(t, "required equity", m.equity.SetRequiredEquity(m.ctx, m.siteC, m.unitC, decimal.RequireFromString("45000.00")))
+	m.fail(t, "required equity", m.svc.Equity.SetRequiredEquity(m.ctx, m.siteC, m.unitC, decimal.RequireFromString("45000.00")))
 	var site struct{ Name, Address, Timezone string }
 	m.get(t, &site, `SELECT name, address, timezone FROM sites WHERE id = $1`, m.siteA)
 	m.siteAAsIs = map[string]any{"name": site.Name, "address": site.Address, "timezone": site.Timezone}
@@ -630,7 +615,7 @@ func (m *matrix) makeFixtures(t *testing.T) {
 	var reserve string
 	m.get(t, &reserve, `SELECT reserve_pct::text FROM share_pools WHERE site_id = $1`, m.siteA)
 	m.reserveAAsIs = map[string]any{"reserve_pct": reserve}
-	st, err := m.equity.Settings(m.ctx, m.db)
+	st, err := m.svc.Equity.Settings(m.ctx, m.db)
 	m.fail(t, "settings", err)
 	m.settingsAsIs = map[string]any{"loan_to_value_pct": st.LoanToValuePct.String(), "share_loan_rate_pct": st.ShareLoanRatePct.String(),
 		"share_loan_months": st.ShareLoanMonths, "transfer_fee_pct": st.TransferFeePct.String()}
@@ -646,11 +631,11 @@ func (m *matrix) makeFixtures(t *testing.T) {
 		{Code: "assets:matrix:cash", Type: ledger.AccountType("asset"), Name: "Matrix cash"},
 		{Code: "equity:matrix:capital", Type: ledger.AccountType("equity"), Name: "Matrix capital"},
 	} {
-		if _, err := m.ledger.OpenAccount(m.ctx, m.principal(t, m.members[treasurer].ID), a); err != nil {
+		if _, err := m.svc.Ledger.OpenAccount(m.ctx, m.principal(t, m.members[treasurer].ID), a); err != nil {
 			t.Fatal(err)
 		}
 	}
-	m.benFeed, err = m.feeds.NewLink(m.ctx, m.principal(t, m.ben), 0)
+	m.benFeed, err = m.svc.Feeds.NewLink(m.ctx, m.principal(t, m.ben), 0)
 	m.fail(t, "calendar feed", err)
 
 	// Lotteries to draw, closing in a moment, one for each cell of the two
@@ -662,7 +647,7 @@ func (m *matrix) makeFixtures(t *testing.T) {
 		w := closingWindow{id: m.openLottery(t, space, closesAt), closesAt: closesAt}
 		var slot int64
 		m.get(t, &slot, `SELECT min(id) FROM lottery_slots WHERE window_id = $1`, w.id)
-		m.fail(t, "request", m.lottery.SetRequest(m.ctx, m.principal(t, m.ada), w.id, []int64{slot}))
+		m.fail(t, "request", m.svc.Lottery.SetRequest(m.ctx, m.principal(t, m.ada), w.id, []int64{slot}))
 		m.closing <- w
 	}
 }
@@ -675,7 +660,7 @@ type closingWindow struct {
 
 // principal loads a member's relations, for calls of the domain services.
 func (m *matrix) principal(t *testing.T, id int64) *app.Principal {
-	p, err := m.accounts.Principal(m.ctx, app.Member{ID: id})
+	p, err := m.svc.Accounts.Principal(m.ctx, app.Member{ID: id})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -822,7 +807,7 @@ func (m *matrix) fail(t *testing.T, what string, err error) {
 
 // newUnit makes a free unit of a site that requires no equity.
 func (m *matrix) newUnit(t *testing.T, siteID int64) int64 {
-	u, err := m.housing.CreateUnit(m.ctx, m.principal(t, m.members[treasurer].ID), siteID, housing.UnitInput{Name: fmt.Sprintf("M%d", seq.Add(1)), Bedrooms: 1, MonthlyCharge: "700.00"})
+	u, err := m.svc.Housing.CreateUnit(m.ctx, m.principal(t, m.members[treasurer].ID), siteID, housing.UnitInput{Name: fmt.Sprintf("M%d", seq.Add(1)), Bedrooms: 1, MonthlyCharge: "700.00"})
 	m.fail(t, "unit", err)
 	return u.ID
 }
@@ -838,16 +823,16 @@ func (m *matrix) newcomerID(t *testing.T) int64 {
 
 // place makes a member live in a unit from a day on.
 func (m *matrix) place(t *testing.T, siteID, unitID, memberID int64, from time.Time) int64 {
-	r, err := m.housing.PlaceMember(m.ctx, m.principal(t, m.members[treasurer].ID), siteID, housing.NewResidency{UnitID: unitID, MemberID: memberID, StartsOn: from})
+	r, err := m.svc.Housing.PlaceMember(m.ctx, m.principal(t, m.members[treasurer].ID), siteID, housing.NewResidency{UnitID: unitID, MemberID: memberID, StartsOn: from})
 	m.fail(t, "residency", err)
 	return r.ID
 }
 
 // newSpace makes a space of a site with rules.
 func (m *matrix) newSpace(t *testing.T, siteID int64, rules booking.Rules) int64 {
-	r, err := m.bookings.CreateResource(m.ctx, booking.NewResource{SiteID: siteID, Name: fmt.Sprintf("Matrix space %d", seq.Add(1)), Kind: booking.Kind("other")})
+	r, err := m.svc.Booking.CreateResource(m.ctx, booking.NewResource{SiteID: siteID, Name: fmt.Sprintf("Matrix space %d", seq.Add(1)), Kind: booking.Kind("other")})
 	m.fail(t, "space", err)
-	_, err = m.bookings.SetRules(m.ctx, m.principal(t, m.members[treasurer].ID), r.ID, rules)
+	_, err = m.svc.Booking.SetRules(m.ctx, m.principal(t, m.members[treasurer].ID), r.ID, rules)
 	m.fail(t, "rules", err)
 	return r.ID
 }
@@ -863,7 +848,7 @@ func (m *matrix) tomorrow() (time.Time, time.Time) {
 // book books a space for a member.
 func (m *matrix) book(t *testing.T, space, memberID int64) booking.Booking {
 	start, end := m.tomorrow()
-	b, err := m.bookings.Create(m.ctx, booking.Request{ResourceID: space, MemberID: memberID, StartsAt: start, EndsAt: end})
+	b, err := m.svc.Booking.Create(m.ctx, booking.Request{ResourceID: space, MemberID: memberID, StartsAt: start, EndsAt: end})
 	m.fail(t, "booking", err)
 	return b
 }
@@ -912,7 +897,7 @@ func (m *matrix) pendingOfAda(t *testing.T, r role) call {
 func (m *matrix) seriesOfAda(t *testing.T, r role) call {
 	space := m.newSpace(t, m.siteA, booking.Rules{WhoMayBook: booking.Residents})
 	start, end := m.tomorrow()
-	res, err := m.bookings.CreateSeries(m.ctx, booking.SeriesRequest{
+	res, err := m.svc.Booking.CreateSeries(m.ctx, booking.SeriesRequest{
 		Request: booking.Request{ResourceID: space, MemberID: m.ada, StartsAt: start, EndsAt: end}, RRule: "FREQ=DAILY;COUNT=2"})
 	m.fail(t, "series", err)
 	return call{params: map[string]string{"series_id": fmt.Sprint(res.SeriesID)}}
@@ -922,7 +907,7 @@ func (m *matrix) seriesOfAda(t *testing.T, r role) call {
 func (m *matrix) waitlistEntryOfAda(t *testing.T, r role) call {
 	space := m.newSpace(t, m.siteA, booking.Rules{WhoMayBook: booking.Residents})
 	b := m.book(t, space, m.ben)
-	w, err := m.bookings.JoinWaitlist(m.ctx, booking.Request{ResourceID: space, MemberID: m.ada, StartsAt: b.StartsAt, EndsAt: b.EndsAt})
+	w, err := m.svc.Booking.JoinWaitlist(m.ctx, booking.Request{ResourceID: space, MemberID: m.ada, StartsAt: b.StartsAt, EndsAt: b.EndsAt})
 	m.fail(t, "waitlist", err)
 	return call{params: map[string]string{"entry_id": fmt.Sprint(w.ID)}}
 }
@@ -931,9 +916,9 @@ func (m *matrix) waitlistEntryOfAda(t *testing.T, r role) call {
 func (m *matrix) offerToAda(t *testing.T, r role) call {
 	space := m.newSpace(t, m.siteA, booking.Rules{WhoMayBook: booking.Residents})
 	b := m.book(t, space, m.ben)
-	_, err := m.bookings.JoinWaitlist(m.ctx, booking.Request{ResourceID: space, MemberID: m.ada, StartsAt: b.StartsAt, EndsAt: b.EndsAt})
+	_, err := m.svc.Booking.JoinWaitlist(m.ctx, booking.Request{ResourceID: space, MemberID: m.ada, StartsAt: b.StartsAt, EndsAt: b.EndsAt})
 	m.fail(t, "waitlist", err)
-	_, err = m.bookings.Cancel(m.ctx, m.principal(t, m.ben), b.ID, "")
+	_, err = m.svc.Booking.Cancel(m.ctx, m.principal(t, m.ben), b.ID, "")
 	m.fail(t, "cancel", err)
 	var id int64
 	m.get(t, &id, `SELECT id FROM bookings WHERE resource_id = $1 AND member_id = $2 AND status = 'offered'`, space, m.ada)
@@ -954,7 +939,7 @@ func (m *matrix) blackoutSlot(t *testing.T, r role) call {
 func (m *matrix) blackout(t *testing.T, r role) call {
 	space := m.newSpace(t, m.siteA, booking.Rules{WhoMayBook: booking.Residents})
 	start, _ := m.tomorrow()
-	k, _, err := m.bookings.AddBlackout(m.ctx, m.principal(t, m.members[treasurer].ID), space, start, start.Add(8*time.Hour), "Painting")
+	k, _, err := m.svc.Booking.AddBlackout(m.ctx, m.principal(t, m.members[treasurer].ID), space, start, start.Add(8*time.Hour), "Painting")
 	m.fail(t, "blackout", err)
 	return call{params: map[string]string{"resource_id": fmt.Sprint(space), "blackout_id": fmt.Sprint(k.ID)}}
 }
@@ -997,7 +982,7 @@ func (m *matrix) newWindow(t *testing.T, space int64) int64 {
 func (m *matrix) openLottery(t *testing.T, space int64, closesAt time.Time) int64 {
 	loc, _ := time.LoadLocation("America/Los_Angeles")
 	now := time.Now().In(loc)
-	w, err := m.lottery.Open(m.ctx, m.principal(t, m.members[treasurer].ID), lottery.NewWindow{
+	w, err := m.svc.Lottery.Open(m.ctx, m.principal(t, m.members[treasurer].ID), lottery.NewWindow{
 		ResourceID: space, Title: "Matrix nights", ClosesAt: closesAt, SlotsPerMember: 1,
 		Nights: &lottery.Nights{First: now.AddDate(0, 0, 40).Format("2006-01-02"), Last: now.AddDate(0, 0, 41).Format("2006-01-02"),
 			CheckIn: "15:00", CheckOut: "11:00", PerSlot: 1}})
@@ -1043,7 +1028,7 @@ func newUnit(n int64) map[string]any {
 // placement is a newcomer for a new unit of A, from today.
 func (m *matrix) placement(t *testing.T, r role) call {
 	unit, member := m.newUnit(t, m.siteA), m.newcomerID(t)
-	today := m.equity.Today().Format("2006-01-02")
+	today := m.svc.Equity.Today().Format("2006-01-02")
 	return call{params: map[string]string{"site_id": fmt.Sprint(m.siteA)},
 		json: map[string]any{"unit_id": unit, "member_id": member, "starts_on": today},
 		form: url.Values{"unit_id": {fmt.Sprint(unit)}, "member_id": {fmt.Sprint(member)}, "starts_on": {today}}}
@@ -1051,7 +1036,7 @@ func (m *matrix) placement(t *testing.T, r role) call {
 
 // residency is a newcomer's new home at A, to end in a month.
 func (m *matrix) residency(t *testing.T, r role) call {
-	today := m.equity.Today()
+	today := m.svc.Equity.Today()
 	id := m.place(t, m.siteA, m.newUnit(t, m.siteA), m.newcomerID(t), today)
 	ends := today.AddDate(0, 1, 0).Format("2006-01-02")
 	return call{params: map[string]string{"site_id": fmt.Sprint(m.siteA), "residency_id": fmt.Sprint(id)},
@@ -1068,7 +1053,7 @@ func (m *matrix) newcomer(t *testing.T, r role) call {
 // coordinator is a newcomer appointed coordinator of A.
 func (m *matrix) coordinator(t *testing.T, r role) call {
 	id := m.newcomerID(t)
-	m.fail(t, "appointment", m.housing.AppointCoordinator(m.ctx, m.principal(t, m.members[treasurer].ID), m.siteA, id))
+	m.fail(t, "appointment", m.svc.Housing.AppointCoordinator(m.ctx, m.principal(t, m.members[treasurer].ID), m.siteA, id))
 	return call{params: map[string]string{"site_id": fmt.Sprint(m.siteA), "member_id": fmt.Sprint(id)}}
 }
 
@@ -1091,7 +1076,7 @@ func (m *matrix) loanOfDev(t *testing.T, r role) call {
 // future is a day years ahead, different for each n, so that price
 // history written by the matrix never changes a price of today.
 func (m *matrix) future(n int64) string {
-	return m.equity.Today().AddDate(3, 0, int(n)).Format("2006-01-02")
+	return m.svc.Equity.Today().AddDate(3, 0, int(n)).Format("2006-01-02")
 }
 
 func (m *matrix) futurePolicy(n int64) map[string]any {
@@ -1099,12 +1084,12 @@ func (m *matrix) futurePolicy(n int64) map[string]any {
 }
 
 func (m *matrix) futureAppraisal(n int64) map[string]any {
-	return map[string]any{"amount": "2500000.00", "appraised_on": m.equity.Today().Format("2006-01-02"), "effective_on": m.future(n)}
+	return map[string]any{"amount": "2500000.00", "appraised_on": m.svc.Equity.Today().Format("2006-01-02"), "effective_on": m.future(n)}
 }
 
 // mortgage is a new mortgage of A from today.
 func (m *matrix) mortgage(t *testing.T, r role) call {
-	today, key := m.equity.Today().Format("2006-01-02"), fmt.Sprintf("matrix-mortgage-%d", seq.Add(1))
+	today, key := m.svc.Equity.Today().Format("2006-01-02"), fmt.Sprintf("matrix-mortgage-%d", seq.Add(1))
 	return call{params: map[string]string{"site_id": fmt.Sprint(m.siteA)},
 		json: map[string]any{"lender": "Credit union", "principal": "100000.00", "yearly_rate_pct": "5", "months": 120,
 			"starts_on": today, "idempotency_key": key},
@@ -1130,8 +1115,8 @@ func (m *matrix) indexForm(n int64) map[string]any {
 // paid in cash, from today.
 func (m *matrix) admission(t *testing.T, r role) call {
 	unit, member := m.newUnit(t, m.siteA), m.newcomerID(t)
-	m.fail(t, "required equity", m.equity.SetRequiredEquity(m.ctx, m.siteA, unit, decimal.RequireFromString("1000.00")))
-	fields := map[string]any{"unit_id": fmt.Sprint(unit), "member_id": fmt.Sprint(member), "date": m.equity.Today().Format("2006-01-02"),
+	m.fail(t, "required equity", m.svc.Equity.SetRequiredEquity(m.ctx, m.siteA, unit, decimal.RequireFromString("1000.00")))
+	fields := map[string]any{"unit_id": fmt.Sprint(unit), "member_id": fmt.Sprint(member), "date": m.svc.Equity.Today().Format("2006-01-02"),
 		"cash": "1000.00", "loan": "0", "idempotency_key": fmt.Sprintf("matrix-admission-%d", seq.Add(1))}
 	return call{params: map[string]string{"site_id": fmt.Sprint(m.siteA)},
 		json: map[string]any{"unit_id": unit, "member_id": member, "date": fields["date"], "cash": "1000.00", "loan": "0",
@@ -1157,7 +1142,7 @@ func (m *matrix) entry(t *testing.T, r role) call {
 
 // postedEntry is a new entry of the matrix's, to reverse.
 func (m *matrix) postedEntry(t *testing.T, r role) call {
-	posted, err := m.ledger.PostEntry(m.ctx, m.principal(t, m.members[treasurer].ID), ledger.Entry{IdempotencyKey: fmt.Sprintf("matrix-entry-%d", seq.Add(1)),
+	posted, err := m.svc.Ledger.PostEntry(m.ctx, m.principal(t, m.members[treasurer].ID), ledger.Entry{IdempotencyKey: fmt.Sprintf("matrix-entry-%d", seq.Add(1)),
 		Description: "Matrix entry", EffectiveDate: ledger.Day(time.Now()), Postings: []ledger.Posting{
 			{Account: "assets:matrix:cash", Amount: decimal.RequireFromString("1.00")},
 			{Account: "equity:matrix:capital", Amount: decimal.RequireFromString("-1.00")}}})
@@ -1176,7 +1161,7 @@ func (m *matrix) freshBrowser(t *testing.T, r role) *browser {
 	c := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	page := "/signin"
 	if r != anonymous {
-		token, err := m.accounts.StartSession(m.ctx, m.members[r].ID, "matrix")
+		token, err := m.svc.Accounts.StartSession(m.ctx, m.members[r].ID, "matrix")
 		m.fail(t, "session", err)
 		u, _ := url.Parse(m.ts.URL)
 		jar.SetCookies(u, []*http.Cookie{{Name: "hearth_session", Value: token, Path: "/"}})
@@ -1211,7 +1196,7 @@ func (m *matrix) ownToken(t *testing.T, r role) call {
 	if r == anonymous {
 		return call{}
 	}
-	token, err := m.accounts.IssueToken(m.ctx, m.members[r].ID, "matrix")
+	token, err := m.svc.Accounts.IssueToken(m.ctx, m.members[r].ID, "matrix")
 	m.fail(t, "token", err)
 	return call{token: token}
 }
@@ -1220,7 +1205,7 @@ func (m *matrix) ownToken(t *testing.T, r role) call {
 func (m *matrix) ownSessionID(t *testing.T, r role) call {
 	id := int64(1 << 40) // anonymous: no session
 	if r != anonymous {
-		token, err := m.accounts.StartSession(m.ctx, m.members[r].ID, "matrix")
+		token, err := m.svc.Accounts.StartSession(m.ctx, m.members[r].ID, "matrix")
 		m.fail(t, "session", err)
 		m.get(t, &id, `SELECT id FROM sessions WHERE token_hash = sha256($1::bytea)`, token)
 	}
@@ -1231,7 +1216,7 @@ func (m *matrix) ownSessionID(t *testing.T, r role) call {
 func (m *matrix) ownTokenID(t *testing.T, r role) call {
 	id := int64(1 << 40) // anonymous: no token
 	if r != anonymous {
-		token, err := m.accounts.IssueToken(m.ctx, m.members[r].ID, "matrix")
+		token, err := m.svc.Accounts.IssueToken(m.ctx, m.members[r].ID, "matrix")
 		m.fail(t, "token", err)
 		m.get(t, &id, `SELECT id FROM api_tokens WHERE token_hash = sha256($1::bytea)`, token)
 	}
@@ -1270,12 +1255,12 @@ func (m *matrix) withdrawMoves(memberID int64) error {
 	if err := m.db.Select(&ids, `SELECT id FROM move_requests WHERE member_id = $1 AND status IN ('requested', 'approved')`, memberID); err != nil {
 		return err
 	}
-	admin, err := m.accounts.Principal(m.ctx, app.Member{ID: m.members[treasurer].ID})
+	admin, err := m.svc.Accounts.Principal(m.ctx, app.Member{ID: m.members[treasurer].ID})
 	if err != nil {
 		return err
 	}
 	for _, id := range ids {
-		if _, err := m.moves.WithdrawMove(m.ctx, admin, id); err != nil {
+		if _, err := m.svc.Membership.WithdrawMove(m.ctx, admin, id); err != nil {
 			return err
 		}
 	}
@@ -1283,7 +1268,9 @@ func (m *matrix) withdrawMoves(memberID int64) error {
 }
 
 // inTwoWeeks is the day moves of the matrix ask for.
-func (m *matrix) inTwoWeeks() string { return m.equity.Today().AddDate(0, 0, 14).Format("2006-01-02") }
+func (m *matrix) inTwoWeeks() string {
+	return m.svc.Equity.Today().AddDate(0, 0, 14).Format("2006-01-02")
+}
 
 // quoteC asks what a move of the caller to a free unit of Linden Yard
 // (site C) would look like.
@@ -1316,8 +1303,8 @@ func (m *matrix) moveOfElena(t *testing.T, r role) call {
 	err := m.withdrawMoves(elena)
 	var mv membership.Move
 	if err == nil {
-		mv, err = m.moves.RequestMove(m.ctx, m.principal(t, elena), membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: elena,
-			UnitID: m.moveUnitA, MoveOn: m.equity.Today().AddDate(0, 0, 14), Surplus: membership.SurplusPaydown, Shortfall: membership.ShortfallCash}})
+		mv, err = m.svc.Membership.RequestMove(m.ctx, m.principal(t, elena), membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: elena,
+			UnitID: m.moveUnitA, MoveOn: m.svc.Equity.Today().AddDate(0, 0, 14), Surplus: membership.SurplusPaydown, Shortfall: membership.ShortfallCash}})
 	}
 	if err != nil {
 		done()
@@ -1330,8 +1317,8 @@ func (m *matrix) moveOfElena(t *testing.T, r role) call {
 // since yesterday to move to a new unit of Elm Court on a day.
 func (m *matrix) newcomersMove(t *testing.T, on time.Time) int64 {
 	newcomer := m.newcomerID(t)
-	m.place(t, m.siteB, m.newUnit(t, m.siteB), newcomer, m.equity.Today().AddDate(0, 0, -1))
-	mv, err := m.moves.RequestMove(m.ctx, m.principal(t, newcomer), membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: newcomer,
+	m.place(t, m.siteB, m.newUnit(t, m.siteB), newcomer, m.svc.Equity.Today().AddDate(0, 0, -1))
+	mv, err := m.svc.Membership.RequestMove(m.ctx, m.principal(t, newcomer), membership.MoveRequest{QuoteRequest: membership.QuoteRequest{MemberID: newcomer,
 		UnitID: m.newUnit(t, m.siteA), MoveOn: on, Surplus: membership.SurplusPayout, Shortfall: membership.ShortfallCash}})
 	m.fail(t, "move", err)
 	return mv.ID
@@ -1339,15 +1326,15 @@ func (m *matrix) newcomersMove(t *testing.T, on time.Time) int64 {
 
 // newcomerMove is a newcomer's request to move from B to A in two weeks.
 func (m *matrix) newcomerMove(t *testing.T, r role) call {
-	id := m.newcomersMove(t, m.equity.Today().AddDate(0, 0, 14))
+	id := m.newcomersMove(t, m.svc.Equity.Today().AddDate(0, 0, 14))
 	return call{params: map[string]string{"move_id": fmt.Sprint(id)}, form: url.Values{"reason": {"No room this year."}}}
 }
 
 // dueMove is a newcomer's request to move from B to A today, approved by
 // chloe.
 func (m *matrix) dueMove(t *testing.T, r role) call {
-	id := m.newcomersMove(t, m.equity.Today())
-	_, err := m.moves.ApproveMove(m.ctx, m.principal(t, m.members[coordinatorA].ID), id)
+	id := m.newcomersMove(t, m.svc.Equity.Today())
+	_, err := m.svc.Membership.ApproveMove(m.ctx, m.principal(t, m.members[coordinatorA].ID), id)
 	m.fail(t, "approval", err)
 	return call{params: map[string]string{"move_id": fmt.Sprint(id)}}
 }

@@ -30,6 +30,7 @@ type testServer struct {
 	URL string
 	DB  *sqlx.DB
 	Srv *web.Server
+	Svc *hearth.Services // the services the server runs on, for tests that set the scene through the domain
 }
 
 func newTestConfig() app.Config {
@@ -75,13 +76,14 @@ func startTestServer(t testing.TB, cfg app.Config, db *sqlx.DB, log *slog.Logger
 	if cfg.PublicURL == "" {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 	}
-	srv := web.New(cfg, hearth.NewServices(cfg, db), log)
+	svc := hearth.NewServices(cfg, db)
+	srv := web.New(cfg, svc, log)
 	go srv.App.Listener(ln)
 	t.Cleanup(func() {
 		srv.Shutdown(5 * time.Second)
 		db.Close()
 	})
-	return &testServer{URL: "http://" + ln.Addr().String(), DB: db, Srv: srv}
+	return &testServer{URL: "http://" + ln.Addr().String(), DB: db, Srv: srv, Svc: svc}
 }
 
 // token signs a member in through the API and returns a bearer token.
