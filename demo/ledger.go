@@ -109,159 +109,19 @@ func (s *ledgerSeed) bill(key, desc string, day time.Time, expense string, amoun
 func (s *ledgerSeed) run() error {
 	today := ledger.Day(time.Now())
 	start := time.Date(today.Year()-1, today.Month(), 1, 0, 0, 0, 0, time.UTC)
-
-	for _, a := range []ledger.Account{
-		{Code: seedBank, Type: ledger.Asset, Name: "Operating account at the credit union"},
-		{Code: seedReserve, Type: ledger.Asset, Name: "Reserve savings at the credit union", NonNegative: true},
-		{Code: seedPayable, Type: ledger.Liability, Name: "Bills to pay", NonNegative: true},
-		{Code: seedOpening, Type: ledger.Equity, Name: "Opening balances"},
-		{Code: seedInterest, Type: ledger.Income, Name: "Interest on savings"},
-		{Code: seedBankFees, Type: ledger.Expense, Name: "Bank fees"},
-	} {
-		if err := s.account(a); err != nil {
-			return err
-		}
-	}
-	for _, c := range seedSiteCosts {
-		site := s.d.sites[c.key]
-		for _, a := range []ledger.Account{
-			{Code: siteCode("income:laundry", site), Type: ledger.Income, Name: "Laundry cards"},
-			{Code: siteCode("income:parking", site), Type: ledger.Income, Name: "Parking permits"},
-			{Code: siteCode("expenses:utilities", site), Type: ledger.Expense, Name: "Water, heat and power of the common areas"},
-			{Code: siteCode("expenses:grounds", site), Type: ledger.Expense, Name: "Cleaning and grounds"},
-			{Code: siteCode("expenses:repairs", site), Type: ledger.Expense, Name: "Repairs and maintenance"},
-			{Code: siteCode("expenses:insurance", site), Type: ledger.Expense, Name: "Property insurance"},
-			{Code: siteCode("expenses:property-tax", site), Type: ledger.Expense, Name: "Property tax"},
-		} {
-			a.SiteID = &site
-			if err := s.account(a); err != nil {
-				return err
-			}
-		}
-	}
-	var residents []struct {
-		MemberID int64 `db:"member_id"`
-		SiteID   int64 `db:"site_id"`
-	}
-	if err := s.tx.SelectContext(s.ctx, &residents, `
-		SELECT member_id, site_id FROM residencies_from(current_date) ORDER BY member_id`); err != nil {
+	residents, err := s.chart()
+	if err != nil {
 		return err
 	}
-	for _, r := range residents {
-		m := r.MemberID
-		if err := s.account(ledger.Account{Code: memberReceivable(m), Type: ledger.Asset, Name: "Member's account", MemberID: &m}); err != nil {
-			return err
-		}
-	}
-
 	if _, err := s.post("opening:bank", "Opening balance of the operating account", start, seedBank, seedOpening, decimal.RequireFromString("186000.00")); err != nil {
 		return err
 	}
 	if _, err := s.post("opening:reserve", "Opening balance of the reserve savings account", start, seedReserve, seedOpening, decimal.RequireFromString("142500.00")); err != nil {
 		return err
 	}
-	late := s.d.members["ben"].ID
-	parking := map[int64]bool{}
-	for _, key := range []string{"ada", "dev", "elena", "hugo", "jonas"} {
-		parking[s.d.members[key].ID] = true
-	}
-
 	for month := start; !month.After(today); month = month.AddDate(0, 1, 0) {
-		label := month.Format("January 2006")
-		mkey := month.Format("2006-01")
-		day := func(n int) time.Time { return month.AddDate(0, 0, n-1) }
-		past := func(n int) bool { return !day(n).After(today) }
-		winter := month.Month() <= time.March || month.Month() >= time.November
-
-		for _, c := range seedSiteCosts {
-			site := s.d.sites[c.key]
-			k := mkey + ":" + c.key
-			if past(3) {
-				if err := s.bill("grounds:"+k, "Cleaning and grounds, "+label, day(3), siteCode("expenses:grounds", site), s.vary(c.grounds, 0.1), 12, today); err != nil {
-					return err
-				}
-			}
-			if past(6) {
-				base := c.utilities
-				if winter {
-					base = base.Mul(decimal.RequireFromString("1.45"))
-				}
-				if err := s.bill("utilities:"+k, "Utilities, "+label, day(6), siteCode("expenses:utilities", site), s.vary(base, 0.12), 21, today); err != nil {
-					return err
-				}
-			}
-			for i, n := 0, s.r.IntN(3); i < n; i++ {
-				d := 2 + s.r.IntN(26)
-				if !past(d) {
-					break
-				}
-				what := []string{"Plumber: leaking pipe", "Electrician: hallway lights", "Locksmith: front door", "Gutter cleaning", "Boiler service", "Window repair"}[s.r.IntN(6)]
-				amount := s.roundHalfAway(decimal.NewFromFloat(120 + 900*s.r.Float64()))
-				if err := s.bill(fmt.Sprintf("repair:%s:%d", k, i), what+", "+label, day(d), siteCode("expenses:repairs", site), amount, 7, today); err != nil {
-					return err
-				}
-			}
-			if month.Month()%3 == 1 && past(10) {
-				if _, err := s.post("insurance:"+k, "Property insurance, quarter from "+label, day(10), siteCode("expenses:insurance", site), seedBank, c.insurance); err != nil {
-					return err
-				}
-			}
-			if (month.Month() == time.April || month.Month() == time.October) && past(15) {
-				if _, err := s.post("property-tax:"+k, "Property tax, half-year from "+label, day(15), siteCode("expenses:property-tax", site), seedBank, c.propertyTax); err != nil {
-					return err
-				}
-			}
-			if past(28) {
-				if _, err := s.post("reserve:"+k, "Monthly transfer to reserves, "+c.key+", "+label, day(28), seedReserve, seedBank, decimal.RequireFromString("500.00")); err != nil {
-					return err
-				}
-			}
-		}
-
-		// Members' laundry cards and parking permits are charged to their
-		// accounts at the end of the month and paid early the next.
-		end := month.AddDate(0, 1, -1)
-		if !end.After(today) {
-			for _, r := range residents {
-				k := fmt.Sprintf("%s:member:%d", mkey, r.MemberID)
-				if _, err := s.post("laundry:"+k, "Laundry card, "+label, end, memberReceivable(r.MemberID), siteCode("income:laundry", r.SiteID), s.roundHalfAway(decimal.NewFromInt(int64(10+5*s.r.IntN(6))))); err != nil {
-					return err
-				}
-				if parking[r.MemberID] {
-					fee := decimal.RequireFromString("45.00")
-					if _, err := s.post("parking:"+k, "Parking permit, "+label, end, memberReceivable(r.MemberID), siteCode("income:parking", r.SiteID), fee); err != nil {
-						return err
-					}
-				}
-				payDay := end.AddDate(0, 0, 2+s.r.IntN(6))
-				if r.MemberID == late {
-					payDay = end.AddDate(0, 0, 35) // Ben pays a month late
-				}
-				if payDay.After(today) {
-					continue
-				}
-				balance, err := s.l.BalanceTx(s.ctx, s.tx, memberReceivable(r.MemberID), nil)
-				if err != nil {
-					return err
-				}
-				if _, err := s.post("payment:"+k, "Payment received for "+label, payDay, seedBank, memberReceivable(r.MemberID), balance); err != nil {
-					return err
-				}
-			}
-		}
-		if past(28) {
-			if _, err := s.post("bank-fees:"+mkey, "Account fees, "+label, day(28), seedBankFees, seedBank, decimal.RequireFromString("12.50")); err != nil {
-				return err
-			}
-			reserve, err := s.l.BalanceTx(s.ctx, s.tx, seedReserve, nil)
-			if err != nil {
-				return err
-			}
-			// 3.6% a year, paid monthly on the balance, rounded to the cent.
-			interest := s.roundHalfAway(reserve.Mul(decimal.RequireFromString("0.003")))
-			if _, err := s.post("interest:"+mkey, "Interest on reserve savings, "+label, day(28), seedReserve, seedInterest, interest); err != nil {
-				return err
-			}
+		if err := s.month(month, today, residents); err != nil {
+			return err
 		}
 	}
 
@@ -280,4 +140,177 @@ func (s *ledgerSeed) run() error {
 	}
 	_, err = s.l.ReverseTx(s.ctx, s.tx, ledger.Reversal{EntryID: dup, Reason: "The same bill was entered twice", EffectiveDate: dupDay.AddDate(0, 0, 2), PostedBy: s.by})
 	return err
+}
+
+// seedResident is a member living at a site today, whose account the
+// ledger seed charges.
+type seedResident struct {
+	MemberID int64 `db:"member_id"`
+	SiteID   int64 `db:"site_id"`
+}
+
+// chart opens the cooperative's accounts, each site's, and each resident's,
+// and returns the residents.
+func (s *ledgerSeed) chart() ([]seedResident, error) {
+	for _, a := range []ledger.Account{
+		{Code: seedBank, Type: ledger.Asset, Name: "Operating account at the credit union"},
+		{Code: seedReserve, Type: ledger.Asset, Name: "Reserve savings at the credit union", NonNegative: true},
+		{Code: seedPayable, Type: ledger.Liability, Name: "Bills to pay", NonNegative: true},
+		{Code: seedOpening, Type: ledger.Equity, Name: "Opening balances"},
+		{Code: seedInterest, Type: ledger.Income, Name: "Interest on savings"},
+		{Code: seedBankFees, Type: ledger.Expense, Name: "Bank fees"},
+	} {
+		if err := s.account(a); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range seedSiteCosts {
+		site := s.d.sites[c.key]
+		for _, a := range []ledger.Account{
+			{Code: siteCode("income:laundry", site), Type: ledger.Income, Name: "Laundry cards"},
+			{Code: siteCode("income:parking", site), Type: ledger.Income, Name: "Parking permits"},
+			{Code: siteCode("expenses:utilities", site), Type: ledger.Expense, Name: "Water, heat and power of the common areas"},
+			{Code: siteCode("expenses:grounds", site), Type: ledger.Expense, Name: "Cleaning and grounds"},
+			{Code: siteCode("expenses:repairs", site), Type: ledger.Expense, Name: "Repairs and maintenance"},
+			{Code: siteCode("expenses:insurance", site), Type: ledger.Expense, Name: "Property insurance"},
+			{Code: siteCode("expenses:property-tax", site), Type: ledger.Expense, Name: "Property tax"},
+		} {
+			a.SiteID = &site
+			if err := s.account(a); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var residents []seedResident
+	if err := s.tx.SelectContext(s.ctx, &residents, `
+		SELECT member_id, site_id FROM residencies_from(current_date) ORDER BY member_id`); err != nil {
+		return nil, err
+	}
+	for _, r := range residents {
+		m := r.MemberID
+		if err := s.account(ledger.Account{Code: memberReceivable(m), Type: ledger.Asset, Name: "Member's account", MemberID: &m}); err != nil {
+			return nil, err
+		}
+	}
+
+	return residents, nil
+}
+
+// month posts one month of the books, up to today: each site's bills,
+// transfers and fees, then members' charges and payments.
+func (s *ledgerSeed) month(month, today time.Time, residents []seedResident) error {
+	label := month.Format("January 2006")
+	mkey := month.Format("2006-01")
+	day := func(n int) time.Time { return month.AddDate(0, 0, n-1) }
+	past := func(n int) bool { return !day(n).After(today) }
+	winter := month.Month() <= time.March || month.Month() >= time.November
+
+	for _, c := range seedSiteCosts {
+		site := s.d.sites[c.key]
+		k := mkey + ":" + c.key
+		if past(3) {
+			if err := s.bill("grounds:"+k, "Cleaning and grounds, "+label, day(3), siteCode("expenses:grounds", site), s.vary(c.grounds, 0.1), 12, today); err != nil {
+				return err
+			}
+		}
+		if past(6) {
+			base := c.utilities
+			if winter {
+				base = base.Mul(decimal.RequireFromString("1.45"))
+			}
+			if err := s.bill("utilities:"+k, "Utilities, "+label, day(6), siteCode("expenses:utilities", site), s.vary(base, 0.12), 21, today); err != nil {
+				return err
+			}
+		}
+		for i, n := 0, s.r.IntN(3); i < n; i++ {
+			d := 2 + s.r.IntN(26)
+			if !past(d) {
+				break
+			}
+			what := []string{"Plumber: leaking pipe", "Electrician: hallway lights", "Locksmith: front door", "Gutter cleaning", "Boiler service", "Window repair"}[s.r.IntN(6)]
+			amount := s.roundHalfAway(decimal.NewFromFloat(120 + 900*s.r.Float64()))
+			if err := s.bill(fmt.Sprintf("repair:%s:%d", k, i), what+", "+label, day(d), siteCode("expenses:repairs", site), amount, 7, today); err != nil {
+				return err
+			}
+		}
+		if month.Month()%3 == 1 && past(10) {
+			if _, err := s.post("insurance:"+k, "Property insurance, quarter from "+label, day(10), siteCode("expenses:insurance", site), seedBank, c.insurance); err != nil {
+				return err
+			}
+		}
+		if (month.Month() == time.April || month.Month() == time.October) && past(15) {
+			if _, err := s.post("property-tax:"+k, "Property tax, half-year from "+label, day(15), siteCode("expenses:property-tax", site), seedBank, c.propertyTax); err != nil {
+				return err
+			}
+		}
+		if past(28) {
+			if _, err := s.post("reserve:"+k, "Monthly transfer to reserves, "+c.key+", "+label, day(28), seedReserve, seedBank, decimal.RequireFromString("500.00")); err != nil {
+				return err
+			}
+		}
+	}
+
+	if err := s.members(month, today, residents); err != nil {
+		return err
+	}
+	if past(28) {
+		if _, err := s.post("bank-fees:"+mkey, "Account fees, "+label, day(28), seedBankFees, seedBank, decimal.RequireFromString("12.50")); err != nil {
+			return err
+		}
+		reserve, err := s.l.BalanceTx(s.ctx, s.tx, seedReserve, nil)
+		if err != nil {
+			return err
+		}
+		// 3.6% a year, paid monthly on the balance, rounded to the cent.
+		interest := s.roundHalfAway(reserve.Mul(decimal.RequireFromString("0.003")))
+		if _, err := s.post("interest:"+mkey, "Interest on reserve savings, "+label, day(28), seedReserve, seedInterest, interest); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// members charges residents' laundry cards and parking permits for the
+// month and records their payments.
+func (s *ledgerSeed) members(month, today time.Time, residents []seedResident) error {
+	label := month.Format("January 2006")
+	mkey := month.Format("2006-01")
+	late := s.d.members["ben"].ID
+	parking := map[int64]bool{}
+	for _, key := range []string{"ada", "dev", "elena", "hugo", "jonas"} {
+		parking[s.d.members[key].ID] = true
+	}
+
+	// Members' laundry cards and parking permits are charged to their
+	// accounts at the end of the month and paid early the next.
+	end := month.AddDate(0, 1, -1)
+	if !end.After(today) {
+		for _, r := range residents {
+			k := fmt.Sprintf("%s:member:%d", mkey, r.MemberID)
+			if _, err := s.post("laundry:"+k, "Laundry card, "+label, end, memberReceivable(r.MemberID), siteCode("income:laundry", r.SiteID), s.roundHalfAway(decimal.NewFromInt(int64(10+5*s.r.IntN(6))))); err != nil {
+				return err
+			}
+			if parking[r.MemberID] {
+				fee := decimal.RequireFromString("45.00")
+				if _, err := s.post("parking:"+k, "Parking permit, "+label, end, memberReceivable(r.MemberID), siteCode("income:parking", r.SiteID), fee); err != nil {
+					return err
+				}
+			}
+			payDay := end.AddDate(0, 0, 2+s.r.IntN(6))
+			if r.MemberID == late {
+				payDay = end.AddDate(0, 0, 35) // Ben pays a month late
+			}
+			if payDay.After(today) {
+				continue
+			}
+			balance, err := s.l.BalanceTx(s.ctx, s.tx, memberReceivable(r.MemberID), nil)
+			if err != nil {
+				return err
+			}
+			if _, err := s.post("payment:"+k, "Payment received for "+label, payDay, seedBank, memberReceivable(r.MemberID), balance); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
