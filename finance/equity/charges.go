@@ -176,10 +176,33 @@ type sitePlan struct {
 // A month can be charged from its last day on. Every split is checked before
 // anything is written.
 //
-// Errors: invalid_month, month_not_over, charge_too_low (422), and those of
+// Errors: forbidden (403) unless p may run them (CanRunCharges);
+// invalid_month, month_not_over, charge_too_low (422), and those of
 // SharePriceOn.
-func (s *Service) RunCharges(ctx context.Context, month time.Time, by *int64) (ChargeRun, error) {
-	return s.runCharges(ctx, chargeRunner{db: s.DB}, month, by)
+func (s *Service) RunCharges(ctx context.Context, p *app.Principal, month time.Time) (ChargeRun, error) {
+	if !CanRunCharges(p) {
+		return ChargeRun{}, app.Forbidden("Only the treasurer (an admin) can do that.")
+	}
+	return s.runCharges(ctx, chargeRunner{db: s.DB}, month, &p.ID)
+}
+
+// CanRunCharges reports whether p may run the monthly charges and see them:
+// they are the treasurer's books. (A member sees their own charges:
+// ChargesOfMember.)
+func CanRunCharges(p *app.Principal) bool { return p.IsAdmin() }
+
+// requireCharges refuses p the charge runs. Errors: forbidden (403).
+func requireCharges(p *app.Principal) error {
+	if !CanRunCharges(p) {
+		return app.Forbidden("Only the treasurer (an admin) can do that.")
+	}
+	return nil
+}
+
+// RunScheduledCharges is RunCharges run by no one: the command line, which
+// an operator or a scheduler starts on the server.
+func (s *Service) RunScheduledCharges(ctx context.Context, month time.Time) (ChargeRun, error) {
+	return s.runCharges(ctx, chargeRunner{db: s.DB}, month, nil)
 }
 
 // RunChargesTx is RunCharges inside the caller's transaction, all sites at
@@ -433,7 +456,7 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 	today := s.Today()
 	var price decimal.Decimal
 	if needPrice {
-		pr, err := s.SharePriceOn(ctx, tx, p.SiteID, today)
+		pr, err := s.sharePriceOn(ctx, tx, p.SiteID, today)
 		if err != nil {
 			return 0, err
 		}
@@ -746,10 +769,14 @@ func (s *Service) ensureReceivables(ctx context.Context, tx *sqlx.Tx, members ma
 	return nil
 }
 
-// ChargeRuns lists the runs of the monthly charges, latest first.
-func (s *Service) ChargeRuns(ctx context.Context, q sqlx.QueryerContext, limit int) ([]ChargeRunRecord, error) {
+// ChargeRuns lists the last runs of the monthly charges, latest first (the
+// treasurer's). Errors: forbidden (403).
+func (s *Service) ChargeRuns(ctx context.Context, p *app.Principal, limit int) ([]ChargeRunRecord, error) {
+	if err := requireCharges(p); err != nil {
+		return nil, err
+	}
 	rs := []ChargeRunRecord{}
-	if err := sqlx.SelectContext(ctx, q, &rs, `
+	if err := s.DB.SelectContext(ctx, &rs, `
 		SELECT c.id, c.month, c.posted, c.skipped, c.total, c.duration_ms, c.created_at, coalesce(m.name, '') AS run_by
 		FROM charge_runs c LEFT JOIN members m ON m.id = c.run_by ORDER BY c.id DESC LIMIT $1`, limit); err != nil {
 		return nil, fmt.Errorf("equity: unable to list runs: %w", err)
@@ -804,19 +831,29 @@ FROM unit_charges c
 JOIN sites s ON s.id = c.site_id JOIN units u ON u.id = c.unit_id JOIN members m ON m.id = c.member_id
 LEFT JOIN share_events e ON e.id = c.share_event_id`
 
-// ChargesOfMonth lists the charges posted for a month, by site and unit.
-func (s *Service) ChargesOfMonth(ctx context.Context, q sqlx.QueryerContext, month time.Time) ([]UnitCharge, error) {
-	return s.unitCharges(ctx, q, selectUnitCharges+` WHERE c.month = $1::date ORDER BY s.name, u.name, c.id`, sqlDate(MonthOf(month)))
+// ChargesOfMonth lists the charges posted for a month, by site and unit
+// (the treasurer's). Errors: forbidden (403).
+func (s *Service) ChargesOfMonth(ctx context.Context, p *app.Principal, month time.Time) ([]UnitCharge, error) {
+	if err := requireCharges(p); err != nil {
+		return nil, err
+	}
+	return s.unitCharges(ctx, selectUnitCharges+` WHERE c.month = $1::date ORDER BY s.name, u.name, c.id`, sqlDate(MonthOf(month)))
 }
 
-// ChargesOfMember lists a member's charges, latest first.
-func (s *Service) ChargesOfMember(ctx context.Context, q sqlx.QueryerContext, memberID int64) ([]UnitCharge, error) {
-	return s.unitCharges(ctx, q, selectUnitCharges+` WHERE c.member_id = $1 ORDER BY c.month DESC, c.id DESC`, memberID)
+// ChargesOfMember lists a member's charges, latest first, to the member and
+// the treasurer. Errors: forbidden (403).
+func (s *Service) ChargesOfMember(ctx context.Context, p *app.Principal, memberID int64) ([]UnitCharge, error) {
+	if err := p.RequireMoneyOf(memberID); err != nil {
+		return nil, err
+	}
+	return s.unitCharges(ctx, selectMemberCharges, memberID)
 }
 
-func (s *Service) unitCharges(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) ([]UnitCharge, error) {
+const selectMemberCharges = selectUnitCharges + ` WHERE c.member_id = $1 ORDER BY c.month DESC, c.id DESC`
+
+func (s *Service) unitCharges(ctx context.Context, query string, args ...any) ([]UnitCharge, error) {
 	cs := []UnitCharge{}
-	if err := sqlx.SelectContext(ctx, q, &cs, query, args...); err != nil {
+	if err := s.DB.SelectContext(ctx, &cs, query, args...); err != nil {
 		return nil, fmt.Errorf("equity: unable to list charges: %w", err)
 	}
 	for i := range cs {

@@ -56,18 +56,18 @@ func (h balanceHistory) asOf(d time.Time) decimal.Decimal {
 // priceHistory prices a site's shares on each of the days given, as
 // SharePriceOn would. Errors: those of SharePriceOn.
 func (s *Service) priceHistory(ctx context.Context, siteID int64, days []time.Time) ([]decimal.Decimal, error) {
-	policies, err := s.Policies(ctx, s.DB, siteID) // latest first
+	policies, err := s.policies(ctx, siteID) // latest first
 	if err != nil {
 		return nil, err
 	}
-	appraisals, err := s.Appraisals(ctx, s.DB, siteID) // latest first
+	appraisals, err := s.appraisals(ctx, siteID) // latest first
 	if err != nil {
 		return nil, err
 	}
 	points := map[string][]IndexPoint{} // latest first
 	for _, p := range policies {
 		if p.IndexSeries != nil && points[*p.IndexSeries] == nil {
-			if points[*p.IndexSeries], err = s.IndexPoints(ctx, s.DB, *p.IndexSeries); err != nil {
+			if points[*p.IndexSeries], err = s.indexPoints(ctx, *p.IndexSeries); err != nil {
 				return nil, err
 			}
 		}

@@ -138,8 +138,28 @@ func (s *Service) loanWhere(ctx context.Context, q sqlx.QueryerContext, where st
 	return ls, nil
 }
 
-// Loan returns one loan. Errors: loan_not_found (404).
-func (s *Service) Loan(ctx context.Context, q sqlx.QueryerContext, loanID int64) (Loan, error) {
+// requireLoanView refuses p a loan they may not see: a site mortgage is seen by
+// whoever sees the site's pool (poolVisibleTo), a share loan by its member
+// and the treasurer. Errors: forbidden (403).
+func (s *Service) requireLoanView(ctx context.Context, p *app.Principal, l Loan) error {
+	if l.Kind == Mortgage {
+		return s.requirePoolView(ctx, s.DB, p, l.SiteID)
+	}
+	return p.RequireMoneyOf(*l.MemberID)
+}
+
+// Loan returns a loan to whoever may see it (requireLoanView). Errors:
+// loan_not_found (404); forbidden (403).
+func (s *Service) Loan(ctx context.Context, p *app.Principal, loanID int64) (Loan, error) {
+	l, err := s.loan(ctx, s.DB, loanID)
+	if err != nil {
+		return l, err
+	}
+	return l, s.requireLoanView(ctx, p, l)
+}
+
+// loan returns one loan. Errors: loan_not_found (404).
+func (s *Service) loan(ctx context.Context, q sqlx.QueryerContext, loanID int64) (Loan, error) {
 	ls, err := s.loanWhere(ctx, q, "l.id = $1", loanID)
 	if err != nil {
 		return Loan{}, err
@@ -150,18 +170,13 @@ func (s *Service) Loan(ctx context.Context, q sqlx.QueryerContext, loanID int64)
 	return ls[0], nil
 }
 
-// SiteLoans lists a site's mortgages, the open one first.
-func (s *Service) SiteLoans(ctx context.Context, q sqlx.QueryerContext, siteID int64) ([]Loan, error) {
-	return s.loanWhere(ctx, q, "l.site_id = $1 AND l.kind = 'mortgage' ORDER BY l.closed_on DESC NULLS FIRST, l.id DESC", siteID)
+// ShareLoanOfTx returns a member's open share loan inside the caller's
+// transaction, for a move to quote. Errors: no_share_loan (404).
+func (s *Service) ShareLoanOfTx(ctx context.Context, tx *sqlx.Tx, memberID int64) (Loan, error) {
+	return s.shareLoanOf(ctx, tx, memberID)
 }
 
-// MemberLoans lists a member's share loans, the open one first.
-func (s *Service) MemberLoans(ctx context.Context, q sqlx.QueryerContext, memberID int64) ([]Loan, error) {
-	return s.loanWhere(ctx, q, "l.member_id = $1 AND l.kind = 'share_loan' ORDER BY l.closed_on DESC NULLS FIRST, l.id DESC", memberID)
-}
-
-// ShareLoanOf returns a member's open share loan. Errors: no_share_loan (404).
-func (s *Service) ShareLoanOf(ctx context.Context, q sqlx.QueryerContext, memberID int64) (Loan, error) {
+func (s *Service) shareLoanOf(ctx context.Context, q sqlx.QueryerContext, memberID int64) (Loan, error) {
 	ls, err := s.loanWhere(ctx, q, "l.member_id = $1 AND l.kind = 'share_loan' AND l.closed_on IS NULL", memberID)
 	if err != nil {
 		return Loan{}, err
@@ -205,12 +220,31 @@ type NewMortgage struct {
 // Errors: site_not_found (404); principal_not_positive, principal_not_cents,
 // term_not_positive, term_too_long, rate_negative, rate_too_high,
 // loan_start_in_past, invalid_idempotency_key (422); mortgage_exists,
-// idempotency_key_reused (409).
-func (s *Service) CreateMortgage(ctx context.Context, tx *sqlx.Tx, in NewMortgage) (Loan, error) {
+// idempotency_key_reused (409); forbidden (403) unless p may change the
+// pool (CanChangePool).
+func (s *Service) CreateMortgage(ctx context.Context, p *app.Principal, in NewMortgage) (Loan, error) {
+	var l Loan
+	if err := requirePoolChange(p); err != nil {
+		return l, err
+	}
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var err error
+		l, err = s.CreateMortgageTx(ctx, tx, in)
+		return err
+	})
+	return l, err
+}
+
+// CreateMortgageTx is CreateMortgage inside the caller's transaction, for
+// the demo seed.
+func (s *Service) CreateMortgageTx(ctx context.Context, tx *sqlx.Tx, in NewMortgage) (Loan, error) {
 	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
 		return Loan{}, err
 	}
-	today := s.Today()
+	today, err := s.siteToday(ctx, tx, in.SiteID)
+	if err != nil {
+		return Loan{}, err
+	}
 	start := today
 	if !in.StartsOn.IsZero() {
 		start = Day(in.StartsOn)
@@ -247,7 +281,7 @@ func (s *Service) CreateMortgage(ctx context.Context, tx *sqlx.Tx, in NewMortgag
 		return Loan{}, err
 	}
 	var loanID int64
-	err := tx.GetContext(ctx, &loanID, `
+	err = tx.GetContext(ctx, &loanID, `
 		INSERT INTO loans (kind, site_id, lender, principal, yearly_rate_pct, months, starts_on, idempotency_key)
 		VALUES ('mortgage', $1, $2, $3, $4, $5, $6::date, $7) RETURNING id`,
 		in.SiteID, in.Lender, in.Principal, in.YearlyRatePct, in.Months, sqlDate(start), in.IdempotencyKey)
@@ -267,7 +301,7 @@ func (s *Service) CreateMortgage(ctx context.Context, tx *sqlx.Tx, in NewMortgag
 	}); err != nil {
 		return Loan{}, err
 	}
-	return s.Loan(ctx, tx, loanID)
+	return s.loan(ctx, tx, loanID)
 }
 
 func loanError(err error) error {
@@ -286,15 +320,34 @@ func loanError(err error) error {
 	return fmt.Errorf("equity: unable to write loan: %w", err)
 }
 
-// PayoffQuote returns what closes an open loan on a day: the schedule's
-// balance after the paid installments plus interest accrued since the last
-// one (loan.PayoffQuote). Errors: loan_not_found (404); loan_closed,
+// PayoffQuote returns what closes an open loan on a day (today when zero)
+// to whoever may see the loan: the schedule's balance after the paid
+// installments plus interest accrued since the last one (loan.PayoffQuote).
+// Errors: loan_not_found (404); forbidden (403); loan_closed,
 // payoff_date_too_early (422).
-func (s *Service) PayoffQuote(ctx context.Context, q sqlx.QueryerContext, loanID int64, on time.Time) (loan.Payoff, error) {
-	l, err := s.Loan(ctx, q, loanID)
+func (s *Service) PayoffQuote(ctx context.Context, p *app.Principal, loanID int64, on time.Time) (loan.Payoff, error) {
+	l, err := s.Loan(ctx, p, loanID)
 	if err != nil {
 		return loan.Payoff{}, err
 	}
+	if on.IsZero() {
+		on = s.Today()
+	}
+	return payoffQuote(l, on)
+}
+
+// PayoffQuoteTx is PayoffQuote inside the caller's transaction, for a move
+// to quote. Errors: loan_not_found (404); loan_closed,
+// payoff_date_too_early (422).
+func (s *Service) PayoffQuoteTx(ctx context.Context, tx *sqlx.Tx, loanID int64, on time.Time) (loan.Payoff, error) {
+	l, err := s.loan(ctx, tx, loanID)
+	if err != nil {
+		return loan.Payoff{}, err
+	}
+	return payoffQuote(l, on)
+}
+
+func payoffQuote(l Loan, on time.Time) (loan.Payoff, error) {
 	if !l.Open() {
 		return loan.Payoff{}, app.Unprocessable("loan_closed", "This loan was closed on %s.", sqlDate(*l.ClosedOn))
 	}
@@ -304,7 +357,7 @@ func (s *Service) PayoffQuote(ctx context.Context, q sqlx.QueryerContext, loanID
 // LoanChange changes a member's share loan today: a positive Delta lends
 // more (opening a loan when there is none), a negative Delta pays it down.
 // The money lent is credited to the member's settlement account, for
-// IssueShares in the same transaction; a paydown comes from the settlement
+// IssueSharesTx in the same transaction; a paydown comes from the settlement
 // account (the proceeds of RedeemShares) or, when FromCash, from cash the
 // member pays now.
 type LoanChange struct {
@@ -319,7 +372,7 @@ type LoanChange struct {
 	IdempotencyKey string
 }
 
-// LoanChangeResult says what ChangeShareLoan did: the loan it closed (if
+// LoanChangeResult says what ChangeShareLoanTx did: the loan it closed (if
 // any), the loan now open (nil after a payoff), the interest accrued since
 // the last installment that it settled, and the ledger entry.
 type LoanChangeResult struct {
@@ -330,21 +383,21 @@ type LoanChangeResult struct {
 	Replayed bool
 }
 
-// ChangeShareLoan opens, increases, pays down or pays off a member's share
+// ChangeShareLoanTx opens, increases, pays down or pays off a member's share
 // loan today, inside the caller's transaction. The open loan, if any, is
 // closed at its payoff quote: the interest accrued since its last
 // installment is settled (first out of a paydown, as loan.Allocate
 // allocates a payment, the rest billed to the member's account) and a
 // replacement loan is opened for the new principal over the months left, at
 // the same rate. It does not check the loan-to-value limit, because the
-// shares the loan pays for are issued after it: call CheckLoanToValue at the
+// shares the loan pays for are issued after it: call CheckLoanToValueTx at the
 // end of the transaction.
 //
 // Errors: invalid_idempotency_key, loan_change_zero, amount_not_cents,
 // no_share_loan, paydown_exceeds_loan, and the term errors of finance/loan
 // (422); idempotency_key_reused (409); settlement_short (422) when the
 // settlement account does not hold a paydown.
-func (s *Service) ChangeShareLoan(ctx context.Context, tx *sqlx.Tx, in LoanChange) (LoanChangeResult, error) {
+func (s *Service) ChangeShareLoanTx(ctx context.Context, tx *sqlx.Tx, in LoanChange) (LoanChangeResult, error) {
 	var res LoanChangeResult
 	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
 		return res, err
@@ -382,7 +435,7 @@ func (s *Service) ChangeShareLoan(ctx context.Context, tx *sqlx.Tx, in LoanChang
 		if in.Delta.IsNegative() {
 			return res, app.Unprocessable("no_share_loan", "The member has no share loan to pay down.").OnField("loan")
 		}
-		st, err := s.Settings(ctx, tx)
+		st, err := s.settings(ctx, tx)
 		if err != nil {
 			return res, err
 		}
@@ -468,7 +521,7 @@ func (s *Service) ChangeShareLoan(ctx context.Context, tx *sqlx.Tx, in LoanChang
 			return res, loanError(err)
 		}
 		toLoan = &lid
-		l, err := s.Loan(ctx, tx, lid)
+		l, err := s.loan(ctx, tx, lid)
 		if err != nil {
 			return res, err
 		}
@@ -502,6 +555,54 @@ func (s *Service) ChangeShareLoan(ctx context.Context, tx *sqlx.Tx, in LoanChang
 	return res, nil
 }
 
+// Paydown is cash a member paid against their open share loan: the loan of
+// MemberID, or of the member whose loan LoanID is (a loan's page).
+type Paydown struct {
+	MemberID       int64
+	LoanID         int64
+	Amount         decimal.Decimal
+	IdempotencyKey string
+}
+
+// PayDownShareLoan records a paydown (the treasurer's): the member's open
+// share loan is replaced by one of the balance left (ChangeShareLoanTx).
+// Errors: loan_not_found (404) and forbidden (403) for a LoanID the caller
+// may not see; forbidden (403); not_found (404) for a mortgage;
+// amount_not_positive (422); no_share_loan (404); those of
+// ChangeShareLoanTx.
+func (s *Service) PayDownShareLoan(ctx context.Context, p *app.Principal, in Paydown) (LoanChangeResult, error) {
+	var res LoanChangeResult
+	if in.LoanID != 0 {
+		l, err := s.Loan(ctx, p, in.LoanID)
+		if err != nil {
+			return res, err
+		}
+		if err := p.RequireAdmin(); err != nil {
+			return res, err
+		}
+		if l.MemberID == nil {
+			return res, app.NotFound("Only share loans are paid down here.")
+		}
+		in.MemberID = *l.MemberID
+	}
+	if err := p.RequireAdmin(); err != nil {
+		return res, err
+	}
+	if !in.Amount.IsPositive() {
+		return res, app.Unprocessable("amount_not_positive", "The amount must be more than zero.").OnField("amount")
+	}
+	l, err := s.shareLoanOf(ctx, s.DB, in.MemberID)
+	if err != nil {
+		return res, err
+	}
+	err = app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		res, err = s.ChangeShareLoanTx(ctx, tx, LoanChange{MemberID: in.MemberID, SiteID: l.SiteID, Delta: in.Amount.Neg(),
+			FromCash: true, IdempotencyKey: in.IdempotencyKey})
+		return err
+	})
+	return res, err
+}
+
 // replayLoanChange fills res from an earlier change with the same key.
 func (s *Service) replayLoanChange(ctx context.Context, tx *sqlx.Tx, in LoanChange, res *LoanChangeResult) (bool, error) {
 	var prior struct {
@@ -532,7 +633,7 @@ func (s *Service) replayLoanChange(ctx context.Context, tx *sqlx.Tx, in LoanChan
 		if p.id == nil {
 			continue
 		}
-		l, err := s.Loan(ctx, tx, *p.id)
+		l, err := s.loan(ctx, tx, *p.id)
 		if err != nil {
 			return true, err
 		}
@@ -541,20 +642,20 @@ func (s *Service) replayLoanChange(ctx context.Context, tx *sqlx.Tx, in LoanChan
 	return true, nil
 }
 
-// CheckLoanToValue refuses a member's share loan that is more than the
+// CheckLoanToValueTx refuses a member's share loan that is more than the
 // cooperative's loan-to-value limit of the value of all their shares at
 // today's prices. Call it at the end of a transaction that lends or issues.
 // Errors: beyond_loan_to_value (422), and those of SharePriceOn.
-func (s *Service) CheckLoanToValue(ctx context.Context, q sqlx.QueryerContext, memberID int64) error {
-	owed, err := s.balance(ctx, q, AccountsOfMember(memberID).ShareLoan, nil, debitNormal)
+func (s *Service) CheckLoanToValueTx(ctx context.Context, tx *sqlx.Tx, memberID int64) error {
+	owed, err := s.balance(ctx, tx, AccountsOfMember(memberID).ShareLoan, nil, debitNormal)
 	if err != nil || !owed.IsPositive() {
 		return err
 	}
-	st, err := s.Settings(ctx, q)
+	st, err := s.settings(ctx, tx)
 	if err != nil {
 		return err
 	}
-	hs, err := s.Holdings(ctx, q, memberID)
+	hs, err := s.holdings(ctx, tx, memberID)
 	if err != nil {
 		return err
 	}
@@ -613,10 +714,14 @@ func (s *Service) postMortgageInstallment(ctx context.Context, tx *sqlx.Tx, l Lo
 	return nil
 }
 
-// Installments lists the posted installments of a loan.
-func (s *Service) Installments(ctx context.Context, q sqlx.QueryerContext, loanID int64) ([]PostedInstallment, error) {
+// Installments lists the posted installments of a loan to whoever may see
+// it. Errors: loan_not_found (404); forbidden (403).
+func (s *Service) Installments(ctx context.Context, p *app.Principal, loanID int64) ([]PostedInstallment, error) {
+	if _, err := s.Loan(ctx, p, loanID); err != nil {
+		return nil, err
+	}
 	var out []PostedInstallment
-	if err := sqlx.SelectContext(ctx, q, &out, `
+	if err := s.DB.SelectContext(ctx, &out, `
 		SELECT period, due_on, payment, interest, principal, entry_id FROM loan_installments WHERE loan_id = $1 ORDER BY period`, loanID); err != nil {
 		return nil, fmt.Errorf("equity: unable to list installments: %w", err)
 	}

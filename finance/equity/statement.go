@@ -85,9 +85,13 @@ type ChartMark struct {
 	Label string    `json:"label"`
 }
 
-// MemberStatement builds a member's statement as of today. Errors:
-// member_not_found (404), and those of SharePriceOn.
-func (s *Service) MemberStatement(ctx context.Context, memberID int64) (Statement, error) {
+// MemberStatement builds a member's statement as of today, for the member
+// and the treasurer. Errors: forbidden (403); member_not_found (404), and
+// those of SharePriceOn.
+func (s *Service) MemberStatement(ctx context.Context, p *app.Principal, memberID int64) (Statement, error) {
+	if err := p.RequireMoneyOf(memberID); err != nil {
+		return Statement{}, err
+	}
 	today := s.Today()
 	st := Statement{MemberID: memberID, On: today}
 	err := s.DB.GetContext(ctx, &st.MemberName, `SELECT name FROM members WHERE id = $1`, memberID)
@@ -97,7 +101,7 @@ func (s *Service) MemberStatement(ctx context.Context, memberID int64) (Statemen
 	if err != nil {
 		return st, fmt.Errorf("equity: unable to read member: %w", err)
 	}
-	if st.Holdings, err = s.Holdings(ctx, s.DB, memberID); err != nil {
+	if st.Holdings, err = s.holdings(ctx, s.DB, memberID); err != nil {
 		return st, err
 	}
 	st.SharesValue = decimal.Zero
@@ -111,7 +115,7 @@ func (s *Service) MemberStatement(ctx context.Context, memberID int64) (Statemen
 	if st.AccountBalance, err = s.balance(ctx, s.DB, macc.Receivable, nil, debitNormal); err != nil {
 		return st, err
 	}
-	if l, err := s.ShareLoanOf(ctx, s.DB, memberID); err == nil {
+	if l, err := s.shareLoanOf(ctx, s.DB, memberID); err == nil {
 		st.Loan = &l
 	} else if app.ErrorKind(err) != app.KindNotFound {
 		return st, err
@@ -164,7 +168,7 @@ func (s *Service) statementEvents(ctx context.Context, memberID int64) ([]Statem
 		out = append(out, StatementEvent{Date: on, Type: EventShares, Kind: string(e.Kind), SiteID: e.SiteID, SiteName: e.SiteName,
 			Quantity: e.Quantity, Price: e.Price, Value: e.Value, Amount: e.Amount, Description: desc})
 	}
-	charges, err := s.ChargesOfMember(ctx, s.DB, memberID)
+	charges, err := s.unitCharges(ctx, selectMemberCharges, memberID)
 	if err != nil {
 		return nil, err
 	}
@@ -200,7 +204,7 @@ func (s *Service) statementEvents(ctx context.Context, memberID int64) ([]Statem
 			Amount: c.Delta, Description: desc})
 	}
 	for site, from := range since {
-		as, err := s.Appraisals(ctx, s.DB, site)
+		as, err := s.appraisals(ctx, site)
 		if err != nil {
 			return nil, err
 		}
