@@ -414,145 +414,171 @@ func (s *Service) ChangeShareLoanTx(ctx context.Context, tx *sqlx.Tx, in LoanCha
 	if err := s.ensureMemberAccounts(ctx, tx, in.MemberID); err != nil {
 		return res, err
 	}
-	today := s.Today()
+	ch := loanChange{LoanChange: in, today: s.Today()}
 	ls, err := s.loanWhere(ctx, tx, "l.member_id = $1 AND l.kind = 'share_loan' AND l.closed_on IS NULL FOR UPDATE OF l", in.MemberID)
 	if err != nil {
 		return res, err
 	}
-	macc := AccountsOfMember(in.MemberID)
-	source := macc.Settlement
-	if in.FromCash {
-		source = AccountBank
-	}
-	var (
-		postings  []ledger.Posting
-		balance   = decimal.Zero
-		newTerms  loan.Terms
-		replaces  *int64
-		principal decimal.Decimal // principal of the replacement (zero: none)
-	)
 	if len(ls) == 0 {
-		if in.Delta.IsNegative() {
-			return res, app.Unprocessable("no_share_loan", "The member has no share loan to pay down.").OnField("loan")
-		}
-		st, err := s.settings(ctx, tx)
-		if err != nil {
-			return res, err
-		}
-		newTerms = loan.Terms{YearlyRatePct: st.ShareLoanRatePct, Months: st.ShareLoanMonths}
-		if in.YearlyRatePct != nil {
-			newTerms.YearlyRatePct = *in.YearlyRatePct
-		}
-		if in.Months != 0 {
-			newTerms.Months = in.Months
-		}
-		principal = in.Delta
+		err = s.planNewLoan(ctx, tx, &ch)
 	} else {
-		old := ls[0]
-		res.Closed = &old
-		replaces = &old.ID
-		balance = old.Balance()
-		accrued := decimal.Zero
-		if quote, err := loan.PayoffQuote(old.Terms(), old.PaidPeriods, today); err == nil {
-			accrued = quote.AccruedInterest
-		}
-		billed := accrued
-		if in.Delta.IsNegative() {
-			pay := in.Delta.Neg()
-			interest, paid, over := loan.Allocate(pay, accrued, balance)
-			if over.IsPositive() {
-				return res, app.Unprocessable("paydown_exceeds_loan",
-					"The loan is paid off with %s today; %s is %s too much.", money(balance.Add(accrued)), money(pay), money(over)).OnField("loan")
-			}
-			billed = accrued.Sub(interest)
-			principal = balance.Sub(paid)
-			postings = append(postings,
-				ledger.Posting{Account: source, Amount: pay},
-				ledger.Posting{Account: AccountBank, Amount: pay.Neg()}, // passed on to the credit union
-				ledger.Posting{Account: macc.ShareLoan, Amount: paid.Neg()},
-				ledger.Posting{Account: AccountShareLoanFunding, Amount: paid},
-			)
-		} else {
-			principal = balance.Add(in.Delta)
-		}
-		if billed.IsPositive() {
-			// Interest the paydown did not cover: the cooperative pays it to
-			// the credit union and bills the member.
-			postings = append(postings,
-				ledger.Posting{Account: macc.Receivable, Amount: billed},
-				ledger.Posting{Account: AccountBank, Amount: billed.Neg()})
-		}
-		res.Interest = accrued
-		months := old.Months - old.PaidPeriods
-		if months < 1 {
-			months = 1
-		}
-		newTerms = loan.Terms{YearlyRatePct: old.YearlyRatePct, Months: months}
-		if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = $1`, old.ID, sqlDate(today)); err != nil {
-			return res, loanError(err)
-		}
-		c := old
-		c.ClosedOn = &today
-		res.Closed = &c
+		err = s.closeForChange(ctx, tx, ls[0], &ch, &res)
+	}
+	if err != nil {
+		return res, err
 	}
 	if in.Delta.IsPositive() {
-		postings = append(postings,
+		macc := AccountsOfMember(in.MemberID)
+		ch.postings = append(ch.postings,
 			ledger.Posting{Account: macc.ShareLoan, Amount: in.Delta},
 			ledger.Posting{Account: macc.Settlement, Amount: in.Delta.Neg()},
 			ledger.Posting{Account: AccountBank, Amount: in.Delta}, // advanced by the credit union
 			ledger.Posting{Account: AccountShareLoanFunding, Amount: in.Delta.Neg()},
 		)
 	}
-	var toLoan *int64
-	if principal.IsPositive() {
-		newTerms.Principal, newTerms.Start = principal, today
-		if err := newTerms.Validate(); err != nil {
+	if ch.terms.Principal.IsPositive() {
+		if res.Open, err = s.openReplacement(ctx, tx, ch); err != nil {
 			return res, err
 		}
-		if err := checkRateAndTerm(newTerms.YearlyRatePct, newTerms.Months); err != nil {
-			return res, err
-		}
-		var lid int64
-		err := tx.GetContext(ctx, &lid, `
-			INSERT INTO loans (kind, site_id, member_id, principal, yearly_rate_pct, months, starts_on, replaces_loan_id, idempotency_key)
-			VALUES ('share_loan', $1, $2, $3, $4, $5, $6::date, $7, $8) RETURNING id`,
-			in.SiteID, in.MemberID, principal, newTerms.YearlyRatePct, newTerms.Months, sqlDate(today), replaces, "loan-change:"+in.IdempotencyKey)
-		if err != nil {
-			return res, loanError(err)
-		}
-		toLoan = &lid
-		l, err := s.loan(ctx, tx, lid)
-		if err != nil {
-			return res, err
-		}
-		res.Open = &l
 	}
-	desc := fmt.Sprintf("Share loan: %s lent", money(in.Delta))
-	if in.Delta.IsNegative() {
-		desc = fmt.Sprintf("Share loan: %s paid down", money(in.Delta.Neg()))
+	return res, s.recordLoanChange(ctx, tx, ch, &res)
+}
+
+// loanChange is a change of a share loan as ChangeShareLoanTx works it out.
+type loanChange struct {
+	LoanChange
+	today    time.Time
+	postings []ledger.Posting
+	replaces *int64     // the loan closed, if any
+	terms    loan.Terms // of the loan opened (none when its principal is zero)
+}
+
+// planNewLoan plans the first share loan of a member, on the settings'
+// terms unless the change gives its own. Errors: no_share_loan (422) for a
+// paydown.
+func (s *Service) planNewLoan(ctx context.Context, tx *sqlx.Tx, ch *loanChange) error {
+	if ch.Delta.IsNegative() {
+		return app.Unprocessable("no_share_loan", "The member has no share loan to pay down.").OnField("loan")
+	}
+	st, err := s.settings(ctx, tx)
+	if err != nil {
+		return err
+	}
+	ch.terms = loan.Terms{YearlyRatePct: st.ShareLoanRatePct, Months: st.ShareLoanMonths, Principal: ch.Delta}
+	if ch.YearlyRatePct != nil {
+		ch.terms.YearlyRatePct = *ch.YearlyRatePct
+	}
+	if ch.Months != 0 {
+		ch.terms.Months = ch.Months
+	}
+	return nil
+}
+
+// closeForChange closes a member's open share loan at its payoff quote and
+// plans its replacement: the interest accrued since its last installment
+// is settled (first out of a paydown, as loan.Allocate allocates a payment,
+// the rest billed to the member's account); the replacement keeps its rate
+// over the months left. Errors: paydown_exceeds_loan (422).
+func (s *Service) closeForChange(ctx context.Context, tx *sqlx.Tx, old Loan, ch *loanChange, res *LoanChangeResult) error {
+	macc := AccountsOfMember(ch.MemberID)
+	balance, accrued := old.Balance(), decimal.Zero
+	if quote, err := loan.PayoffQuote(old.Terms(), old.PaidPeriods, ch.today); err == nil {
+		accrued = quote.AccruedInterest
+	}
+	billed, principal := accrued, balance.Add(ch.Delta)
+	if ch.Delta.IsNegative() {
+		pay := ch.Delta.Neg()
+		interest, paid, over := loan.Allocate(pay, accrued, balance)
+		if over.IsPositive() {
+			return app.Unprocessable("paydown_exceeds_loan",
+				"The loan is paid off with %s today; %s is %s too much.", money(balance.Add(accrued)), money(pay), money(over)).OnField("loan")
+		}
+		source := macc.Settlement
+		if ch.FromCash {
+			source = AccountBank
+		}
+		billed, principal = accrued.Sub(interest), balance.Sub(paid)
+		ch.postings = append(ch.postings,
+			ledger.Posting{Account: source, Amount: pay},
+			ledger.Posting{Account: AccountBank, Amount: pay.Neg()}, // passed on to the credit union
+			ledger.Posting{Account: macc.ShareLoan, Amount: paid.Neg()},
+			ledger.Posting{Account: AccountShareLoanFunding, Amount: paid},
+		)
+	}
+	if billed.IsPositive() {
+		// Interest the paydown did not cover: the cooperative pays it to
+		// the credit union and bills the member.
+		ch.postings = append(ch.postings,
+			ledger.Posting{Account: macc.Receivable, Amount: billed},
+			ledger.Posting{Account: AccountBank, Amount: billed.Neg()})
+	}
+	res.Interest = accrued
+	ch.replaces = &old.ID
+	ch.terms = loan.Terms{YearlyRatePct: old.YearlyRatePct, Months: max(old.Months-old.PaidPeriods, 1), Principal: principal}
+	if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = $1`, old.ID, sqlDate(ch.today)); err != nil {
+		return loanError(err)
+	}
+	closed := old
+	closed.ClosedOn = &ch.today
+	res.Closed = &closed
+	return nil
+}
+
+// openReplacement opens the share loan a change plans, from today. Errors:
+// the term errors of finance/loan (422).
+func (s *Service) openReplacement(ctx context.Context, tx *sqlx.Tx, ch loanChange) (*Loan, error) {
+	t := ch.terms
+	t.Start = ch.today
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkRateAndTerm(t.YearlyRatePct, t.Months); err != nil {
+		return nil, err
+	}
+	var lid int64
+	err := tx.GetContext(ctx, &lid, `
+		INSERT INTO loans (kind, site_id, member_id, principal, yearly_rate_pct, months, starts_on, replaces_loan_id, idempotency_key)
+		VALUES ('share_loan', $1, $2, $3, $4, $5, $6::date, $7, $8) RETURNING id`,
+		ch.SiteID, ch.MemberID, t.Principal, t.YearlyRatePct, t.Months, sqlDate(ch.today), ch.replaces, "loan-change:"+ch.IdempotencyKey)
+	if err != nil {
+		return nil, loanError(err)
+	}
+	l, err := s.loan(ctx, tx, lid)
+	return &l, err
+}
+
+// recordLoanChange posts a change's entry and records the change.
+func (s *Service) recordLoanChange(ctx context.Context, tx *sqlx.Tx, ch loanChange, res *LoanChangeResult) error {
+	desc := fmt.Sprintf("Share loan: %s lent", money(ch.Delta))
+	if ch.Delta.IsNegative() {
+		desc = fmt.Sprintf("Share loan: %s paid down", money(ch.Delta.Neg()))
 	}
 	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
-		IdempotencyKey: "equity:loan-change:" + in.IdempotencyKey,
+		IdempotencyKey: "equity:loan-change:" + ch.IdempotencyKey,
 		Description:    desc,
-		EffectiveDate:  today,
-		Metadata:       map[string]string{"member_id": id(in.MemberID), "site_id": id(in.SiteID)},
-		Postings:       netPostings(postings...),
+		EffectiveDate:  ch.today,
+		Metadata:       map[string]string{"member_id": id(ch.MemberID), "site_id": id(ch.SiteID)},
+		Postings:       netPostings(ch.postings...),
 	})
 	if err != nil {
-		return res, translateLedger(err)
+		return translateLedger(err)
 	}
 	res.EntryID = posted.ID
+	var toLoan *int64
+	if res.Open != nil {
+		toLoan = &res.Open.ID
+	}
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO loan_changes (site_id, member_id, from_loan_id, to_loan_id, changed_on, delta, interest, from_cash, entry_id, idempotency_key)
 		VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10)`,
-		in.SiteID, in.MemberID, replaces, toLoan, sqlDate(today), in.Delta, res.Interest, in.FromCash, posted.ID, in.IdempotencyKey)
+		ch.SiteID, ch.MemberID, ch.replaces, toLoan, sqlDate(ch.today), ch.Delta, res.Interest, ch.FromCash, posted.ID, ch.IdempotencyKey)
 	if app.PQConstraint(err) == "loan_changes_idempotency_key_key" {
-		return res, keyReused(in.IdempotencyKey)
+		return keyReused(ch.IdempotencyKey)
 	}
 	if err != nil {
-		return res, fmt.Errorf("equity: unable to record loan change: %w", err)
+		return fmt.Errorf("equity: unable to record loan change: %w", err)
 	}
-	return res, nil
+	return nil
 }
 
 // Paydown is cash a member paid against their open share loan: the loan of
