@@ -2,12 +2,12 @@ package web
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"hearth/app"
 	"hearth/finance/equity"
-	"hearth/finance/loan"
 )
 
 // Loans: a loan with its schedule (and on its page its APR, a payoff quote
@@ -87,10 +87,10 @@ func (h *equityHandlers) renderLoan(c *fiber.Ctx, f *Form) error {
 	return h.render(c, "equity/loan", data)
 }
 
-// quoteOnPage puts the payoff quote of an open loan for ?on= (today by
-// default) on its page, or why there is none.
+// quoteOnPage puts the payoff quote of an open loan for ?on= (today at its
+// site by default) on its page, or why there is none.
 func (h *equityHandlers) quoteOnPage(c *fiber.Ctx, l equity.Loan, data fiber.Map) error {
-	on := h.eq.Today()
+	var on time.Time
 	if q := c.Query("on"); q != "" {
 		d, err := formDate("on", q)
 		if err == nil {
@@ -99,8 +99,8 @@ func (h *equityHandlers) quoteOnPage(c *fiber.Ctx, l equity.Loan, data fiber.Map
 			data["QuoteError"] = e.Message
 		}
 	}
-	data["On"] = on
 	quote, err := h.eq.PayoffQuote(c.UserContext(), principal(c), l.ID, on)
+	data["On"] = quote.On
 	if err == nil {
 		data["Quote"] = quote
 		return nil
@@ -112,7 +112,8 @@ func (h *equityHandlers) quoteOnPage(c *fiber.Ctx, l equity.Loan, data fiber.Map
 	return err
 }
 
-// payoff answers what closes a loan on ?on=YYYY-MM-DD (today by default).
+// payoff answers what closes a loan on ?on=YYYY-MM-DD (today at its site by
+// default).
 func (h *equityHandlers) payoff(c *fiber.Ctx) error {
 	id, err := paramID(c, "loan_id")
 	if err != nil {
@@ -122,14 +123,11 @@ func (h *equityHandlers) payoff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if on.IsZero() {
-		on = h.eq.Today()
-	}
-	var q loan.Payoff
-	if q, err = h.eq.PayoffQuote(c.UserContext(), principal(c), id, on); err != nil {
+	q, err := h.eq.PayoffQuote(c.UserContext(), principal(c), id, on)
+	if err != nil {
 		return err
 	}
-	return c.JSON(fiber.Map{"loan_id": id, "on": dayText(on), "balance": moneyText(q.Balance),
+	return c.JSON(fiber.Map{"loan_id": id, "on": dayText(q.On), "balance": moneyText(q.Balance),
 		"accrued_interest": moneyText(q.AccruedInterest), "total": moneyText(q.Total), "interest_since": dayText(q.Since), "days": q.Days})
 }
 

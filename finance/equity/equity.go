@@ -4,9 +4,9 @@
 // principal into members' shares, and the member equity statement.
 //
 // Money moves only through the ledger (hearth/finance/ledger): every
-// operation here posts balanced entries inside the caller's transaction and
-// records, beside the entry's id, the facts the ledger does not hold (share
-// quantities, prices, loan terms). docs/equity.md describes the chart of
+// operation here posts balanced entries in its transaction (or the
+// caller's, for a …Tx method) and records, beside the entry's id, the facts
+// the ledger does not hold (share quantities, prices, loan terms). docs/equity.md describes the chart of
 // accounts, the formulas and every rounding rule.
 //
 // Every operation that writes takes an idempotency key: the same key with the
@@ -37,8 +37,9 @@ type Service struct {
 	DB     *sqlx.DB
 	Ledger *ledger.Ledger
 	// Now is the clock that decides "today" for the rules that protect
-	// history (a policy never takes effect in the past). Nil means time.Now;
-	// the demo seed sets it to replay a year.
+	// history (a policy never takes effect in the past). Nil means the real
+	// clock, read in each site's zone; the demo seed and the tests set it to
+	// replay days, and then it names the day itself.
 	Now func() time.Time
 }
 
@@ -47,7 +48,9 @@ func New(db *sqlx.DB, l *ledger.Ledger) *Service {
 	return &Service{DB: db, Ledger: l}
 }
 
-// Today is the calendar date of the service's clock, at midnight UTC.
+// Today is the cooperative's day, the calendar date of the service's clock
+// (UTC), at midnight UTC: the day of a charge run and of a price index's
+// values. A site's own day is todayAt its zone.
 func (s *Service) Today() time.Time {
 	if s.Now != nil {
 		return Day(s.Now())

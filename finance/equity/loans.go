@@ -320,20 +320,30 @@ func loanError(err error) error {
 	return fmt.Errorf("equity: unable to write loan: %w", err)
 }
 
-// PayoffQuote returns what closes an open loan on a day (today when zero)
-// to whoever may see the loan: the schedule's balance after the paid
-// installments plus interest accrued since the last one (loan.PayoffQuote).
-// Errors: loan_not_found (404); forbidden (403); loan_closed,
+// Payoff is what closes a loan on a day (loan.PayoffQuote).
+type Payoff struct {
+	loan.Payoff
+	On time.Time // the day of the quote
+}
+
+// PayoffQuote returns what closes an open loan on a day (today at its site
+// when zero) to whoever may see the loan: the schedule's balance after the
+// paid installments plus interest accrued since the last one. The day is
+// in the answer also when the loan cannot be closed on it. Errors:
+// loan_not_found (404); forbidden (403); loan_closed,
 // payoff_date_too_early (422).
-func (s *Service) PayoffQuote(ctx context.Context, p *app.Principal, loanID int64, on time.Time) (loan.Payoff, error) {
+func (s *Service) PayoffQuote(ctx context.Context, p *app.Principal, loanID int64, on time.Time) (Payoff, error) {
 	l, err := s.Loan(ctx, p, loanID)
 	if err != nil {
-		return loan.Payoff{}, err
+		return Payoff{}, err
 	}
 	if on.IsZero() {
-		on = s.Today()
+		if on, err = s.siteToday(ctx, s.DB, l.SiteID); err != nil {
+			return Payoff{}, err
+		}
 	}
-	return payoffQuote(l, on)
+	q, err := payoffQuote(l, on)
+	return Payoff{Payoff: q, On: Day(on)}, err
 }
 
 // PayoffQuoteTx is PayoffQuote inside the caller's transaction, for a move

@@ -283,7 +283,8 @@ type MemberOverview struct {
 	NetEquity   decimal.Decimal `db:"-" json:"net_equity"`
 }
 
-// MembersOverview values every member's shares at today's prices, less
+// MembersOverview values every member's shares at today's prices (today
+// at each site), less
 // their share loan, for the treasurer. Errors: forbidden (403), and those
 // of SharePriceOn.
 func (s *Service) MembersOverview(ctx context.Context, p *app.Principal) ([]MemberOverview, error) {
@@ -310,13 +311,16 @@ func (s *Service) MembersOverview(ctx context.Context, p *app.Principal) ([]Memb
 	}
 	prices := map[int64]decimal.Decimal{}
 	value := map[int64]decimal.Decimal{}
-	today := s.Today()
 	for _, r := range rows {
 		if r.SiteID == nil {
 			continue
 		}
 		p, ok := prices[*r.SiteID]
 		if !ok {
+			today, err := s.siteToday(ctx, s.DB, *r.SiteID)
+			if err != nil {
+				return nil, err
+			}
 			pr, err := s.sharePriceOn(ctx, s.DB, *r.SiteID, today)
 			if err != nil {
 				return nil, err
