@@ -103,7 +103,7 @@ func (s *equitySeed) open(start time.Time) error {
 	}
 	by := &s.treasurer
 	elm, harbor, linden := s.d.sites["elm"], s.d.sites["harbor"], s.d.sites["linden"]
-	if _, err := svc.RecordIndexPoint(ctx, tx, equity.IndexPoint{Series: "CPI-U", EffectiveOn: start, Value: seedDec("321.465")}); err != nil {
+	if _, err := svc.RecordIndexPointTx(ctx, tx, equity.IndexPoint{Series: "CPI-U", EffectiveOn: start, Value: seedDec("321.465")}); err != nil {
 		return err
 	}
 	rate := seedDec("2.5")
@@ -115,7 +115,7 @@ func (s *equitySeed) open(start time.Time) error {
 		{SiteID: elm, EffectiveFrom: start, Kind: equity.LimitedEquity, BasePrice: seedDec("50"), BaseDate: start, IndexSeries: "CPI-U", By: by,
 			Note: "Resale price follows the consumer price index."},
 	} {
-		if _, err := svc.SetPolicy(ctx, tx, p); err != nil {
+		if _, err := svc.SetPolicyTx(ctx, tx, p); err != nil {
 			return err
 		}
 	}
@@ -124,28 +124,28 @@ func (s *equitySeed) open(start time.Time) error {
 		{SiteID: linden, Lender: "Maritime Credit Union", Principal: seedDec("700000.00"), YearlyRatePct: seedDec("4.25"), Months: 300, IdempotencyKey: "seed:mortgage:linden"},
 		{SiteID: elm, Lender: "Maritime Credit Union", Principal: seedDec("640000.00"), YearlyRatePct: seedDec("5"), Months: 300, IdempotencyKey: "seed:mortgage:elm"},
 	} {
-		if _, err := svc.CreateMortgage(ctx, tx, m); err != nil {
+		if _, err := svc.CreateMortgageTx(ctx, tx, m); err != nil {
 			return err
 		}
 	}
-	if _, err := svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: harbor, AppraisedOn: start.AddDate(0, 0, -12), Amount: seedDec("482000.00"),
+	if _, err := svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: harbor, AppraisedOn: start.AddDate(0, 0, -12), Amount: seedDec("482000.00"),
 		Appraiser: "Quay Valuers", Note: "Opening valuation", By: by}); err != nil {
 		return err
 	}
 	for _, b := range buyIns {
 		member, site := s.d.members[b.member].ID, s.d.sites[b.site]
 		if loan := seedDec(b.loan); loan.IsPositive() {
-			if _, err := svc.ChangeShareLoan(ctx, tx, equity.LoanChange{MemberID: member, SiteID: site, Delta: loan,
+			if _, err := svc.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: member, SiteID: site, Delta: loan,
 				IdempotencyKey: "seed:buy-in-loan:" + b.member}); err != nil {
 				return fmt.Errorf("share loan of %s: %w", b.member, err)
 			}
 		}
-		if _, err := svc.IssueShares(ctx, tx, equity.IssueRequest{SiteID: site, MemberID: member, Kind: equity.BuyIn,
+		if _, err := svc.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: site, MemberID: member, Kind: equity.BuyIn,
 			Amount: seedDec(requiredEquity[b.unit]), Cash: seedDec(b.cash), IdempotencyKey: "seed:buy-in:" + b.member,
 			Description: fmt.Sprintf("Buy-in for %s, carried over when the equity records opened: %s cash, %s share loan", b.unit, b.cash, b.loan)}); err != nil {
 			return fmt.Errorf("buy-in of %s: %w", b.member, err)
 		}
-		if err := svc.CheckLoanToValue(ctx, tx, member); err != nil {
+		if err := svc.CheckLoanToValueTx(ctx, tx, member); err != nil {
 			return fmt.Errorf("buy-in of %s: %w", b.member, err)
 		}
 	}
@@ -193,37 +193,37 @@ func (s *equitySeed) events(month, day time.Time) error {
 	// The index rises about 0.23% a month.
 	n := int64((month.Year()-s.start.Year())*12 + int(month.Month()-s.start.Month()) + 1)
 	cpi := seedDec("321.465").Mul(decimal.NewFromInt(10000 + 23*n)).Div(decimal.NewFromInt(10000)).Round(3)
-	if _, err := svc.RecordIndexPoint(ctx, tx, equity.IndexPoint{Series: "CPI-U", EffectiveOn: day.AddDate(0, 0, 14), Value: cpi}); err != nil {
+	if _, err := svc.RecordIndexPointTx(ctx, tx, equity.IndexPoint{Series: "CPI-U", EffectiveOn: day.AddDate(0, 0, 14), Value: cpi}); err != nil {
 		return err
 	}
 	harbor, linden := s.d.sites["harbor"], s.d.sites["linden"]
 	switch day.Month() {
 	case time.March:
-		if _, err := svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: harbor, AppraisedOn: day.AddDate(0, 0, 9),
+		if _, err := svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: harbor, AppraisedOn: day.AddDate(0, 0, 9),
 			EffectiveOn: day.AddDate(0, 0, 15), Amount: seedDec("505000.00"), Appraiser: "Quay Valuers", Note: "New roof and windows", By: &s.treasurer}); err != nil {
 			return err
 		}
 	case time.June:
 		grace := s.d.members["grace"].ID
-		if _, err := svc.ChangeShareLoan(ctx, tx, equity.LoanChange{MemberID: grace, SiteID: harbor, Delta: seedDec("-5000"), FromCash: true,
+		if _, err := svc.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: grace, SiteID: harbor, Delta: seedDec("-5000"), FromCash: true,
 			IdempotencyKey: "seed:paydown:grace"}); err != nil {
 			return err
 		}
 	case time.July:
 		// The members of Linden voted a lower rate from the day after the run;
 		// the new policy starts from the price it replaces.
-		p, err := svc.SharePriceOn(ctx, tx, linden, day)
+		p, err := svc.SharePriceOnTx(ctx, tx, linden, day)
 		if err != nil {
 			return err
 		}
 		rate := seedDec("2")
-		if _, err := svc.SetPolicy(ctx, tx, equity.NewPolicy{SiteID: linden, EffectiveFrom: day.AddDate(0, 0, 1), Kind: equity.LimitedEquity,
+		if _, err := svc.SetPolicyTx(ctx, tx, equity.NewPolicy{SiteID: linden, EffectiveFrom: day.AddDate(0, 0, 1), Kind: equity.LimitedEquity,
 			BasePrice: p.Price, BaseDate: day.AddDate(0, 0, 1), YearlyRatePct: &rate, By: &s.treasurer,
 			Note: "Members' vote of " + day.AddDate(0, 0, -9).Format("2 January 2006") + ": 2% a year from now on."}); err != nil {
 			return err
 		}
 	case time.September:
-		if _, err := svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: harbor, AppraisedOn: day.AddDate(0, 0, 6),
+		if _, err := svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: harbor, AppraisedOn: day.AddDate(0, 0, 6),
 			EffectiveOn: day.AddDate(0, 0, 14), Amount: seedDec("516000.00"), Appraiser: "Quay Valuers", By: &s.treasurer}); err != nil {
 			return err
 		}

@@ -601,7 +601,7 @@ func (m *matrix) makeFixtures(t *testing.T) {
 	m.unitA = m.newUnit(t, m.siteA)
 	m.moveUnitA = m.newUnit(t, m.siteA)
 	m.unitC = m.newUnit(t, m.siteC)
-	m.fail(t, "required equity", m.svc.Equity.SetRequiredEquity(m.ctx, m.siteC, m.unitC, decimal.RequireFromString("45000.00")))
+	m.fail(t, "required equity", m.svc.Equity.SetRequiredEquity(m.ctx, m.principal(t, m.members[treasurer].ID), m.siteC, m.unitC, decimal.RequireFromString("45000.00")))
 	var site struct{ Name, Address, Timezone string }
 	m.get(t, &site, `SELECT name, address, timezone FROM sites WHERE id = $1`, m.siteA)
 	m.siteAAsIs = map[string]any{"name": site.Name, "address": site.Address, "timezone": site.Timezone}
@@ -615,7 +615,7 @@ func (m *matrix) makeFixtures(t *testing.T) {
 	var reserve string
 	m.get(t, &reserve, `SELECT reserve_pct::text FROM share_pools WHERE site_id = $1`, m.siteA)
 	m.reserveAAsIs = map[string]any{"reserve_pct": reserve}
-	st, err := m.svc.Equity.Settings(m.ctx, m.db)
+	st, err := m.svc.Equity.Settings(m.ctx)
 	m.fail(t, "settings", err)
 	m.settingsAsIs = map[string]any{"loan_to_value_pct": st.LoanToValuePct.String(), "share_loan_rate_pct": st.ShareLoanRatePct.String(),
 		"share_loan_months": st.ShareLoanMonths, "transfer_fee_pct": st.TransferFeePct.String()}
@@ -1115,7 +1115,7 @@ func (m *matrix) indexForm(n int64) map[string]any {
 // paid in cash, from today.
 func (m *matrix) admission(t *testing.T, r role) call {
 	unit, member := m.newUnit(t, m.siteA), m.newcomerID(t)
-	m.fail(t, "required equity", m.svc.Equity.SetRequiredEquity(m.ctx, m.siteA, unit, decimal.RequireFromString("1000.00")))
+	m.fail(t, "required equity", m.svc.Equity.SetRequiredEquity(m.ctx, m.principal(t, m.members[treasurer].ID), m.siteA, unit, decimal.RequireFromString("1000.00")))
 	fields := map[string]any{"unit_id": fmt.Sprint(unit), "member_id": fmt.Sprint(member), "date": m.svc.Equity.Today().Format("2006-01-02"),
 		"cash": "1000.00", "loan": "0", "idempotency_key": fmt.Sprintf("matrix-admission-%d", seq.Add(1))}
 	return call{params: map[string]string{"site_id": fmt.Sprint(m.siteA)},

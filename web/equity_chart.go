@@ -28,122 +28,163 @@ const (
 // diamond for a buy-in, a triangle for each move and a dashed line for each
 // appraisal. It returns "" when there is nothing to draw.
 func equityChart(st equity.Statement) template.HTML {
-	pts := st.Series
-	if len(pts) == 0 {
+	if len(st.Series) == 0 {
 		return ""
 	}
-	first, last := pts[0].Date, pts[len(pts)-1].Date
-	if !last.After(first) {
-		first = last.AddDate(0, -1, 0)
+	c := newChart(st.Series)
+	b := &c.b
+	fmt.Fprintf(b, `<svg class="equity-chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">`, chartW, chartH)
+	fmt.Fprintf(b, `<title id="chart-title">Equity of %s over time</title>`, html.EscapeString(st.MemberName))
+	fmt.Fprintf(b, `<desc id="chart-desc">Net equity %s on %s: shares worth %s less a share loan of %s. The table below the chart lists every point.</desc>`,
+		moneyText(st.NetEquity), dayText(st.On), moneyText(st.SharesValue), moneyText(st.LoanBalance))
+	c.grid()
+	c.appraisals(st.Marks) // behind the lines
+	c.line(chartValueColor, "none", 1.5, func(p equity.EquityPoint) float64 { return p.SharesValue.InexactFloat64() })
+	c.line(chartLoanColor, "6 4", 1.5, func(p equity.EquityPoint) float64 { return p.Loan.InexactFloat64() })
+	c.line(chartNetColor, "none", 2.5, func(p equity.EquityPoint) float64 { return p.Net.InexactFloat64() })
+	c.marks(st.Marks)
+	c.legend()
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// chart is an equity chart being drawn: its points, the days and amounts
+// its axes span, and the SVG so far.
+type chart struct {
+	b            strings.Builder
+	pts          []equity.EquityPoint
+	first, last  time.Time
+	lo, hi, step float64
+	span         float64 // hours from first to last
+}
+
+// newChart fits the axes to the points: the days they cover (a month at
+// least) and the amounts, rounded out to a nice grid step.
+func newChart(pts []equity.EquityPoint) *chart {
+	c := &chart{pts: pts, first: pts[0].Date, last: pts[len(pts)-1].Date}
+	if !c.last.After(c.first) {
+		c.first = c.last.AddDate(0, -1, 0)
 	}
-	lo, hi := 0.0, 0.0
 	for _, p := range pts {
 		for _, v := range []float64{p.Net.InexactFloat64(), p.SharesValue.InexactFloat64(), p.Loan.InexactFloat64()} {
-			lo, hi = math.Min(lo, v), math.Max(hi, v)
+			c.lo, c.hi = math.Min(c.lo, v), math.Max(c.hi, v)
 		}
 	}
-	step := niceStep((hi - lo) / 4)
-	lo, hi = math.Floor(lo/step)*step, math.Ceil(hi/step)*step
-	if hi == lo {
-		hi = lo + step
+	c.step = niceStep((c.hi - c.lo) / 4)
+	c.lo, c.hi = math.Floor(c.lo/c.step)*c.step, math.Ceil(c.hi/c.step)*c.step
+	if c.hi == c.lo {
+		c.hi = c.lo + c.step
 	}
-	span := last.Sub(first).Hours()
-	x := func(t time.Time) float64 {
-		return chartLeft + (chartW-chartLeft-chartRight)*t.Sub(first).Hours()/span
-	}
-	y := func(v float64) float64 {
-		return chartTop + (chartH-chartTop-chartBottom)*(hi-v)/(hi-lo)
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="equity-chart" viewBox="0 0 %.0f %.0f" role="img" aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">`, chartW, chartH)
-	fmt.Fprintf(&b, `<title id="chart-title">Equity of %s over time</title>`, html.EscapeString(st.MemberName))
-	fmt.Fprintf(&b, `<desc id="chart-desc">Net equity %s on %s: shares worth %s less a share loan of %s. The table below the chart lists every point.</desc>`,
-		moneyText(st.NetEquity), dayText(st.On), moneyText(st.SharesValue), moneyText(st.LoanBalance))
+	c.span = c.last.Sub(c.first).Hours()
+	return c
+}
 
-	// Grid and amounts.
-	for v := lo; v <= hi+step/2; v += step {
-		yy := y(v)
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d5dce3" stroke-width="1"/>`, chartLeft, yy, chartW-chartRight, yy)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="end" fill="currentColor">%s</text>`, chartLeft-6, yy+4, axisAmount(v))
+func (c *chart) x(t time.Time) float64 {
+	return chartLeft + (chartW-chartLeft-chartRight)*t.Sub(c.first).Hours()/c.span
+}
+
+func (c *chart) y(v float64) float64 {
+	return chartTop + (chartH-chartTop-chartBottom)*(c.hi-v)/(c.hi-c.lo)
+}
+
+// shows reports whether a day falls within the chart.
+func (c *chart) shows(t time.Time) bool { return !t.Before(c.first) && !t.After(c.last) }
+
+// grid draws the amounts' lines and labels, and about six month labels,
+// on first days of months.
+func (c *chart) grid() {
+	for v := c.lo; v <= c.hi+c.step/2; v += c.step {
+		yy := c.y(v)
+		fmt.Fprintf(&c.b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d5dce3" stroke-width="1"/>`, chartLeft, yy, chartW-chartRight, yy)
+		fmt.Fprintf(&c.b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="end" fill="currentColor">%s</text>`, chartLeft-6, yy+4, axisAmount(v))
 	}
-	// Month labels: about six, on first days of months.
-	months := int(span/24/30) + 1
+	months := int(c.span/24/30) + 1
 	every := max(1, months/6)
-	for m, k := equity.MonthOf(first).AddDate(0, 1, 0), 0; !m.After(last); m, k = m.AddDate(0, 1, 0), k+1 {
+	for m, k := equity.MonthOf(c.first).AddDate(0, 1, 0), 0; !m.After(c.last); m, k = m.AddDate(0, 1, 0), k+1 {
 		if k%every != 0 {
 			continue
 		}
-		xx := x(m)
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d5dce3" stroke-width="1"/>`, xx, chartH-chartBottom, xx, chartH-chartBottom+4)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="currentColor">%s</text>`, xx, chartH-chartBottom+17, m.Format("Jan 06"))
+		xx := c.x(m)
+		fmt.Fprintf(&c.b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d5dce3" stroke-width="1"/>`, xx, chartH-chartBottom, xx, chartH-chartBottom+4)
+		fmt.Fprintf(&c.b, `<text x="%.1f" y="%.1f" font-size="11" text-anchor="middle" fill="currentColor">%s</text>`, xx, chartH-chartBottom+17, m.Format("Jan 06"))
 	}
-	// Appraisals behind the lines.
-	for _, mk := range st.Marks {
-		if mk.Kind != equity.MarkAppraisal || mk.Date.Before(first) || mk.Date.After(last) {
+}
+
+// appraisals draws a dashed line at each appraisal.
+func (c *chart) appraisals(marks []equity.ChartMark) {
+	for _, mk := range marks {
+		if mk.Kind != equity.MarkAppraisal || !c.shows(mk.Date) {
 			continue
 		}
-		xx := x(mk.Date)
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1.5" stroke-dasharray="4 3"><title>%s: %s</title></line>`,
+		xx := c.x(mk.Date)
+		fmt.Fprintf(&c.b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="1.5" stroke-dasharray="4 3"><title>%s: %s</title></line>`,
 			xx, chartTop, xx, chartH-chartBottom, chartAppraisalColour, dayText(mk.Date), html.EscapeString(mk.Label))
 	}
-	line := func(color, dash string, width float64, val func(equity.EquityPoint) float64) {
-		var path strings.Builder
-		for i, p := range pts {
-			cmd := "L"
-			if i == 0 {
-				cmd = "M"
-			}
-			fmt.Fprintf(&path, "%s%.1f %.1f ", cmd, x(p.Date), y(val(p)))
-		}
-		fmt.Fprintf(&b, `<path d="%s" fill="none" stroke="%s" stroke-width="%.1f" stroke-dasharray="%s" stroke-linejoin="round"/>`,
-			strings.TrimSpace(path.String()), color, width, dash)
-	}
-	line(chartValueColor, "none", 1.5, func(p equity.EquityPoint) float64 { return p.SharesValue.InexactFloat64() })
-	line(chartLoanColor, "6 4", 1.5, func(p equity.EquityPoint) float64 { return p.Loan.InexactFloat64() })
-	line(chartNetColor, "none", 2.5, func(p equity.EquityPoint) float64 { return p.Net.InexactFloat64() })
+}
 
-	netAt := func(t time.Time) float64 {
-		for i := 1; i < len(pts); i++ {
-			a, z := pts[i-1], pts[i]
-			if !t.After(z.Date) {
-				f := t.Sub(a.Date).Hours() / math.Max(z.Date.Sub(a.Date).Hours(), 1)
-				f = math.Max(0, math.Min(1, f))
-				return a.Net.InexactFloat64() + f*(z.Net.InexactFloat64()-a.Net.InexactFloat64())
-			}
+// line draws one of the series through every point.
+func (c *chart) line(color, dash string, width float64, val func(equity.EquityPoint) float64) {
+	var path strings.Builder
+	for i, p := range c.pts {
+		cmd := "L"
+		if i == 0 {
+			cmd = "M"
 		}
-		return pts[len(pts)-1].Net.InexactFloat64()
+		fmt.Fprintf(&path, "%s%.1f %.1f ", cmd, c.x(p.Date), c.y(val(p)))
 	}
-	for _, mk := range st.Marks {
-		if mk.Date.Before(first) || mk.Date.After(last) {
+	fmt.Fprintf(&c.b, `<path d="%s" fill="none" stroke="%s" stroke-width="%.1f" stroke-dasharray="%s" stroke-linejoin="round"/>`,
+		strings.TrimSpace(path.String()), color, width, dash)
+}
+
+// netAt is net equity on a day, read off the net line between its points.
+func (c *chart) netAt(t time.Time) float64 {
+	pts := c.pts
+	for i := 1; i < len(pts); i++ {
+		a, z := pts[i-1], pts[i]
+		if !t.After(z.Date) {
+			f := t.Sub(a.Date).Hours() / math.Max(z.Date.Sub(a.Date).Hours(), 1)
+			f = math.Max(0, math.Min(1, f))
+			return a.Net.InexactFloat64() + f*(z.Net.InexactFloat64()-a.Net.InexactFloat64())
+		}
+	}
+	return pts[len(pts)-1].Net.InexactFloat64()
+}
+
+// marks draws the charges and buy-ins on the net line and the moves on the
+// time axis.
+func (c *chart) marks(marks []equity.ChartMark) {
+	for _, mk := range marks {
+		if !c.shows(mk.Date) {
 			continue
 		}
-		xx, yy := x(mk.Date), y(netAt(mk.Date))
+		xx, yy := c.x(mk.Date), c.y(c.netAt(mk.Date))
 		tip := fmt.Sprintf("<title>%s: %s</title>", dayText(mk.Date), html.EscapeString(mk.Label))
 		switch mk.Kind {
 		case equity.MarkCharge:
-			fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s">%s</circle>`, xx, yy, chartNetColor, tip)
+			fmt.Fprintf(&c.b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s">%s</circle>`, xx, yy, chartNetColor, tip)
 		case equity.MarkBuyIn:
-			fmt.Fprintf(&b, `<path d="M%.1f %.1f l6 6 l-6 6 l-6 -6 z" fill="%s">%s</path>`, xx, yy-6, chartNetColor, tip)
+			fmt.Fprintf(&c.b, `<path d="M%.1f %.1f l6 6 l-6 6 l-6 -6 z" fill="%s">%s</path>`, xx, yy-6, chartNetColor, tip)
 		case equity.MarkMove:
 			base := chartH - chartBottom
-			fmt.Fprintf(&b, `<path d="M%.1f %.1f l7 12 l-14 0 z" fill="#d98c00">%s</path>`, xx, base-12, tip)
-			fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d98c00" stroke-width="1"/>`, xx, yy, xx, base-12)
+			fmt.Fprintf(&c.b, `<path d="M%.1f %.1f l7 12 l-14 0 z" fill="#d98c00">%s</path>`, xx, base-12, tip)
+			fmt.Fprintf(&c.b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d98c00" stroke-width="1"/>`, xx, yy, xx, base-12)
 		}
 	}
-	// Legend.
+}
+
+// legend names the lines and the marks under the chart.
+func (c *chart) legend() {
 	lx, ly := chartLeft, chartH-12
 	for _, l := range []struct{ color, dash, label string }{
 		{chartNetColor, "none", "Net equity"}, {chartValueColor, "none", "Shares' value"}, {chartLoanColor, "6 4", "Share loan"},
 		{chartAppraisalColour, "4 3", "Appraisal"},
 	} {
-		fmt.Fprintf(&b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2.5" stroke-dasharray="%s"/>`, lx, ly-4, lx+22, ly-4, l.color, l.dash)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%.1f" font-size="11" fill="currentColor">%s</text>`, lx+27, ly, l.label)
+		fmt.Fprintf(&c.b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="2.5" stroke-dasharray="%s"/>`, lx, ly-4, lx+22, ly-4, l.color, l.dash)
+		fmt.Fprintf(&c.b, `<text x="%.1f" y="%.1f" font-size="11" fill="currentColor">%s</text>`, lx+27, ly, l.label)
 		lx += 130
 	}
-	fmt.Fprintf(&b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/><text x="%.1f" y="%.1f" font-size="11" fill="currentColor">Charge</text>`, lx+4, ly-4, chartNetColor, lx+12, ly)
-	fmt.Fprintf(&b, `<path d="M%.1f %.1f l6 10 l-12 0 z" fill="#d98c00"/><text x="%.1f" y="%.1f" font-size="11" fill="currentColor">Move</text>`, lx+84, ly-12, lx+94, ly)
-	b.WriteString(`</svg>`)
-	return template.HTML(b.String())
+	fmt.Fprintf(&c.b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s"/><text x="%.1f" y="%.1f" font-size="11" fill="currentColor">Charge</text>`, lx+4, ly-4, chartNetColor, lx+12, ly)
+	fmt.Fprintf(&c.b, `<path d="M%.1f %.1f l6 10 l-12 0 z" fill="#d98c00"/><text x="%.1f" y="%.1f" font-size="11" fill="currentColor">Move</text>`, lx+84, ly-12, lx+94, ly)
 }
 
 // niceStep rounds a raw grid step up to 1, 2 or 5 times a power of ten.

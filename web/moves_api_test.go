@@ -56,14 +56,14 @@ func newMoveWorld(t *testing.T) *moveWorld {
 	zero := decimal.Zero
 	err := app.InTx(context.Background(), db, func(tx *sqlx.Tx) error {
 		for site, price := range map[int64]string{w.harbor: "50", w.linden: "40"} {
-			if _, err := eq.SetPolicy(context.Background(), tx, equity.NewPolicy{SiteID: site, EffectiveFrom: w.today, Kind: equity.LimitedEquity,
+			if _, err := eq.SetPolicyTx(context.Background(), tx, equity.NewPolicy{SiteID: site, EffectiveFrom: w.today, Kind: equity.LimitedEquity,
 				BasePrice: decimal.RequireFromString(price), YearlyRatePct: &zero}); err != nil {
 				return err
 			}
 		}
 		for _, m := range []app.Member{w.farid, w.elena} {
 			amount := decimal.NewFromInt(40000)
-			if _, err := eq.IssueShares(context.Background(), tx, equity.IssueRequest{SiteID: w.harbor, MemberID: m.ID, Kind: equity.Issue,
+			if _, err := eq.IssueSharesTx(context.Background(), tx, equity.IssueRequest{SiteID: w.harbor, MemberID: m.ID, Kind: equity.Issue,
 				Amount: amount, Cash: amount, IdempotencyKey: fmt.Sprintf("shares-%d", m.ID)}); err != nil {
 				return err
 			}

@@ -18,7 +18,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/template/html/v2"
-	"github.com/jmoiron/sqlx"
 	"github.com/valyala/fasthttp"
 
 	"hearth"
@@ -46,7 +45,6 @@ type Server struct {
 	App      *fiber.App
 	cfg      app.Config
 	svc      *hearth.Services
-	db       *sqlx.DB // going: handlers call services, which own their queries and transactions
 	log      *slog.Logger
 	accounts *app.Accounts
 	kv       *app.KVStore
@@ -58,7 +56,6 @@ func New(cfg app.Config, svc *hearth.Services, log *slog.Logger) *Server {
 	s := &Server{
 		cfg:      cfg,
 		svc:      svc,
-		db:       svc.DB,
 		log:      log,
 		accounts: svc.Accounts,
 		kv:       &app.KVStore{DB: svc.DB},
@@ -178,8 +175,7 @@ func (s *Server) routes() {
 	s.mountLotteryAPI(api)
 	s.mountLotteryPages(pages)
 	s.mountLedger(api, pages)
-	s.mountEquityAPI(api)
-	s.mountEquityPages(pages)
+	s.mountEquity(api, pages)
 	s.mountMembership(api, pages)
 	api.Use(func(c *fiber.Ctx) error {
 		return app.NotFound("There is no API route %s %s.", c.Method(), c.Path())

@@ -37,9 +37,10 @@ func benchEquity(ctx context.Context, b *benchEnv) error {
 	clock = today
 	var times []time.Duration
 	var st equity.Statement
+	self := &app.Principal{Member: app.Member{ID: member}}
 	for range 5 {
 		start := time.Now()
-		if st, err = svc.MemberStatement(ctx, member); err != nil {
+		if st, err = svc.MemberStatement(ctx, self, member); err != nil {
 			return err
 		}
 		times = append(times, time.Since(start))
@@ -54,7 +55,7 @@ func benchEquity(ctx context.Context, b *benchEnv) error {
 	}
 	clock = today
 	start := time.Now()
-	run, err := svc.RunCharges(ctx, last, nil)
+	run, err := svc.RunScheduledCharges(ctx, last)
 	if err != nil {
 		return err
 	}
@@ -62,7 +63,7 @@ func benchEquity(ctx context.Context, b *benchEnv) error {
 	fmt.Fprintf(b.out, "| monthly charge run, 10,000 occupied units at 100 sites, %d share loans (target < 10 s) | %d charges, %d mortgage and loan installments posted | %.2f s |\n",
 		loans, run.Posted, run.Installments, took.Seconds())
 	start = time.Now()
-	again, err := svc.RunCharges(ctx, last, nil)
+	again, err := svc.RunScheduledCharges(ctx, last)
 	if err != nil {
 		return err
 	}
@@ -100,22 +101,22 @@ func benchEquityHistory(ctx context.Context, db *sqlx.DB, svc *equity.Service, c
 				return err
 			}
 		}
-		if _, err := svc.SetPolicy(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: start, Kind: equity.NetAssetValue, BasePrice: decimal.NewFromInt(100)}); err != nil {
+		if _, err := svc.SetPolicyTx(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: start, Kind: equity.NetAssetValue, BasePrice: decimal.NewFromInt(100)}); err != nil {
 			return err
 		}
-		if _, err := svc.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: site, Principal: decimal.NewFromInt(400000), YearlyRatePct: decimal.NewFromInt(5),
+		if _, err := svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: decimal.NewFromInt(400000), YearlyRatePct: decimal.NewFromInt(5),
 			Months: 300, IdempotencyKey: "bench:mill"}); err != nil {
 			return err
 		}
-		if _, err := svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: decimal.NewFromInt(400000)}); err != nil {
+		if _, err := svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: decimal.NewFromInt(400000)}); err != nil {
 			return err
 		}
 		for _, m := range members {
-			if _, err := svc.ChangeShareLoan(ctx, tx, equity.LoanChange{MemberID: m, SiteID: site, Delta: decimal.NewFromInt(30000),
+			if _, err := svc.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: m, SiteID: site, Delta: decimal.NewFromInt(30000),
 				IdempotencyKey: fmt.Sprintf("bench:mill:loan:%d", m)}); err != nil {
 				return err
 			}
-			if _, err := svc.IssueShares(ctx, tx, equity.IssueRequest{SiteID: site, MemberID: m, Kind: equity.BuyIn, Amount: decimal.NewFromInt(40000),
+			if _, err := svc.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: site, MemberID: m, Kind: equity.BuyIn, Amount: decimal.NewFromInt(40000),
 				Cash: decimal.NewFromInt(10000), IdempotencyKey: fmt.Sprintf("bench:mill:buy-in:%d", m)}); err != nil {
 				return err
 			}
@@ -128,13 +129,13 @@ func benchEquityHistory(ctx context.Context, db *sqlx.DB, svc *equity.Service, c
 	appraisal := decimal.NewFromInt(400000)
 	for month := start; !month.After(last); month = month.AddDate(0, 1, 0) {
 		*clock = month.AddDate(0, 1, 0)
-		if _, err := svc.RunCharges(ctx, month, nil); err != nil {
+		if _, err := svc.RunScheduledCharges(ctx, month); err != nil {
 			return 0, err
 		}
 		if clock.Month() == time.March {
 			appraisal = appraisal.Mul(decimal.RequireFromString("1.03")).Round(2)
 			err := app.InTx(ctx, db, func(tx *sqlx.Tx) error {
-				_, err := svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: appraisal, EffectiveOn: clock.AddDate(0, 0, 9)})
+				_, err := svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: appraisal, EffectiveOn: clock.AddDate(0, 0, 9)})
 				return err
 			})
 			if err != nil {
@@ -188,10 +189,10 @@ func benchEquityWorld(ctx context.Context, db *sqlx.DB, svc *equity.Service, clo
 				p = equity.NewPolicy{SiteID: site, EffectiveFrom: *clock, Kind: equity.LimitedEquity, BasePrice: decimal.NewFromInt(100),
 					BaseDate: clock.AddDate(-4, 0, 0), YearlyRatePct: &rate}
 			}
-			if _, err := svc.SetPolicy(ctx, tx, p); err != nil {
+			if _, err := svc.SetPolicyTx(ctx, tx, p); err != nil {
 				return err
 			}
-			if _, err := svc.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: site, Principal: decimal.NewFromInt(9000000),
+			if _, err := svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: decimal.NewFromInt(9000000),
 				YearlyRatePct: decimal.RequireFromString("4.75"), Months: 300, IdempotencyKey: fmt.Sprintf("bench:mortgage:%d", site)}); err != nil {
 				return err
 			}
@@ -215,7 +216,7 @@ func benchEquityWorld(ctx context.Context, db *sqlx.DB, svc *equity.Service, clo
 				if (start+k)%2 == 1 {
 					continue
 				}
-				if _, err := svc.ChangeShareLoan(ctx, tx, equity.LoanChange{MemberID: m, SiteID: sites[(start+k)/100], Delta: decimal.NewFromInt(30000),
+				if _, err := svc.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: m, SiteID: sites[(start+k)/100], Delta: decimal.NewFromInt(30000),
 					IdempotencyKey: fmt.Sprintf("bench:loan:%d", m)}); err != nil {
 					return err
 				}

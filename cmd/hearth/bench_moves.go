@@ -207,30 +207,30 @@ func benchMoveWorld(ctx context.Context, db *sqlx.DB, eq *equity.Service, n int,
 			return err
 		}
 		zero := decimal.Zero
-		if _, err := eq.SetPolicy(ctx, tx, equity.NewPolicy{SiteID: harbor, EffectiveFrom: yesterday, Kind: equity.NetAssetValue, BasePrice: decimal.NewFromInt(100)}); err != nil {
+		if _, err := eq.SetPolicyTx(ctx, tx, equity.NewPolicy{SiteID: harbor, EffectiveFrom: yesterday, Kind: equity.NetAssetValue, BasePrice: decimal.NewFromInt(100)}); err != nil {
 			return err
 		}
-		if _, err := eq.SetPolicy(ctx, tx, equity.NewPolicy{SiteID: linden, EffectiveFrom: yesterday, Kind: equity.LimitedEquity,
+		if _, err := eq.SetPolicyTx(ctx, tx, equity.NewPolicy{SiteID: linden, EffectiveFrom: yesterday, Kind: equity.LimitedEquity,
 			BasePrice: decimal.NewFromInt(40), YearlyRatePct: &zero}); err != nil {
 			return err
 		}
-		if _, err := eq.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: harbor, Principal: decimal.NewFromInt(2_000_000),
+		if _, err := eq.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: harbor, Principal: decimal.NewFromInt(2_000_000),
 			YearlyRatePct: decimal.RequireFromString("4.5"), Months: 300, IdempotencyKey: "bench:moves:mortgage"}); err != nil {
 			return err
 		}
-		if _, err := eq.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: harbor, Amount: decimal.NewFromInt(2_400_000)}); err != nil {
+		if _, err := eq.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: harbor, Amount: decimal.NewFromInt(2_400_000)}); err != nil {
 			return err
 		}
 		for i, m := range w.members {
 			cash := decimal.NewFromInt(40000)
 			if i%2 == 1 {
 				cash = decimal.NewFromInt(20000)
-				if _, err := eq.ChangeShareLoan(ctx, tx, equity.LoanChange{MemberID: m, SiteID: harbor, Delta: decimal.NewFromInt(20000),
+				if _, err := eq.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: m, SiteID: harbor, Delta: decimal.NewFromInt(20000),
 					IdempotencyKey: fmt.Sprintf("bench:moves:loan:%d", m)}); err != nil {
 					return err
 				}
 			}
-			if _, err := eq.IssueShares(ctx, tx, equity.IssueRequest{SiteID: harbor, MemberID: m, Kind: equity.BuyIn, Amount: decimal.NewFromInt(40000),
+			if _, err := eq.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: harbor, MemberID: m, Kind: equity.BuyIn, Amount: decimal.NewFromInt(40000),
 				Cash: cash, IdempotencyKey: fmt.Sprintf("bench:moves:buy-in:%d", m)}); err != nil {
 				return err
 			}

@@ -29,7 +29,7 @@ func runCharges(args []string, stdout io.Writer) error {
 		return fmt.Errorf("charges run: --month %q: %s", *monthFlag, err.(*app.Error).Message)
 	}
 	return withDB(func(ctx context.Context, env *environment) error {
-		run, err := env.svc.Equity.RunCharges(ctx, month, nil)
+		run, err := env.svc.Equity.RunScheduledCharges(ctx, month)
 		if e, ok := app.AsError(err); ok {
 			return fmt.Errorf("charges run: %s", e.Message)
 		}

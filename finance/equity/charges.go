@@ -176,10 +176,33 @@ type sitePlan struct {
 // A month can be charged from its last day on. Every split is checked before
 // anything is written.
 //
-// Errors: invalid_month, month_not_over, charge_too_low (422), and those of
+// Errors: forbidden (403) unless p may run them (CanRunCharges);
+// invalid_month, month_not_over, charge_too_low (422), and those of
 // SharePriceOn.
-func (s *Service) RunCharges(ctx context.Context, month time.Time, by *int64) (ChargeRun, error) {
-	return s.runCharges(ctx, chargeRunner{db: s.DB}, month, by)
+func (s *Service) RunCharges(ctx context.Context, p *app.Principal, month time.Time) (ChargeRun, error) {
+	if !CanRunCharges(p) {
+		return ChargeRun{}, app.Forbidden("Only the treasurer (an admin) can do that.")
+	}
+	return s.runCharges(ctx, chargeRunner{db: s.DB}, month, &p.ID)
+}
+
+// CanRunCharges reports whether p may run the monthly charges and see them:
+// they are the treasurer's books. (A member sees their own charges:
+// ChargesOfMember.)
+func CanRunCharges(p *app.Principal) bool { return p.IsAdmin() }
+
+// requireCharges refuses p the charge runs. Errors: forbidden (403).
+func requireCharges(p *app.Principal) error {
+	if !CanRunCharges(p) {
+		return app.Forbidden("Only the treasurer (an admin) can do that.")
+	}
+	return nil
+}
+
+// RunScheduledCharges is RunCharges run by no one: the command line, which
+// an operator or a scheduler starts on the server.
+func (s *Service) RunScheduledCharges(ctx context.Context, month time.Time) (ChargeRun, error) {
+	return s.runCharges(ctx, chargeRunner{db: s.DB}, month, nil)
 }
 
 // RunChargesTx is RunCharges inside the caller's transaction, all sites at
@@ -290,9 +313,44 @@ func (s *Service) runCharges(ctx context.Context, r chargeRunner, month time.Tim
 	return run, err
 }
 
-// planCharges reads what a month's run needs and computes every split.
+// planCharges reads what a month's run needs and computes every split. It
+// returns the plans of the sites with a share pool, by name, and the names
+// of the occupied sites without one.
 func (s *Service) planCharges(ctx context.Context, q sqlx.QueryerContext, month time.Time) ([]*sitePlan, []string, error) {
-	next := month.AddDate(0, 1, 0)
+	plans, err := readSitePlans(ctx, q)
+	if err != nil {
+		return nil, nil, err
+	}
+	noPool, err := plans.readResidents(ctx, q, month)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := s.planMortgages(ctx, q, month, plans); err != nil {
+		return nil, nil, err
+	}
+	for _, p := range plans.ordered {
+		interest, principal := decimal.Zero, decimal.Zero
+		if p.Due != nil {
+			interest, principal = p.Due.Interest, p.Due.Principal
+		}
+		p.Splits, err = SplitSiteCharges(p.Units, interest, principal, p.ReservePct)
+		if err != nil {
+			e, _ := app.AsError(err)
+			return nil, nil, app.Unprocessable(e.Code, "%s: %s", p.SiteName, e.Message)
+		}
+	}
+	return plans.ordered, noPool, nil
+}
+
+// sitePlans are the plans of a run, by site and in order of site name.
+type sitePlans struct {
+	byID    map[int64]*sitePlan
+	ordered []*sitePlan
+	ids     []int64
+}
+
+// readSitePlans starts a plan for each site with a share pool, with its units.
+func readSitePlans(ctx context.Context, q sqlx.QueryerContext) (sitePlans, error) {
 	var pools []struct {
 		SiteID     int64           `db:"site_id"`
 		Name       string          `db:"name"`
@@ -300,40 +358,44 @@ func (s *Service) planCharges(ctx context.Context, q sqlx.QueryerContext, month 
 	}
 	if err := sqlx.SelectContext(ctx, q, &pools, `
 		SELECT p.site_id, s.name, p.reserve_pct FROM share_pools p JOIN sites s ON s.id = p.site_id ORDER BY s.name`); err != nil {
-		return nil, nil, fmt.Errorf("equity: unable to read pools: %w", err)
+		return sitePlans{}, fmt.Errorf("equity: unable to read pools: %w", err)
 	}
-	plans := make(map[int64]*sitePlan, len(pools))
-	ordered := make([]*sitePlan, 0, len(pools))
-	ids := make([]int64, 0, len(pools))
+	plans := sitePlans{byID: make(map[int64]*sitePlan, len(pools))}
 	for _, p := range pools {
 		sp := &sitePlan{SiteID: p.SiteID, SiteName: p.Name, ReservePct: p.ReservePct}
-		plans[p.SiteID] = sp
-		ordered = append(ordered, sp)
-		ids = append(ids, p.SiteID)
+		plans.byID[p.SiteID] = sp
+		plans.ordered = append(plans.ordered, sp)
+		plans.ids = append(plans.ids, p.SiteID)
 	}
 	var units []struct {
 		UnitWeight
 		SiteID int64 `db:"site_id"`
 	}
 	if err := sqlx.SelectContext(ctx, q, &units, `
-		SELECT id, site_id, name, monthly_charge FROM units WHERE site_id = ANY($1) ORDER BY site_id, id`, pq.Array(ids)); err != nil {
-		return nil, nil, fmt.Errorf("equity: unable to read units: %w", err)
+		SELECT id, site_id, name, monthly_charge FROM units WHERE site_id = ANY($1) ORDER BY site_id, id`, pq.Array(plans.ids)); err != nil {
+		return plans, fmt.Errorf("equity: unable to read units: %w", err)
 	}
 	for _, u := range units {
-		plans[u.SiteID].Units = append(plans[u.SiteID].Units, u.UnitWeight)
+		plans.byID[u.SiteID].Units = append(plans.byID[u.SiteID].Units, u.UnitWeight)
 	}
+	return plans, nil
+}
+
+// readResidents adds to each plan the residencies of the month at its
+// site, and returns the names of the occupied sites that have no pool.
+func (plans sitePlans) readResidents(ctx context.Context, q sqlx.QueryerContext, month time.Time) ([]string, error) {
 	var occ []occupancy
 	if err := sqlx.SelectContext(ctx, q, &occ, `
 		SELECT r.id AS residency_id, r.site_id, r.unit_id, r.member_id,
 		       least(coalesce(r.ends_on, $2::date), $2::date) - greatest(r.starts_on, $1::date) AS days
 		FROM residencies r
 		WHERE daterange(r.starts_on, r.ends_on, '[)') && daterange($1::date, $2::date, '[)')
-		ORDER BY r.site_id, r.unit_id, r.starts_on`, sqlDate(month), sqlDate(next)); err != nil {
-		return nil, nil, fmt.Errorf("equity: unable to read residencies: %w", err)
+		ORDER BY r.site_id, r.unit_id, r.starts_on`, sqlDate(month), sqlDate(month.AddDate(0, 1, 0))); err != nil {
+		return nil, fmt.Errorf("equity: unable to read residencies: %w", err)
 	}
 	noPoolSet := map[int64]bool{}
 	for _, o := range occ {
-		if p, ok := plans[o.SiteID]; ok {
+		if p, ok := plans.byID[o.SiteID]; ok {
 			p.Residents = append(p.Residents, o)
 		} else {
 			noPoolSet[o.SiteID] = true
@@ -346,42 +408,41 @@ func (s *Service) planCharges(ctx context.Context, q sqlx.QueryerContext, month 
 			nids = append(nids, id)
 		}
 		if err := sqlx.SelectContext(ctx, q, &noPool, `SELECT name FROM sites WHERE id = ANY($1) ORDER BY name`, pq.Array(nids)); err != nil {
-			return nil, nil, fmt.Errorf("equity: unable to read sites: %w", err)
+			return nil, fmt.Errorf("equity: unable to read sites: %w", err)
 		}
 	}
+	return noPool, nil
+}
+
+// planMortgages adds to each plan its mortgage's installment due in the
+// month, if any.
+func (s *Service) planMortgages(ctx context.Context, q sqlx.QueryerContext, month time.Time, plans sitePlans) error {
+	next := month.AddDate(0, 1, 0)
 	mortgages, err := s.loanWhere(ctx, q, "l.kind = 'mortgage' AND l.site_id = ANY($1) AND (l.closed_on IS NULL OR l.closed_on >= $2::date)",
-		pq.Array(ids), sqlDate(month))
+		pq.Array(plans.ids), sqlDate(month))
 	if err != nil {
-		return nil, nil, err
+		return err
 	}
 	for i := range mortgages {
 		m := mortgages[i]
 		rows, err := m.Schedule()
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
 		for k := range rows {
 			if r := rows[k]; !r.Date.Before(month) && r.Date.Before(next) && (m.ClosedOn == nil || !m.ClosedOn.Before(r.Date)) {
-				p := plans[m.SiteID]
+				p := plans.byID[m.SiteID]
 				p.Mortgage, p.Due = &m, &r
 			}
 		}
 	}
-	for _, p := range ordered {
-		interest, principal := decimal.Zero, decimal.Zero
-		if p.Due != nil {
-			interest, principal = p.Due.Interest, p.Due.Principal
-		}
-		p.Splits, err = SplitSiteCharges(p.Units, interest, principal, p.ReservePct)
-		if err != nil {
-			e, _ := app.AsError(err)
-			return nil, nil, app.Unprocessable(e.Code, "%s: %s", p.SiteName, e.Message)
-		}
-	}
-	return ordered, noPool, nil
+	return nil
 }
 
-// chargeSiteTx posts one site's charges of a month.
+// chargeSiteTx posts one site's charges of a month: the mortgage
+// installments due, then each residency's charge not posted yet, its
+// principal part buying shares for the resident at the run day's price. It
+// returns how many installments it posted.
 func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, month time.Time, p *sitePlan, sum *SiteChargeSummary) (int, error) {
 	// One run at a time per site: a concurrent run of the same month waits
 	// here and then finds everything charged.
@@ -395,87 +456,124 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 			return 0, err
 		}
 	}
+	rows, err := pendingCharges(ctx, tx, month, p, sum)
+	if err != nil || len(rows) == 0 {
+		return installments, err
+	}
+	members := map[int64]bool{}
+	for _, r := range rows {
+		members[r.MemberID] = true
+	}
+	if err := s.ensureReceivables(ctx, tx, members); err != nil {
+		return 0, err
+	}
+	c := siteCharge{runID: runID, month: month, today: s.Today(), plan: p, rows: rows}
+	if c.price, err = s.chargePrice(ctx, tx, c); err != nil {
+		return 0, err
+	}
+	sum.Price = c.price
+	for i := range rows {
+		r := &rows[i]
+		if r.split.Principal.IsPositive() {
+			r.qty = SharesFor(r.split.Principal, c.price)
+			r.value = ValueOf(r.qty, c.price)
+		}
+		r.key = fmt.Sprintf("equity:charge:%s:residency:%d", month.Format("2006-01"), r.ResidencyID)
+	}
+	if err := s.postCharges(ctx, tx, c); err != nil {
+		return 0, err
+	}
+	if err := recordCharges(ctx, tx, c); err != nil {
+		return 0, err
+	}
+	for _, r := range rows {
+		if r.qty.IsPositive() {
+			sum.Shares = sum.Shares.Add(r.qty)
+		}
+		sum.Posted++
+		sum.Total = sum.Total.Add(r.split.Total)
+		sum.Principal = sum.Principal.Add(r.split.Principal)
+	}
+	return installments, nil
+}
+
+// chargeRow is one residency's charge of a month as a run posts it.
+type chargeRow struct {
+	occupancy
+	split   ChargeSplit     // the charge of the days lived there (Prorate)
+	monthly decimal.Decimal // the unit's full monthly charge
+	qty     decimal.Decimal // shares its principal part buys
+	value   decimal.Decimal // ValueOf(qty, price)
+	entryID int64           // the ledger entry that posted it
+	key     string          // its share event's idempotency key
+}
+
+// siteCharge is what a run posts for one site.
+type siteCharge struct {
+	runID int64
+	month time.Time
+	today time.Time // the run day, the date of every entry
+	price decimal.Decimal
+	plan  *sitePlan
+	rows  []chargeRow
+}
+
+// pendingCharges returns the charges of a site's residencies that a month
+// still owes, counting in sum those already posted by an earlier run.
+func pendingCharges(ctx context.Context, tx *sqlx.Tx, month time.Time, p *sitePlan, sum *SiteChargeSummary) ([]chargeRow, error) {
 	var done []int64
 	if err := tx.SelectContext(ctx, &done, `SELECT residency_id FROM unit_charges WHERE site_id = $1 AND month = $2::date`, p.SiteID, sqlDate(month)); err != nil {
-		return 0, fmt.Errorf("equity: unable to read charges: %w", err)
+		return nil, fmt.Errorf("equity: unable to read charges: %w", err)
 	}
 	charged := make(map[int64]bool, len(done))
 	for _, r := range done {
 		charged[r] = true
 	}
 	dim := DaysIn(month)
-	type pending struct {
-		occupancy
-		split ChargeSplit
-	}
-	var todo []pending
-	members := map[int64]bool{}
-	needPrice := false
+	var rows []chargeRow
 	for _, o := range p.Residents {
 		if charged[o.ResidencyID] {
 			sum.Skipped++
 			continue
 		}
 		split := Prorate(p.Splits[o.UnitID], o.Days, dim)
-		if !split.Total.IsPositive() {
-			continue
+		if split.Total.IsPositive() {
+			rows = append(rows, chargeRow{occupancy: o, split: split, monthly: p.Splits[o.UnitID].Total})
 		}
-		todo = append(todo, pending{o, split})
-		members[o.MemberID] = true
-		needPrice = needPrice || split.Principal.IsPositive()
 	}
-	if len(todo) == 0 {
-		return installments, nil
-	}
-	if err := s.ensureReceivables(ctx, tx, members); err != nil {
-		return 0, err
-	}
-	today := s.Today()
-	var price decimal.Decimal
-	if needPrice {
-		pr, err := s.SharePriceOn(ctx, tx, p.SiteID, today)
-		if err != nil {
-			return 0, err
+	return rows, nil
+}
+
+// chargePrice is the share price the principal parts of a site's charges
+// buy at: the run day's, read only when some charge has a principal part
+// (zero otherwise).
+func (s *Service) chargePrice(ctx context.Context, tx *sqlx.Tx, c siteCharge) (decimal.Decimal, error) {
+	for _, r := range c.rows {
+		if r.split.Principal.IsPositive() {
+			pr, err := s.sharePriceOn(ctx, tx, c.plan.SiteID, c.today)
+			return pr.Price, err
 		}
-		price = pr.Price
-		sum.Price = price
 	}
-	acc := AccountsOfSite(p.SiteID)
-	monthText := month.Format("2006-01")
-	var (
-		evMembers, evEntries       []int64
-		evQty, evValue, evAmount   []string
-		evKeys                     []string
-		chResidency, chUnit, chMem []int64
-		chDays                     []int64
-		chMonthly, chTotal, chOp   []string
-		chRes, chInt, chPrin       []string
-		chEntry                    []int64
-		chKey                      []string
-		holdSites, holdMembers     []int64
-		holdQty                    []decimal.Decimal
-	)
-	// One ledger entry carries the charges of up to chargesPerEntry
-	// residencies: each resident's account is debited, the site's accounts
-	// credited once. (A residency is charged once a month by the
-	// unit_charges key; entries are keyed by run, site and batch.)
-	entries := make([]int64, len(todo))
-	qtys, values := make([]decimal.Decimal, len(todo)), make([]decimal.Decimal, len(todo))
-	for start := 0; start < len(todo); start += chargesPerEntry {
-		batch := todo[start:min(start+chargesPerEntry, len(todo))]
+	return decimal.Zero, nil
+}
+
+// postCharges posts a site's charges to the ledger. One entry carries the
+// charges of up to chargesPerEntry residencies: each resident's account is
+// debited, the site's accounts credited once. (A residency is charged once
+// a month by the unit_charges key; entries are keyed by run, site and
+// batch.)
+func (s *Service) postCharges(ctx context.Context, tx *sqlx.Tx, c siteCharge) error {
+	acc := AccountsOfSite(c.plan.SiteID)
+	monthText := c.month.Format("2006-01")
+	for start := 0; start < len(c.rows); start += chargesPerEntry {
+		batch := c.rows[start:min(start+chargesPerEntry, len(c.rows))]
 		var operating, reserves, interest, earned, rounding decimal.Decimal
 		postings := make([]ledger.Posting, 0, len(batch)+5)
-		for k, t := range batch {
-			sp := t.split
-			qty, value := decimal.Zero, decimal.Zero
-			if sp.Principal.IsPositive() {
-				qty = SharesFor(sp.Principal, price)
-				value = ValueOf(qty, price)
-			}
-			qtys[start+k], values[start+k] = qty, value
-			postings = append(postings, ledger.Posting{Account: AccountsOfMember(t.MemberID).Receivable, Amount: sp.Total})
+		for _, r := range batch {
+			sp := r.split
+			postings = append(postings, ledger.Posting{Account: AccountsOfMember(r.MemberID).Receivable, Amount: sp.Total})
 			operating, reserves, interest = operating.Add(sp.Operating), reserves.Add(sp.Reserves), interest.Add(sp.Interest)
-			earned, rounding = earned.Add(value), rounding.Add(sp.Principal.Sub(value))
+			earned, rounding = earned.Add(r.value), rounding.Add(sp.Principal.Sub(r.value))
 		}
 		postings = append(postings,
 			ledger.Posting{Account: acc.Operating, Amount: operating.Neg()},
@@ -485,65 +583,39 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 			ledger.Posting{Account: acc.Rounding, Amount: rounding.Neg()},
 		)
 		posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
-			IdempotencyKey: fmt.Sprintf("equity:charges:%s:site:%d:run:%d:batch:%d", monthText, p.SiteID, runID, start/chargesPerEntry),
-			Description:    fmt.Sprintf("Carrying charges %s, %s: %d residencies", monthText, p.SiteName, len(batch)),
-			EffectiveDate:  today,
-			Metadata:       map[string]string{"site_id": id(p.SiteID), "month": monthText, "run_id": id(runID)},
+			IdempotencyKey: fmt.Sprintf("equity:charges:%s:site:%d:run:%d:batch:%d", monthText, c.plan.SiteID, c.runID, start/chargesPerEntry),
+			Description:    fmt.Sprintf("Carrying charges %s, %s: %d residencies", monthText, c.plan.SiteName, len(batch)),
+			EffectiveDate:  c.today,
+			Metadata:       map[string]string{"site_id": id(c.plan.SiteID), "month": monthText, "run_id": id(c.runID)},
 			Postings:       netPostings(postings...),
 		})
 		if err != nil {
-			return 0, err
+			return err
 		}
-		for k := range batch {
-			entries[start+k] = posted.ID
-		}
-	}
-	for i, t := range todo {
-		sp, qty, value := t.split, qtys[i], values[i]
-		key := fmt.Sprintf("equity:charge:%s:residency:%d", monthText, t.ResidencyID)
-		if qty.IsPositive() {
-			evMembers = append(evMembers, t.MemberID)
-			evEntries = append(evEntries, entries[i])
-			evQty, evValue, evAmount = append(evQty, qty.String()), append(evValue, value.String()), append(evAmount, sp.Principal.String())
-			evKeys = append(evKeys, key)
-			holdSites, holdMembers, holdQty = append(holdSites, p.SiteID), append(holdMembers, t.MemberID), append(holdQty, qty)
-			sum.Shares = sum.Shares.Add(qty)
-		}
-		chResidency, chUnit, chMem = append(chResidency, t.ResidencyID), append(chUnit, t.UnitID), append(chMem, t.MemberID)
-		chDays = append(chDays, int64(t.Days))
-		chMonthly = append(chMonthly, p.Splits[t.UnitID].Total.String())
-		chTotal, chOp, chRes = append(chTotal, sp.Total.String()), append(chOp, sp.Operating.String()), append(chRes, sp.Reserves.String())
-		chInt, chPrin = append(chInt, sp.Interest.String()), append(chPrin, sp.Principal.String())
-		chEntry, chKey = append(chEntry, entries[i]), append(chKey, key)
-		sum.Posted++
-		sum.Total = sum.Total.Add(sp.Total)
-		sum.Principal = sum.Principal.Add(sp.Principal)
-	}
-	eventIDs := map[string]int64{}
-	if len(evKeys) > 0 {
-		var rows []struct {
-			ID  int64  `db:"id"`
-			Key string `db:"idempotency_key"`
-		}
-		if err := tx.SelectContext(ctx, &rows, `
-			INSERT INTO share_events (site_id, member_id, kind, effective_on, quantity, price, value, amount, entry_id, idempotency_key)
-			SELECT $1, m, 'charge', $2::date, q, $3, v, a, e, k
-			FROM unnest($4::bigint[], $5::numeric[], $6::numeric[], $7::numeric[], $8::bigint[], $9::text[]) AS t (m, q, v, a, e, k)
-			RETURNING id, idempotency_key`,
-			p.SiteID, sqlDate(today), price, pq.Array(evMembers), pq.Array(evQty), pq.Array(evValue), pq.Array(evAmount),
-			pq.Array(evEntries), pq.Array(evKeys)); err != nil {
-			return 0, fmt.Errorf("equity: unable to write the register: %w", err)
-		}
-		for _, r := range rows {
-			eventIDs[r.Key] = r.ID
-		}
-		if err := moveHoldings(ctx, tx, holdSites, holdMembers, holdQty); err != nil {
-			return 0, err
+		for i := range batch {
+			batch[i].entryID = posted.ID
 		}
 	}
-	events := make([]*int64, len(chKey))
-	for i, k := range chKey {
-		if id, ok := eventIDs[k]; ok {
+	return nil
+}
+
+// recordCharges writes the share events of the charges that bought shares,
+// moves the holdings, and records every charge, each in one statement of
+// arrays (a run of ten thousand residencies is three statements a site).
+func recordCharges(ctx context.Context, tx *sqlx.Tx, c siteCharge) error {
+	eventIDs, err := recordChargeShares(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	n := len(c.rows)
+	units, residencies, members, days, entries := make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n), make([]int64, n)
+	monthly, total, operating, reserves, interest, principal := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	events := make([]*int64, n)
+	for i, r := range c.rows {
+		units[i], residencies[i], members[i], days[i], entries[i] = r.UnitID, r.ResidencyID, r.MemberID, int64(r.Days), r.entryID
+		monthly[i], total[i], operating[i] = r.monthly.String(), r.split.Total.String(), r.split.Operating.String()
+		reserves[i], interest[i], principal[i] = r.split.Reserves.String(), r.split.Interest.String(), r.split.Principal.String()
+		if id, ok := eventIDs[r.key]; ok {
 			events[i] = &id
 		}
 	}
@@ -554,12 +626,51 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 		FROM unnest($5::bigint[], $6::bigint[], $7::bigint[], $8::int[], $9::numeric[], $10::numeric[], $11::numeric[],
 		            $12::numeric[], $13::numeric[], $14::numeric[], $15::bigint[], $16::bigint[])
 		     AS x (u, r, m, d, mc, t, o, rs, i, p, ev, e)`,
-		p.SiteID, sqlDate(month), dim, runID,
-		pq.Array(chUnit), pq.Array(chResidency), pq.Array(chMem), pq.Array(chDays), pq.Array(chMonthly), pq.Array(chTotal),
-		pq.Array(chOp), pq.Array(chRes), pq.Array(chInt), pq.Array(chPrin), pq.Array(events), pq.Array(chEntry), sqlDate(today)); err != nil {
-		return 0, fmt.Errorf("equity: unable to record charges: %w", err)
+		c.plan.SiteID, sqlDate(c.month), DaysIn(c.month), c.runID,
+		pq.Array(units), pq.Array(residencies), pq.Array(members), pq.Array(days), pq.Array(monthly), pq.Array(total),
+		pq.Array(operating), pq.Array(reserves), pq.Array(interest), pq.Array(principal), pq.Array(events), pq.Array(entries),
+		sqlDate(c.today)); err != nil {
+		return fmt.Errorf("equity: unable to record charges: %w", err)
 	}
-	return installments, nil
+	return nil
+}
+
+// recordChargeShares writes the share events of the charges whose
+// principal part bought shares and moves the holdings; it returns the
+// events' ids by key.
+func recordChargeShares(ctx context.Context, tx *sqlx.Tx, c siteCharge) (map[string]int64, error) {
+	var members, entries, sites []int64
+	var qty, value, amount, keys []string
+	var held []decimal.Decimal
+	for _, r := range c.rows {
+		if !r.qty.IsPositive() {
+			continue
+		}
+		members, entries, sites = append(members, r.MemberID), append(entries, r.entryID), append(sites, c.plan.SiteID)
+		qty, value, amount = append(qty, r.qty.String()), append(value, r.value.String()), append(amount, r.split.Principal.String())
+		keys, held = append(keys, r.key), append(held, r.qty)
+	}
+	ids := map[string]int64{}
+	if len(keys) == 0 {
+		return ids, nil
+	}
+	var rows []struct {
+		ID  int64  `db:"id"`
+		Key string `db:"idempotency_key"`
+	}
+	if err := tx.SelectContext(ctx, &rows, `
+		INSERT INTO share_events (site_id, member_id, kind, effective_on, quantity, price, value, amount, entry_id, idempotency_key)
+		SELECT $1, m, 'charge', $2::date, q, $3, v, a, e, k
+		FROM unnest($4::bigint[], $5::numeric[], $6::numeric[], $7::numeric[], $8::bigint[], $9::text[]) AS t (m, q, v, a, e, k)
+		RETURNING id, idempotency_key`,
+		c.plan.SiteID, sqlDate(c.today), c.price, pq.Array(members), pq.Array(qty), pq.Array(value), pq.Array(amount),
+		pq.Array(entries), pq.Array(keys)); err != nil {
+		return nil, fmt.Errorf("equity: unable to write the register: %w", err)
+	}
+	for _, r := range rows {
+		ids[r.Key] = r.ID
+	}
+	return ids, moveHoldings(ctx, tx, sites, members, held)
 }
 
 // postMortgageInstallments posts, in order, the installments of a mortgage
@@ -746,10 +857,14 @@ func (s *Service) ensureReceivables(ctx context.Context, tx *sqlx.Tx, members ma
 	return nil
 }
 
-// ChargeRuns lists the runs of the monthly charges, latest first.
-func (s *Service) ChargeRuns(ctx context.Context, q sqlx.QueryerContext, limit int) ([]ChargeRunRecord, error) {
+// ChargeRuns lists the last runs of the monthly charges, latest first (the
+// treasurer's). Errors: forbidden (403).
+func (s *Service) ChargeRuns(ctx context.Context, p *app.Principal, limit int) ([]ChargeRunRecord, error) {
+	if err := requireCharges(p); err != nil {
+		return nil, err
+	}
 	rs := []ChargeRunRecord{}
-	if err := sqlx.SelectContext(ctx, q, &rs, `
+	if err := s.DB.SelectContext(ctx, &rs, `
 		SELECT c.id, c.month, c.posted, c.skipped, c.total, c.duration_ms, c.created_at, coalesce(m.name, '') AS run_by
 		FROM charge_runs c LEFT JOIN members m ON m.id = c.run_by ORDER BY c.id DESC LIMIT $1`, limit); err != nil {
 		return nil, fmt.Errorf("equity: unable to list runs: %w", err)
@@ -804,19 +919,29 @@ FROM unit_charges c
 JOIN sites s ON s.id = c.site_id JOIN units u ON u.id = c.unit_id JOIN members m ON m.id = c.member_id
 LEFT JOIN share_events e ON e.id = c.share_event_id`
 
-// ChargesOfMonth lists the charges posted for a month, by site and unit.
-func (s *Service) ChargesOfMonth(ctx context.Context, q sqlx.QueryerContext, month time.Time) ([]UnitCharge, error) {
-	return s.unitCharges(ctx, q, selectUnitCharges+` WHERE c.month = $1::date ORDER BY s.name, u.name, c.id`, sqlDate(MonthOf(month)))
+// ChargesOfMonth lists the charges posted for a month, by site and unit
+// (the treasurer's). Errors: forbidden (403).
+func (s *Service) ChargesOfMonth(ctx context.Context, p *app.Principal, month time.Time) ([]UnitCharge, error) {
+	if err := requireCharges(p); err != nil {
+		return nil, err
+	}
+	return s.unitCharges(ctx, selectUnitCharges+` WHERE c.month = $1::date ORDER BY s.name, u.name, c.id`, sqlDate(MonthOf(month)))
 }
 
-// ChargesOfMember lists a member's charges, latest first.
-func (s *Service) ChargesOfMember(ctx context.Context, q sqlx.QueryerContext, memberID int64) ([]UnitCharge, error) {
-	return s.unitCharges(ctx, q, selectUnitCharges+` WHERE c.member_id = $1 ORDER BY c.month DESC, c.id DESC`, memberID)
+// ChargesOfMember lists a member's charges, latest first, to the member and
+// the treasurer. Errors: forbidden (403).
+func (s *Service) ChargesOfMember(ctx context.Context, p *app.Principal, memberID int64) ([]UnitCharge, error) {
+	if err := p.RequireMoneyOf(memberID); err != nil {
+		return nil, err
+	}
+	return s.unitCharges(ctx, selectMemberCharges, memberID)
 }
 
-func (s *Service) unitCharges(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) ([]UnitCharge, error) {
+const selectMemberCharges = selectUnitCharges + ` WHERE c.member_id = $1 ORDER BY c.month DESC, c.id DESC`
+
+func (s *Service) unitCharges(ctx context.Context, query string, args ...any) ([]UnitCharge, error) {
 	cs := []UnitCharge{}
-	if err := sqlx.SelectContext(ctx, q, &cs, query, args...); err != nil {
+	if err := s.DB.SelectContext(ctx, &cs, query, args...); err != nil {
 		return nil, fmt.Errorf("equity: unable to list charges: %w", err)
 	}
 	for i := range cs {

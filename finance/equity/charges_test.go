@@ -30,18 +30,18 @@ func TestMonthlyChargeRun(t *testing.T) {
 	apptest.MustAddResidency(t, e.db, site, e2, ben, "2026-02-15")
 	e.policyRate(site, "50", "0", "2026-01-01")
 	e.must("mortgage", func(tx *sqlx.Tx) error {
-		_, err := e.svc.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("100000.00"), YearlyRatePct: dec("6"),
+		_, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("100000.00"), YearlyRatePct: dec("6"),
 			Months: 360, IdempotencyKey: "elm-mortgage"})
 		return err
 	})
 
 	e.setToday("2026-02-27")
-	if _, err := e.svc.RunCharges(ctx, day("2026-02-01"), nil); apptest.Code(err) != "month_not_over" {
+	if _, err := e.svc.RunScheduledCharges(ctx, day("2026-02-01")); apptest.Code(err) != "month_not_over" {
 		t.Errorf("February before its last day: %v, want month_not_over", err)
 	}
 
 	e.setToday("2026-03-01")
-	run, err := e.svc.RunCharges(ctx, day("2026-02-01"), nil)
+	run, err := e.svc.RunScheduledCharges(ctx, day("2026-02-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestMonthlyChargeRun(t *testing.T) {
 		t.Errorf("run: posted %d, skipped %d, total %s, installments %d; want 2, 0, 1625.00 (1180 + 445), 1",
 			run.Posted, run.Skipped, run.Total, run.Installments)
 	}
-	charges, err := e.svc.ChargesOfMonth(ctx, e.db, day("2026-02-01"))
+	charges, err := e.svc.ChargesOfMonth(ctx, admin, day("2026-02-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +90,7 @@ func TestMonthlyChargeRun(t *testing.T) {
 
 	// Running February again changes nothing and says so.
 	entries := e.count(`SELECT count(*) FROM ledger_entries`)
-	again, err := e.svc.RunCharges(ctx, day("2026-02-01"), nil)
+	again, err := e.svc.RunScheduledCharges(ctx, day("2026-02-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -121,7 +121,7 @@ func TestConcurrentRunsChargeOnce(t *testing.T) {
 	}
 	e.policyRate(site, "100", "2", "2022-03-01")
 	e.must("mortgage", func(tx *sqlx.Tx) error {
-		_, err := e.svc.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("500000"), YearlyRatePct: dec("4.25"), Months: 300, IdempotencyKey: "m"})
+		_, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("500000"), YearlyRatePct: dec("4.25"), Months: 300, IdempotencyKey: "m"})
 		return err
 	})
 	e.setToday("2026-02-01")
@@ -132,7 +132,7 @@ func TestConcurrentRunsChargeOnce(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			run, err := e.svc.RunCharges(ctx, day("2026-01-01"), nil)
+			run, err := e.svc.RunScheduledCharges(ctx, day("2026-01-01"))
 			posted[i], errs[i] = run.Posted, err
 		}(i)
 	}

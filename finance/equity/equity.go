@@ -4,9 +4,9 @@
 // principal into members' shares, and the member equity statement.
 //
 // Money moves only through the ledger (hearth/finance/ledger): every
-// operation here posts balanced entries inside the caller's transaction and
-// records, beside the entry's id, the facts the ledger does not hold (share
-// quantities, prices, loan terms). docs/equity.md describes the chart of
+// operation here posts balanced entries in its transaction (or the
+// caller's, for a …Tx method) and records, beside the entry's id, the facts
+// the ledger does not hold (share quantities, prices, loan terms). docs/equity.md describes the chart of
 // accounts, the formulas and every rounding rule.
 //
 // Every operation that writes takes an idempotency key: the same key with the
@@ -18,24 +18,28 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
 	"github.com/shopspring/decimal"
 
 	"hearth/app"
+	"hearth/day"
 	"hearth/finance/ledger"
 )
 
-// Service is the equity area. Its methods that write take the caller's
-// *sqlx.Tx so that an admission or a move composes them in one transaction;
-// the few that stand alone open their own with app.InTx.
+// Service is the equity area. Its public methods decide whether the
+// principal may, and own their transaction; a method named …Tx takes the
+// caller's instead, so that an admission or a move (housing/membership), or
+// the demo seed, composes it with others in one transaction.
 type Service struct {
 	DB     *sqlx.DB
 	Ledger *ledger.Ledger
 	// Now is the clock that decides "today" for the rules that protect
-	// history (a policy never takes effect in the past). Nil means time.Now;
-	// the demo seed sets it to replay a year.
+	// history (a policy never takes effect in the past). Nil means the real
+	// clock, read in each site's zone; the demo seed and the tests set it to
+	// replay days, and then it names the day itself.
 	Now func() time.Time
 }
 
@@ -44,12 +48,58 @@ func New(db *sqlx.DB, l *ledger.Ledger) *Service {
 	return &Service{DB: db, Ledger: l}
 }
 
-// Today is the calendar date of the service's clock, at midnight UTC.
+// Today is the cooperative's day, the calendar date of the service's clock
+// (UTC), at midnight UTC: the day of a charge run and of a price index's
+// values. A site's own day is todayAt its zone.
 func (s *Service) Today() time.Time {
 	if s.Now != nil {
 		return Day(s.Now())
 	}
 	return Day(time.Now())
+}
+
+// todayAt is today at a site whose zone is the IANA name zone (UTC when
+// unknown): the calendar day there (day.Today). A replay clock (Now) names
+// the day itself, the same at every site, so that the demo seed and the
+// tests replay days whatever the zone.
+func (s *Service) todayAt(zone string) time.Time {
+	if s.Now != nil {
+		return Day(s.Now())
+	}
+	return day.Today(siteZone(zone)).Time()
+}
+
+// zones caches the sites' locations: loading one reads the zone database.
+var zones sync.Map
+
+// siteZone returns the location of an IANA zone name, UTC when unknown.
+func siteZone(name string) *time.Location {
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		loc = time.UTC
+	}
+	zones.Store(name, loc)
+	return loc
+}
+
+// siteToday is today at a site (todayAt in the site's zone). Errors:
+// site_not_found (404).
+func (s *Service) siteToday(ctx context.Context, q sqlx.QueryerContext, siteID int64) (time.Time, error) {
+	if s.Now != nil {
+		return Day(s.Now()), nil
+	}
+	var zone string
+	err := sqlx.GetContext(ctx, q, &zone, `SELECT timezone FROM sites WHERE id = $1`, siteID)
+	if app.ErrNoRows(err) {
+		return time.Time{}, app.Errorf(app.KindNotFound, "site_not_found", "There is no such site.")
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("equity: unable to read site: %w", err)
+	}
+	return s.todayAt(zone), nil
 }
 
 // Day returns the calendar date of t (its year, month and day in its own
@@ -209,8 +259,19 @@ type Settings struct {
 	UpdatedAt        time.Time       `db:"updated_at"`
 }
 
-// Settings returns the cooperative's lending rules.
-func (s *Service) Settings(ctx context.Context, q sqlx.QueryerContext) (Settings, error) {
+// Settings returns the cooperative's lending rules. Every member may read
+// them: they are the terms a member borrows and moves on.
+func (s *Service) Settings(ctx context.Context) (Settings, error) {
+	return s.settings(ctx, s.DB)
+}
+
+// SettingsTx is Settings inside the caller's transaction (an admission or a
+// move reads the terms it lends on).
+func (s *Service) SettingsTx(ctx context.Context, tx *sqlx.Tx) (Settings, error) {
+	return s.settings(ctx, tx)
+}
+
+func (s *Service) settings(ctx context.Context, q sqlx.QueryerContext) (Settings, error) {
 	var st Settings
 	err := sqlx.GetContext(ctx, q, &st, `
 		SELECT loan_to_value_pct, share_loan_rate_pct, share_loan_months, transfer_fee_pct, updated_at FROM equity_settings`)
@@ -220,10 +281,46 @@ func (s *Service) Settings(ctx context.Context, q sqlx.QueryerContext) (Settings
 	return st, nil
 }
 
-// UpdateSettings changes the lending rules; they apply to operations from
-// now on. Errors: invalid_percent, rate_negative, rate_too_high,
-// term_not_positive, term_too_long (422).
-func (s *Service) UpdateSettings(ctx context.Context, st Settings, by *int64) (Settings, error) {
+// CanChangeSettings reports whether p may change the cooperative's money
+// rules: the lending settings and the price indexes are the treasurer's.
+func CanChangeSettings(p *app.Principal) bool { return p.IsAdmin() }
+
+// SettingsChange changes some of the lending rules; nil leaves one as it is.
+type SettingsChange struct {
+	LoanToValuePct   *decimal.Decimal
+	ShareLoanRatePct *decimal.Decimal
+	ShareLoanMonths  *int
+	TransferFeePct   *decimal.Decimal
+}
+
+// apply overlays the change on the current rules.
+func (c SettingsChange) apply(st Settings) Settings {
+	for _, f := range []struct {
+		in  *decimal.Decimal
+		dst *decimal.Decimal
+	}{{c.LoanToValuePct, &st.LoanToValuePct}, {c.ShareLoanRatePct, &st.ShareLoanRatePct}, {c.TransferFeePct, &st.TransferFeePct}} {
+		if f.in != nil {
+			*f.dst = *f.in
+		}
+	}
+	if c.ShareLoanMonths != nil {
+		st.ShareLoanMonths = *c.ShareLoanMonths
+	}
+	return st
+}
+
+// UpdateSettings changes the lending rules (the treasurer); they apply to
+// operations from now on. Errors: forbidden (403); invalid_percent,
+// rate_negative, rate_too_high, term_not_positive, term_too_long (422).
+func (s *Service) UpdateSettings(ctx context.Context, p *app.Principal, c SettingsChange) (Settings, error) {
+	if !CanChangeSettings(p) {
+		return Settings{}, app.Forbidden("Only the treasurer (an admin) can do that.")
+	}
+	st, err := s.Settings(ctx)
+	if err != nil {
+		return st, err
+	}
+	st = c.apply(st)
 	pct := func(field string, d decimal.Decimal) error {
 		if d.IsNegative() || d.GreaterThan(hundred) || !d.Equal(d.Round(2)) {
 			return app.Unprocessable("invalid_percent", "Enter a percentage between 0 and 100 with at most two decimals.").OnField(field)
@@ -239,14 +336,14 @@ func (s *Service) UpdateSettings(ctx context.Context, st Settings, by *int64) (S
 	if err := checkRateAndTerm(st.ShareLoanRatePct, st.ShareLoanMonths); err != nil {
 		return st, err
 	}
-	_, err := s.DB.ExecContext(ctx, `
+	_, err = s.DB.ExecContext(ctx, `
 		UPDATE equity_settings SET loan_to_value_pct = $1, share_loan_rate_pct = $2, share_loan_months = $3,
 		       transfer_fee_pct = $4, updated_at = now(), updated_by = $5`,
-		st.LoanToValuePct, st.ShareLoanRatePct, st.ShareLoanMonths, st.TransferFeePct, by)
+		st.LoanToValuePct, st.ShareLoanRatePct, st.ShareLoanMonths, st.TransferFeePct, p.ID)
 	if err != nil {
 		return st, fmt.Errorf("equity: unable to update settings: %w", err)
 	}
-	return s.Settings(ctx, s.DB)
+	return s.Settings(ctx)
 }
 
 // checkIdempotencyKey refuses an empty or overlong key. Errors:

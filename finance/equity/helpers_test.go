@@ -14,6 +14,9 @@ import (
 	"hearth/finance/ledger"
 )
 
+// admin is the treasurer, who may see and do everything in equity.
+var admin = &app.Principal{Member: app.Member{Role: app.RoleAdmin}}
+
 // env is a fresh database with the equity service on a clock the test moves.
 type env struct {
 	t     testing.TB
@@ -67,7 +70,7 @@ func (e *env) member(name string) int64 {
 
 func (e *env) price(site int64) equity.Price {
 	e.t.Helper()
-	p, err := e.svc.SharePriceOn(context.Background(), e.db, site, e.today)
+	p, err := e.svc.SharePrice(context.Background(), admin, site, e.today)
 	if err != nil {
 		e.t.Fatalf("price: %v", err)
 	}
@@ -91,7 +94,7 @@ func (e *env) balance(code string, normal int64) decimal.Decimal {
 func (e *env) policyNAV(site int64, base string) {
 	e.t.Helper()
 	e.must("nav policy", func(tx *sqlx.Tx) error {
-		_, err := e.svc.SetPolicy(context.Background(), tx, equity.NewPolicy{SiteID: site, EffectiveFrom: e.today, Kind: equity.NetAssetValue, BasePrice: dec(base)})
+		_, err := e.svc.SetPolicyTx(context.Background(), tx, equity.NewPolicy{SiteID: site, EffectiveFrom: e.today, Kind: equity.NetAssetValue, BasePrice: dec(base)})
 		return err
 	})
 }
@@ -100,7 +103,7 @@ func (e *env) policyRate(site int64, base, rate, baseDate string) {
 	e.t.Helper()
 	r := dec(rate)
 	e.must("limited-equity policy", func(tx *sqlx.Tx) error {
-		_, err := e.svc.SetPolicy(context.Background(), tx, equity.NewPolicy{SiteID: site, EffectiveFrom: e.today, Kind: equity.LimitedEquity,
+		_, err := e.svc.SetPolicyTx(context.Background(), tx, equity.NewPolicy{SiteID: site, EffectiveFrom: e.today, Kind: equity.LimitedEquity,
 			BasePrice: dec(base), BaseDate: day(baseDate), YearlyRatePct: &r})
 		return err
 	})
@@ -111,7 +114,7 @@ func (e *env) issue(site, member int64, amount, cash, key string) equity.ShareEv
 	var ev equity.ShareEvent
 	e.must("issue "+key, func(tx *sqlx.Tx) error {
 		var err error
-		ev, err = e.svc.IssueShares(context.Background(), tx, equity.IssueRequest{SiteID: site, MemberID: member, Kind: equity.Issue,
+		ev, err = e.svc.IssueSharesTx(context.Background(), tx, equity.IssueRequest{SiteID: site, MemberID: member, Kind: equity.Issue,
 			Amount: dec(amount), Cash: dec(cash), IdempotencyKey: key})
 		return err
 	})

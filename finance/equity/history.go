@@ -56,96 +56,123 @@ func (h balanceHistory) asOf(d time.Time) decimal.Decimal {
 // priceHistory prices a site's shares on each of the days given, as
 // SharePriceOn would. Errors: those of SharePriceOn.
 func (s *Service) priceHistory(ctx context.Context, siteID int64, days []time.Time) ([]decimal.Decimal, error) {
-	policies, err := s.Policies(ctx, s.DB, siteID) // latest first
+	h, err := s.readSiteHistory(ctx, siteID)
 	if err != nil {
 		return nil, err
-	}
-	appraisals, err := s.Appraisals(ctx, s.DB, siteID) // latest first
-	if err != nil {
-		return nil, err
-	}
-	points := map[string][]IndexPoint{} // latest first
-	for _, p := range policies {
-		if p.IndexSeries != nil && points[*p.IndexSeries] == nil {
-			if points[*p.IndexSeries], err = s.IndexPoints(ctx, s.DB, *p.IndexSeries); err != nil {
-				return nil, err
-			}
-		}
-	}
-	var shares []struct {
-		On    time.Time       `db:"effective_on"`
-		Total decimal.Decimal `db:"total"`
-	}
-	if err := s.DB.SelectContext(ctx, &shares, `
-		SELECT effective_on, sum(sum(quantity)) OVER (ORDER BY effective_on) AS total
-		FROM share_events WHERE site_id = $1 GROUP BY effective_on ORDER BY effective_on`, siteID); err != nil {
-		return nil, fmt.Errorf("equity: unable to count shares: %w", err)
-	}
-	acc := AccountsOfSite(siteID)
-	var mortgage, paidIn, reserves balanceHistory
-	for _, h := range []struct {
-		code string
-		dst  *balanceHistory
-	}{{acc.Mortgage, &mortgage}, {acc.SharesPaidIn, &paidIn}, {acc.Reserves, &reserves}} {
-		if *h.dst, err = s.accountHistory(ctx, h.code, creditNormal); err != nil {
-			return nil, err
-		}
-	}
-	indexOnDay := func(series string, d time.Time) (IndexPoint, error) {
-		for _, pt := range points[series] {
-			if !pt.EffectiveOn.After(d) {
-				return pt, nil
-			}
-		}
-		return IndexPoint{}, app.Unprocessable("index_missing", "Index series %s has no value in force on %s.", series, sqlDate(d))
 	}
 	out := make([]decimal.Decimal, len(days))
 	for i, d := range days {
-		d = Day(d)
-		var pol *Policy
-		for k := range policies {
-			if !policies[k].EffectiveFrom.After(d) {
-				pol = &policies[k]
-				break
-			}
-		}
-		if pol == nil {
-			return nil, app.Unprocessable("no_price_policy", "This site has no share price policy in force on %s.", sqlDate(d))
-		}
-		switch {
-		case pol.Kind == LimitedEquity && pol.YearlyRatePct != nil:
-			out[i] = LimitedEquityByRate(pol.BasePrice, *pol.YearlyRatePct, WholeYears(pol.BaseDate, d))
-		case pol.Kind == LimitedEquity:
-			then, err := indexOnDay(*pol.IndexSeries, pol.BaseDate)
-			if err != nil {
-				return nil, err
-			}
-			now, err := indexOnDay(*pol.IndexSeries, d)
-			if err != nil {
-				return nil, err
-			}
-			out[i] = LimitedEquityByIndex(pol.BasePrice, then.Value, now.Value)
-		default:
-			eve := d.AddDate(0, 0, -1)
-			var ap *Appraisal
-			for k := range appraisals {
-				if !appraisals[k].EffectiveOn.After(d) {
-					ap = &appraisals[k]
-					break
-				}
-			}
-			outstanding := decimal.Zero
-			for _, sh := range shares {
-				if Day(sh.On).After(eve) {
-					break
-				}
-				outstanding = sh.Total
-			}
-			debt := mortgage.asOf(eve).Sub(paidIn.asOf(eve))
-			if out[i], err = navOrOpening(*pol, d, ap, debt, reserves.asOf(eve), outstanding); err != nil {
-				return nil, err
-			}
+		if out[i], err = h.priceOn(Day(d)); err != nil {
+			return nil, err
 		}
 	}
 	return out, nil
+}
+
+// siteHistory is every input of a site's price, over all time.
+type siteHistory struct {
+	policies                   []Policy                // latest first
+	appraisals                 []Appraisal             // latest first
+	points                     map[string][]IndexPoint // by series, latest first
+	shares                     []sharesOutstanding     // oldest first
+	mortgage, paidIn, reserves balanceHistory
+}
+
+// sharesOutstanding is the number of a site's shares at the end of a day
+// on which it changed.
+type sharesOutstanding struct {
+	On    time.Time       `db:"effective_on"`
+	Total decimal.Decimal `db:"total"`
+}
+
+// readSiteHistory reads the whole history of a site's price inputs, a few
+// queries in all.
+func (s *Service) readSiteHistory(ctx context.Context, siteID int64) (siteHistory, error) {
+	h := siteHistory{points: map[string][]IndexPoint{}}
+	var err error
+	if h.policies, err = s.policies(ctx, siteID); err != nil {
+		return h, err
+	}
+	if h.appraisals, err = s.appraisals(ctx, siteID); err != nil {
+		return h, err
+	}
+	for _, p := range h.policies {
+		if p.IndexSeries != nil && h.points[*p.IndexSeries] == nil {
+			if h.points[*p.IndexSeries], err = s.indexPoints(ctx, *p.IndexSeries); err != nil {
+				return h, err
+			}
+		}
+	}
+	if err := s.DB.SelectContext(ctx, &h.shares, `
+		SELECT effective_on, sum(sum(quantity)) OVER (ORDER BY effective_on) AS total
+		FROM share_events WHERE site_id = $1 GROUP BY effective_on ORDER BY effective_on`, siteID); err != nil {
+		return h, fmt.Errorf("equity: unable to count shares: %w", err)
+	}
+	acc := AccountsOfSite(siteID)
+	for _, b := range []struct {
+		code string
+		dst  *balanceHistory
+	}{{acc.Mortgage, &h.mortgage}, {acc.SharesPaidIn, &h.paidIn}, {acc.Reserves, &h.reserves}} {
+		if *b.dst, err = s.accountHistory(ctx, b.code, creditNormal); err != nil {
+			return h, err
+		}
+	}
+	return h, nil
+}
+
+// priceOn is the price of day d by the policy in force on it. Errors:
+// no_price_policy, index_missing, price_not_positive (422).
+func (h siteHistory) priceOn(d time.Time) (decimal.Decimal, error) {
+	var pol *Policy
+	for k := range h.policies {
+		if !h.policies[k].EffectiveFrom.After(d) {
+			pol = &h.policies[k]
+			break
+		}
+	}
+	if pol == nil {
+		return decimal.Zero, app.Unprocessable("no_price_policy", "This site has no share price policy in force on %s.", sqlDate(d))
+	}
+	switch {
+	case pol.Kind == LimitedEquity && pol.YearlyRatePct != nil:
+		return LimitedEquityByRate(pol.BasePrice, *pol.YearlyRatePct, WholeYears(pol.BaseDate, d)), nil
+	case pol.Kind == LimitedEquity:
+		then, err := h.indexOn(*pol.IndexSeries, pol.BaseDate)
+		if err != nil {
+			return decimal.Zero, err
+		}
+		now, err := h.indexOn(*pol.IndexSeries, d)
+		if err != nil {
+			return decimal.Zero, err
+		}
+		return LimitedEquityByIndex(pol.BasePrice, then.Value, now.Value), nil
+	}
+	eve := d.AddDate(0, 0, -1)
+	var ap *Appraisal
+	for k := range h.appraisals {
+		if !h.appraisals[k].EffectiveOn.After(d) {
+			ap = &h.appraisals[k]
+			break
+		}
+	}
+	outstanding := decimal.Zero
+	for _, sh := range h.shares {
+		if Day(sh.On).After(eve) {
+			break
+		}
+		outstanding = sh.Total
+	}
+	debt := h.mortgage.asOf(eve).Sub(h.paidIn.asOf(eve))
+	return navOrOpening(*pol, d, ap, debt, h.reserves.asOf(eve), outstanding)
+}
+
+// indexOn is the value of an index series in force on day d. Errors:
+// index_missing (422).
+func (h siteHistory) indexOn(series string, d time.Time) (IndexPoint, error) {
+	for _, pt := range h.points[series] {
+		if !pt.EffectiveOn.After(d) {
+			return pt, nil
+		}
+	}
+	return IndexPoint{}, app.Unprocessable("index_missing", "Index series %s has no value in force on %s.", series, sqlDate(d))
 }

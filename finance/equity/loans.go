@@ -138,8 +138,28 @@ func (s *Service) loanWhere(ctx context.Context, q sqlx.QueryerContext, where st
 	return ls, nil
 }
 
-// Loan returns one loan. Errors: loan_not_found (404).
-func (s *Service) Loan(ctx context.Context, q sqlx.QueryerContext, loanID int64) (Loan, error) {
+// requireLoanView refuses p a loan they may not see: a site mortgage is seen by
+// whoever sees the site's pool (poolVisibleTo), a share loan by its member
+// and the treasurer. Errors: forbidden (403).
+func (s *Service) requireLoanView(ctx context.Context, p *app.Principal, l Loan) error {
+	if l.Kind == Mortgage {
+		return s.requirePoolView(ctx, s.DB, p, l.SiteID)
+	}
+	return p.RequireMoneyOf(*l.MemberID)
+}
+
+// Loan returns a loan to whoever may see it (requireLoanView). Errors:
+// loan_not_found (404); forbidden (403).
+func (s *Service) Loan(ctx context.Context, p *app.Principal, loanID int64) (Loan, error) {
+	l, err := s.loan(ctx, s.DB, loanID)
+	if err != nil {
+		return l, err
+	}
+	return l, s.requireLoanView(ctx, p, l)
+}
+
+// loan returns one loan. Errors: loan_not_found (404).
+func (s *Service) loan(ctx context.Context, q sqlx.QueryerContext, loanID int64) (Loan, error) {
 	ls, err := s.loanWhere(ctx, q, "l.id = $1", loanID)
 	if err != nil {
 		return Loan{}, err
@@ -150,18 +170,13 @@ func (s *Service) Loan(ctx context.Context, q sqlx.QueryerContext, loanID int64)
 	return ls[0], nil
 }
 
-// SiteLoans lists a site's mortgages, the open one first.
-func (s *Service) SiteLoans(ctx context.Context, q sqlx.QueryerContext, siteID int64) ([]Loan, error) {
-	return s.loanWhere(ctx, q, "l.site_id = $1 AND l.kind = 'mortgage' ORDER BY l.closed_on DESC NULLS FIRST, l.id DESC", siteID)
+// ShareLoanOfTx returns a member's open share loan inside the caller's
+// transaction, for a move to quote. Errors: no_share_loan (404).
+func (s *Service) ShareLoanOfTx(ctx context.Context, tx *sqlx.Tx, memberID int64) (Loan, error) {
+	return s.shareLoanOf(ctx, tx, memberID)
 }
 
-// MemberLoans lists a member's share loans, the open one first.
-func (s *Service) MemberLoans(ctx context.Context, q sqlx.QueryerContext, memberID int64) ([]Loan, error) {
-	return s.loanWhere(ctx, q, "l.member_id = $1 AND l.kind = 'share_loan' ORDER BY l.closed_on DESC NULLS FIRST, l.id DESC", memberID)
-}
-
-// ShareLoanOf returns a member's open share loan. Errors: no_share_loan (404).
-func (s *Service) ShareLoanOf(ctx context.Context, q sqlx.QueryerContext, memberID int64) (Loan, error) {
+func (s *Service) shareLoanOf(ctx context.Context, q sqlx.QueryerContext, memberID int64) (Loan, error) {
 	ls, err := s.loanWhere(ctx, q, "l.member_id = $1 AND l.kind = 'share_loan' AND l.closed_on IS NULL", memberID)
 	if err != nil {
 		return Loan{}, err
@@ -205,12 +220,31 @@ type NewMortgage struct {
 // Errors: site_not_found (404); principal_not_positive, principal_not_cents,
 // term_not_positive, term_too_long, rate_negative, rate_too_high,
 // loan_start_in_past, invalid_idempotency_key (422); mortgage_exists,
-// idempotency_key_reused (409).
-func (s *Service) CreateMortgage(ctx context.Context, tx *sqlx.Tx, in NewMortgage) (Loan, error) {
+// idempotency_key_reused (409); forbidden (403) unless p may change the
+// pool (CanChangePool).
+func (s *Service) CreateMortgage(ctx context.Context, p *app.Principal, in NewMortgage) (Loan, error) {
+	var l Loan
+	if err := requirePoolChange(p); err != nil {
+		return l, err
+	}
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var err error
+		l, err = s.CreateMortgageTx(ctx, tx, in)
+		return err
+	})
+	return l, err
+}
+
+// CreateMortgageTx is CreateMortgage inside the caller's transaction, for
+// the demo seed.
+func (s *Service) CreateMortgageTx(ctx context.Context, tx *sqlx.Tx, in NewMortgage) (Loan, error) {
 	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
 		return Loan{}, err
 	}
-	today := s.Today()
+	today, err := s.siteToday(ctx, tx, in.SiteID)
+	if err != nil {
+		return Loan{}, err
+	}
 	start := today
 	if !in.StartsOn.IsZero() {
 		start = Day(in.StartsOn)
@@ -247,7 +281,7 @@ func (s *Service) CreateMortgage(ctx context.Context, tx *sqlx.Tx, in NewMortgag
 		return Loan{}, err
 	}
 	var loanID int64
-	err := tx.GetContext(ctx, &loanID, `
+	err = tx.GetContext(ctx, &loanID, `
 		INSERT INTO loans (kind, site_id, lender, principal, yearly_rate_pct, months, starts_on, idempotency_key)
 		VALUES ('mortgage', $1, $2, $3, $4, $5, $6::date, $7) RETURNING id`,
 		in.SiteID, in.Lender, in.Principal, in.YearlyRatePct, in.Months, sqlDate(start), in.IdempotencyKey)
@@ -267,7 +301,7 @@ func (s *Service) CreateMortgage(ctx context.Context, tx *sqlx.Tx, in NewMortgag
 	}); err != nil {
 		return Loan{}, err
 	}
-	return s.Loan(ctx, tx, loanID)
+	return s.loan(ctx, tx, loanID)
 }
 
 func loanError(err error) error {
@@ -286,15 +320,44 @@ func loanError(err error) error {
 	return fmt.Errorf("equity: unable to write loan: %w", err)
 }
 
-// PayoffQuote returns what closes an open loan on a day: the schedule's
-// balance after the paid installments plus interest accrued since the last
-// one (loan.PayoffQuote). Errors: loan_not_found (404); loan_closed,
+// Payoff is what closes a loan on a day (loan.PayoffQuote).
+type Payoff struct {
+	loan.Payoff
+	On time.Time // the day of the quote
+}
+
+// PayoffQuote returns what closes an open loan on a day (today at its site
+// when zero) to whoever may see the loan: the schedule's balance after the
+// paid installments plus interest accrued since the last one. The day is
+// in the answer also when the loan cannot be closed on it. Errors:
+// loan_not_found (404); forbidden (403); loan_closed,
 // payoff_date_too_early (422).
-func (s *Service) PayoffQuote(ctx context.Context, q sqlx.QueryerContext, loanID int64, on time.Time) (loan.Payoff, error) {
-	l, err := s.Loan(ctx, q, loanID)
+func (s *Service) PayoffQuote(ctx context.Context, p *app.Principal, loanID int64, on time.Time) (Payoff, error) {
+	l, err := s.Loan(ctx, p, loanID)
+	if err != nil {
+		return Payoff{}, err
+	}
+	if on.IsZero() {
+		if on, err = s.siteToday(ctx, s.DB, l.SiteID); err != nil {
+			return Payoff{}, err
+		}
+	}
+	q, err := payoffQuote(l, on)
+	return Payoff{Payoff: q, On: Day(on)}, err
+}
+
+// PayoffQuoteTx is PayoffQuote inside the caller's transaction, for a move
+// to quote. Errors: loan_not_found (404); loan_closed,
+// payoff_date_too_early (422).
+func (s *Service) PayoffQuoteTx(ctx context.Context, tx *sqlx.Tx, loanID int64, on time.Time) (loan.Payoff, error) {
+	l, err := s.loan(ctx, tx, loanID)
 	if err != nil {
 		return loan.Payoff{}, err
 	}
+	return payoffQuote(l, on)
+}
+
+func payoffQuote(l Loan, on time.Time) (loan.Payoff, error) {
 	if !l.Open() {
 		return loan.Payoff{}, app.Unprocessable("loan_closed", "This loan was closed on %s.", sqlDate(*l.ClosedOn))
 	}
@@ -304,7 +367,7 @@ func (s *Service) PayoffQuote(ctx context.Context, q sqlx.QueryerContext, loanID
 // LoanChange changes a member's share loan today: a positive Delta lends
 // more (opening a loan when there is none), a negative Delta pays it down.
 // The money lent is credited to the member's settlement account, for
-// IssueShares in the same transaction; a paydown comes from the settlement
+// IssueSharesTx in the same transaction; a paydown comes from the settlement
 // account (the proceeds of RedeemShares) or, when FromCash, from cash the
 // member pays now.
 type LoanChange struct {
@@ -319,7 +382,7 @@ type LoanChange struct {
 	IdempotencyKey string
 }
 
-// LoanChangeResult says what ChangeShareLoan did: the loan it closed (if
+// LoanChangeResult says what ChangeShareLoanTx did: the loan it closed (if
 // any), the loan now open (nil after a payoff), the interest accrued since
 // the last installment that it settled, and the ledger entry.
 type LoanChangeResult struct {
@@ -330,21 +393,21 @@ type LoanChangeResult struct {
 	Replayed bool
 }
 
-// ChangeShareLoan opens, increases, pays down or pays off a member's share
+// ChangeShareLoanTx opens, increases, pays down or pays off a member's share
 // loan today, inside the caller's transaction. The open loan, if any, is
 // closed at its payoff quote: the interest accrued since its last
 // installment is settled (first out of a paydown, as loan.Allocate
 // allocates a payment, the rest billed to the member's account) and a
 // replacement loan is opened for the new principal over the months left, at
 // the same rate. It does not check the loan-to-value limit, because the
-// shares the loan pays for are issued after it: call CheckLoanToValue at the
+// shares the loan pays for are issued after it: call CheckLoanToValueTx at the
 // end of the transaction.
 //
 // Errors: invalid_idempotency_key, loan_change_zero, amount_not_cents,
 // no_share_loan, paydown_exceeds_loan, and the term errors of finance/loan
 // (422); idempotency_key_reused (409); settlement_short (422) when the
 // settlement account does not hold a paydown.
-func (s *Service) ChangeShareLoan(ctx context.Context, tx *sqlx.Tx, in LoanChange) (LoanChangeResult, error) {
+func (s *Service) ChangeShareLoanTx(ctx context.Context, tx *sqlx.Tx, in LoanChange) (LoanChangeResult, error) {
 	var res LoanChangeResult
 	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
 		return res, err
@@ -361,145 +424,219 @@ func (s *Service) ChangeShareLoan(ctx context.Context, tx *sqlx.Tx, in LoanChang
 	if err := s.ensureMemberAccounts(ctx, tx, in.MemberID); err != nil {
 		return res, err
 	}
-	today := s.Today()
+	ch := loanChange{LoanChange: in, today: s.Today()}
 	ls, err := s.loanWhere(ctx, tx, "l.member_id = $1 AND l.kind = 'share_loan' AND l.closed_on IS NULL FOR UPDATE OF l", in.MemberID)
 	if err != nil {
 		return res, err
 	}
-	macc := AccountsOfMember(in.MemberID)
-	source := macc.Settlement
-	if in.FromCash {
-		source = AccountBank
-	}
-	var (
-		postings  []ledger.Posting
-		balance   = decimal.Zero
-		newTerms  loan.Terms
-		replaces  *int64
-		principal decimal.Decimal // principal of the replacement (zero: none)
-	)
 	if len(ls) == 0 {
-		if in.Delta.IsNegative() {
-			return res, app.Unprocessable("no_share_loan", "The member has no share loan to pay down.").OnField("loan")
-		}
-		st, err := s.Settings(ctx, tx)
-		if err != nil {
-			return res, err
-		}
-		newTerms = loan.Terms{YearlyRatePct: st.ShareLoanRatePct, Months: st.ShareLoanMonths}
-		if in.YearlyRatePct != nil {
-			newTerms.YearlyRatePct = *in.YearlyRatePct
-		}
-		if in.Months != 0 {
-			newTerms.Months = in.Months
-		}
-		principal = in.Delta
+		err = s.planNewLoan(ctx, tx, &ch)
 	} else {
-		old := ls[0]
-		res.Closed = &old
-		replaces = &old.ID
-		balance = old.Balance()
-		accrued := decimal.Zero
-		if quote, err := loan.PayoffQuote(old.Terms(), old.PaidPeriods, today); err == nil {
-			accrued = quote.AccruedInterest
-		}
-		billed := accrued
-		if in.Delta.IsNegative() {
-			pay := in.Delta.Neg()
-			interest, paid, over := loan.Allocate(pay, accrued, balance)
-			if over.IsPositive() {
-				return res, app.Unprocessable("paydown_exceeds_loan",
-					"The loan is paid off with %s today; %s is %s too much.", money(balance.Add(accrued)), money(pay), money(over)).OnField("loan")
-			}
-			billed = accrued.Sub(interest)
-			principal = balance.Sub(paid)
-			postings = append(postings,
-				ledger.Posting{Account: source, Amount: pay},
-				ledger.Posting{Account: AccountBank, Amount: pay.Neg()}, // passed on to the credit union
-				ledger.Posting{Account: macc.ShareLoan, Amount: paid.Neg()},
-				ledger.Posting{Account: AccountShareLoanFunding, Amount: paid},
-			)
-		} else {
-			principal = balance.Add(in.Delta)
-		}
-		if billed.IsPositive() {
-			// Interest the paydown did not cover: the cooperative pays it to
-			// the credit union and bills the member.
-			postings = append(postings,
-				ledger.Posting{Account: macc.Receivable, Amount: billed},
-				ledger.Posting{Account: AccountBank, Amount: billed.Neg()})
-		}
-		res.Interest = accrued
-		months := old.Months - old.PaidPeriods
-		if months < 1 {
-			months = 1
-		}
-		newTerms = loan.Terms{YearlyRatePct: old.YearlyRatePct, Months: months}
-		if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = $1`, old.ID, sqlDate(today)); err != nil {
-			return res, loanError(err)
-		}
-		c := old
-		c.ClosedOn = &today
-		res.Closed = &c
+		err = s.closeForChange(ctx, tx, ls[0], &ch, &res)
+	}
+	if err != nil {
+		return res, err
 	}
 	if in.Delta.IsPositive() {
-		postings = append(postings,
+		macc := AccountsOfMember(in.MemberID)
+		ch.postings = append(ch.postings,
 			ledger.Posting{Account: macc.ShareLoan, Amount: in.Delta},
 			ledger.Posting{Account: macc.Settlement, Amount: in.Delta.Neg()},
 			ledger.Posting{Account: AccountBank, Amount: in.Delta}, // advanced by the credit union
 			ledger.Posting{Account: AccountShareLoanFunding, Amount: in.Delta.Neg()},
 		)
 	}
-	var toLoan *int64
-	if principal.IsPositive() {
-		newTerms.Principal, newTerms.Start = principal, today
-		if err := newTerms.Validate(); err != nil {
+	if ch.terms.Principal.IsPositive() {
+		if res.Open, err = s.openReplacement(ctx, tx, ch); err != nil {
 			return res, err
 		}
-		if err := checkRateAndTerm(newTerms.YearlyRatePct, newTerms.Months); err != nil {
-			return res, err
-		}
-		var lid int64
-		err := tx.GetContext(ctx, &lid, `
-			INSERT INTO loans (kind, site_id, member_id, principal, yearly_rate_pct, months, starts_on, replaces_loan_id, idempotency_key)
-			VALUES ('share_loan', $1, $2, $3, $4, $5, $6::date, $7, $8) RETURNING id`,
-			in.SiteID, in.MemberID, principal, newTerms.YearlyRatePct, newTerms.Months, sqlDate(today), replaces, "loan-change:"+in.IdempotencyKey)
-		if err != nil {
-			return res, loanError(err)
-		}
-		toLoan = &lid
-		l, err := s.Loan(ctx, tx, lid)
-		if err != nil {
-			return res, err
-		}
-		res.Open = &l
 	}
-	desc := fmt.Sprintf("Share loan: %s lent", money(in.Delta))
-	if in.Delta.IsNegative() {
-		desc = fmt.Sprintf("Share loan: %s paid down", money(in.Delta.Neg()))
+	return res, s.recordLoanChange(ctx, tx, ch, &res)
+}
+
+// loanChange is a change of a share loan as ChangeShareLoanTx works it out.
+type loanChange struct {
+	LoanChange
+	today    time.Time
+	postings []ledger.Posting
+	replaces *int64     // the loan closed, if any
+	terms    loan.Terms // of the loan opened (none when its principal is zero)
+}
+
+// planNewLoan plans the first share loan of a member, on the settings'
+// terms unless the change gives its own. Errors: no_share_loan (422) for a
+// paydown.
+func (s *Service) planNewLoan(ctx context.Context, tx *sqlx.Tx, ch *loanChange) error {
+	if ch.Delta.IsNegative() {
+		return app.Unprocessable("no_share_loan", "The member has no share loan to pay down.").OnField("loan")
+	}
+	st, err := s.settings(ctx, tx)
+	if err != nil {
+		return err
+	}
+	ch.terms = loan.Terms{YearlyRatePct: st.ShareLoanRatePct, Months: st.ShareLoanMonths, Principal: ch.Delta}
+	if ch.YearlyRatePct != nil {
+		ch.terms.YearlyRatePct = *ch.YearlyRatePct
+	}
+	if ch.Months != 0 {
+		ch.terms.Months = ch.Months
+	}
+	return nil
+}
+
+// closeForChange closes a member's open share loan at its payoff quote and
+// plans its replacement: the interest accrued since its last installment
+// is settled (first out of a paydown, as loan.Allocate allocates a payment,
+// the rest billed to the member's account); the replacement keeps its rate
+// over the months left. Errors: paydown_exceeds_loan (422).
+func (s *Service) closeForChange(ctx context.Context, tx *sqlx.Tx, old Loan, ch *loanChange, res *LoanChangeResult) error {
+	macc := AccountsOfMember(ch.MemberID)
+	balance, accrued := old.Balance(), decimal.Zero
+	if quote, err := loan.PayoffQuote(old.Terms(), old.PaidPeriods, ch.today); err == nil {
+		accrued = quote.AccruedInterest
+	}
+	billed, principal := accrued, balance.Add(ch.Delta)
+	if ch.Delta.IsNegative() {
+		pay := ch.Delta.Neg()
+		interest, paid, over := loan.Allocate(pay, accrued, balance)
+		if over.IsPositive() {
+			return app.Unprocessable("paydown_exceeds_loan",
+				"The loan is paid off with %s today; %s is %s too much.", money(balance.Add(accrued)), money(pay), money(over)).OnField("loan")
+		}
+		source := macc.Settlement
+		if ch.FromCash {
+			source = AccountBank
+		}
+		billed, principal = accrued.Sub(interest), balance.Sub(paid)
+		ch.postings = append(ch.postings,
+			ledger.Posting{Account: source, Amount: pay},
+			ledger.Posting{Account: AccountBank, Amount: pay.Neg()}, // passed on to the credit union
+			ledger.Posting{Account: macc.ShareLoan, Amount: paid.Neg()},
+			ledger.Posting{Account: AccountShareLoanFunding, Amount: paid},
+		)
+	}
+	if billed.IsPositive() {
+		// Interest the paydown did not cover: the cooperative pays it to
+		// the credit union and bills the member.
+		ch.postings = append(ch.postings,
+			ledger.Posting{Account: macc.Receivable, Amount: billed},
+			ledger.Posting{Account: AccountBank, Amount: billed.Neg()})
+	}
+	res.Interest = accrued
+	ch.replaces = &old.ID
+	ch.terms = loan.Terms{YearlyRatePct: old.YearlyRatePct, Months: max(old.Months-old.PaidPeriods, 1), Principal: principal}
+	if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = $1`, old.ID, sqlDate(ch.today)); err != nil {
+		return loanError(err)
+	}
+	closed := old
+	closed.ClosedOn = &ch.today
+	res.Closed = &closed
+	return nil
+}
+
+// openReplacement opens the share loan a change plans, from today. Errors:
+// the term errors of finance/loan (422).
+func (s *Service) openReplacement(ctx context.Context, tx *sqlx.Tx, ch loanChange) (*Loan, error) {
+	t := ch.terms
+	t.Start = ch.today
+	if err := t.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkRateAndTerm(t.YearlyRatePct, t.Months); err != nil {
+		return nil, err
+	}
+	var lid int64
+	err := tx.GetContext(ctx, &lid, `
+		INSERT INTO loans (kind, site_id, member_id, principal, yearly_rate_pct, months, starts_on, replaces_loan_id, idempotency_key)
+		VALUES ('share_loan', $1, $2, $3, $4, $5, $6::date, $7, $8) RETURNING id`,
+		ch.SiteID, ch.MemberID, t.Principal, t.YearlyRatePct, t.Months, sqlDate(ch.today), ch.replaces, "loan-change:"+ch.IdempotencyKey)
+	if err != nil {
+		return nil, loanError(err)
+	}
+	l, err := s.loan(ctx, tx, lid)
+	return &l, err
+}
+
+// recordLoanChange posts a change's entry and records the change.
+func (s *Service) recordLoanChange(ctx context.Context, tx *sqlx.Tx, ch loanChange, res *LoanChangeResult) error {
+	desc := fmt.Sprintf("Share loan: %s lent", money(ch.Delta))
+	if ch.Delta.IsNegative() {
+		desc = fmt.Sprintf("Share loan: %s paid down", money(ch.Delta.Neg()))
 	}
 	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
-		IdempotencyKey: "equity:loan-change:" + in.IdempotencyKey,
+		IdempotencyKey: "equity:loan-change:" + ch.IdempotencyKey,
 		Description:    desc,
-		EffectiveDate:  today,
-		Metadata:       map[string]string{"member_id": id(in.MemberID), "site_id": id(in.SiteID)},
-		Postings:       netPostings(postings...),
+		EffectiveDate:  ch.today,
+		Metadata:       map[string]string{"member_id": id(ch.MemberID), "site_id": id(ch.SiteID)},
+		Postings:       netPostings(ch.postings...),
 	})
 	if err != nil {
-		return res, translateLedger(err)
+		return translateLedger(err)
 	}
 	res.EntryID = posted.ID
+	var toLoan *int64
+	if res.Open != nil {
+		toLoan = &res.Open.ID
+	}
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO loan_changes (site_id, member_id, from_loan_id, to_loan_id, changed_on, delta, interest, from_cash, entry_id, idempotency_key)
 		VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10)`,
-		in.SiteID, in.MemberID, replaces, toLoan, sqlDate(today), in.Delta, res.Interest, in.FromCash, posted.ID, in.IdempotencyKey)
+		ch.SiteID, ch.MemberID, ch.replaces, toLoan, sqlDate(ch.today), ch.Delta, res.Interest, ch.FromCash, posted.ID, ch.IdempotencyKey)
 	if app.PQConstraint(err) == "loan_changes_idempotency_key_key" {
-		return res, keyReused(in.IdempotencyKey)
+		return keyReused(ch.IdempotencyKey)
 	}
 	if err != nil {
-		return res, fmt.Errorf("equity: unable to record loan change: %w", err)
+		return fmt.Errorf("equity: unable to record loan change: %w", err)
 	}
-	return res, nil
+	return nil
+}
+
+// Paydown is cash a member paid against their open share loan: the loan of
+// MemberID, or of the member whose loan LoanID is (a loan's page).
+type Paydown struct {
+	MemberID       int64
+	LoanID         int64
+	Amount         decimal.Decimal
+	IdempotencyKey string
+}
+
+// PayDownShareLoan records a paydown (the treasurer's): the member's open
+// share loan is replaced by one of the balance left (ChangeShareLoanTx).
+// Errors: loan_not_found (404) and forbidden (403) for a LoanID the caller
+// may not see; forbidden (403); not_found (404) for a mortgage;
+// amount_not_positive (422); no_share_loan (404); those of
+// ChangeShareLoanTx.
+func (s *Service) PayDownShareLoan(ctx context.Context, p *app.Principal, in Paydown) (LoanChangeResult, error) {
+	var res LoanChangeResult
+	if in.LoanID != 0 {
+		l, err := s.Loan(ctx, p, in.LoanID)
+		if err != nil {
+			return res, err
+		}
+		if err := p.RequireAdmin(); err != nil {
+			return res, err
+		}
+		if l.MemberID == nil {
+			return res, app.NotFound("Only share loans are paid down here.")
+		}
+		in.MemberID = *l.MemberID
+	}
+	if err := p.RequireAdmin(); err != nil {
+		return res, err
+	}
+	if !in.Amount.IsPositive() {
+		return res, app.Unprocessable("amount_not_positive", "The amount must be more than zero.").OnField("amount")
+	}
+	l, err := s.shareLoanOf(ctx, s.DB, in.MemberID)
+	if err != nil {
+		return res, err
+	}
+	err = app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		res, err = s.ChangeShareLoanTx(ctx, tx, LoanChange{MemberID: in.MemberID, SiteID: l.SiteID, Delta: in.Amount.Neg(),
+			FromCash: true, IdempotencyKey: in.IdempotencyKey})
+		return err
+	})
+	return res, err
 }
 
 // replayLoanChange fills res from an earlier change with the same key.
@@ -532,7 +669,7 @@ func (s *Service) replayLoanChange(ctx context.Context, tx *sqlx.Tx, in LoanChan
 		if p.id == nil {
 			continue
 		}
-		l, err := s.Loan(ctx, tx, *p.id)
+		l, err := s.loan(ctx, tx, *p.id)
 		if err != nil {
 			return true, err
 		}
@@ -541,20 +678,20 @@ func (s *Service) replayLoanChange(ctx context.Context, tx *sqlx.Tx, in LoanChan
 	return true, nil
 }
 
-// CheckLoanToValue refuses a member's share loan that is more than the
+// CheckLoanToValueTx refuses a member's share loan that is more than the
 // cooperative's loan-to-value limit of the value of all their shares at
 // today's prices. Call it at the end of a transaction that lends or issues.
 // Errors: beyond_loan_to_value (422), and those of SharePriceOn.
-func (s *Service) CheckLoanToValue(ctx context.Context, q sqlx.QueryerContext, memberID int64) error {
-	owed, err := s.balance(ctx, q, AccountsOfMember(memberID).ShareLoan, nil, debitNormal)
+func (s *Service) CheckLoanToValueTx(ctx context.Context, tx *sqlx.Tx, memberID int64) error {
+	owed, err := s.balance(ctx, tx, AccountsOfMember(memberID).ShareLoan, nil, debitNormal)
 	if err != nil || !owed.IsPositive() {
 		return err
 	}
-	st, err := s.Settings(ctx, q)
+	st, err := s.settings(ctx, tx)
 	if err != nil {
 		return err
 	}
-	hs, err := s.Holdings(ctx, q, memberID)
+	hs, err := s.holdings(ctx, tx, memberID)
 	if err != nil {
 		return err
 	}
@@ -613,10 +750,14 @@ func (s *Service) postMortgageInstallment(ctx context.Context, tx *sqlx.Tx, l Lo
 	return nil
 }
 
-// Installments lists the posted installments of a loan.
-func (s *Service) Installments(ctx context.Context, q sqlx.QueryerContext, loanID int64) ([]PostedInstallment, error) {
+// Installments lists the posted installments of a loan to whoever may see
+// it. Errors: loan_not_found (404); forbidden (403).
+func (s *Service) Installments(ctx context.Context, p *app.Principal, loanID int64) ([]PostedInstallment, error) {
+	if _, err := s.Loan(ctx, p, loanID); err != nil {
+		return nil, err
+	}
 	var out []PostedInstallment
-	if err := sqlx.SelectContext(ctx, q, &out, `
+	if err := s.DB.SelectContext(ctx, &out, `
 		SELECT period, due_on, payment, interest, principal, entry_id FROM loan_installments WHERE loan_id = $1 ORDER BY period`, loanID); err != nil {
 		return nil, fmt.Errorf("equity: unable to list installments: %w", err)
 	}

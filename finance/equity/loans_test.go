@@ -17,7 +17,7 @@ func (e *env) changeLoan(c equity.LoanChange) (equity.LoanChangeResult, error) {
 	var res equity.LoanChangeResult
 	err := e.tx(func(tx *sqlx.Tx) error {
 		var err error
-		res, err = e.svc.ChangeShareLoan(context.Background(), tx, c)
+		res, err = e.svc.ChangeShareLoanTx(context.Background(), tx, c)
 		return err
 	})
 	return res, err
@@ -44,13 +44,13 @@ func TestShareLoanLifecycle(t *testing.T) {
 		t.Errorf("held for the member after the loan = %s, want 30000", got)
 	}
 	e.must("shares from the loan", func(tx *sqlx.Tx) error {
-		_, err := e.svc.IssueShares(ctx, tx, equity.IssueRequest{SiteID: site, MemberID: m, Kind: equity.BuyIn, Amount: dec("30000"), IdempotencyKey: "buy"})
+		_, err := e.svc.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: site, MemberID: m, Kind: equity.BuyIn, Amount: dec("30000"), IdempotencyKey: "buy"})
 		return err
 	})
 	if got := e.balance(ma.Settlement, -1); !got.IsZero() {
 		t.Errorf("held after buying = %s, want 0", got)
 	}
-	if err := e.svc.CheckLoanToValue(ctx, e.db, m); apptest.Code(err) != "beyond_loan_to_value" {
+	if err := e.tx(func(tx *sqlx.Tx) error { return e.svc.CheckLoanToValueTx(ctx, tx, m) }); apptest.Code(err) != "beyond_loan_to_value" {
 		t.Errorf("a loan of the shares' whole value: %v, want beyond_loan_to_value", err)
 	}
 
@@ -81,7 +81,7 @@ func TestShareLoanLifecycle(t *testing.T) {
 	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("-25052.75"), FromCash: true, IdempotencyKey: "too much"}); apptest.Code(err) != "paydown_exceeds_loan" {
 		t.Errorf("paying down more than owed: %v, want paydown_exceeds_loan", err)
 	}
-	quote, err := e.svc.PayoffQuote(ctx, e.db, down.Open.ID, e.today)
+	quote, err := e.svc.PayoffQuote(ctx, admin, down.Open.ID, e.today)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,12 +117,12 @@ func TestShareLoanInstallmentsFollowTheSchedule(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.must("pay out what was lent", func(tx *sqlx.Tx) error {
-		_, err := e.svc.PayOutSettlement(ctx, tx, m, dec("1000"), "out")
+		_, err := e.svc.PayOutSettlementTx(ctx, tx, m, dec("1000"), "out")
 		return err
 	})
 	for month := day("2026-02-01"); month.Before(day("2027-02-01")); month = month.AddDate(0, 1, 0) {
 		e.today = month.AddDate(0, 1, 0)
-		if _, err := e.svc.RunCharges(ctx, month, nil); err != nil {
+		if _, err := e.svc.RunScheduledCharges(ctx, month); err != nil {
 			t.Fatalf("%s: %v", month.Format("2006-01"), err)
 		}
 	}
@@ -130,7 +130,7 @@ func TestShareLoanInstallmentsFollowTheSchedule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.svc.Installments(ctx, e.db, res.Open.ID)
+	got, err := e.svc.Installments(ctx, admin, res.Open.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestShareLoanInstallmentsFollowTheSchedule(t *testing.T) {
 		}
 		paid = paid.Add(w.Payment)
 	}
-	l, err := e.svc.Loan(ctx, e.db, res.Open.ID)
+	l, err := e.svc.Loan(ctx, admin, res.Open.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func TestLoanRefusals(t *testing.T) {
 	site := e.site("Harbor")
 	mortgage := func(principal string, rate string, months int, start time.Time, key string) error {
 		return e.tx(func(tx *sqlx.Tx) error {
-			_, err := e.svc.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec(principal), YearlyRatePct: dec(rate),
+			_, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec(principal), YearlyRatePct: dec(rate),
 				Months: months, StartsOn: start, IdempotencyKey: key})
 			return err
 		})
@@ -212,7 +212,8 @@ func TestLoanRefusals(t *testing.T) {
 	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, IdempotencyKey: "zero"}); apptest.Code(err) != "loan_change_zero" {
 		t.Errorf("zero change: %v, want loan_change_zero", err)
 	}
-	ls, err := e.svc.SiteLoans(ctx, e.db, site)
+	pool, err := e.svc.PoolDetail(ctx, admin, site)
+	ls := pool.Mortgages
 	if err != nil || len(ls) != 1 {
 		t.Fatalf("site loans: %v, %d", err, len(ls))
 	}

@@ -151,8 +151,25 @@ const policyColumns = `id, site_id, effective_from, kind, base_price, base_date,
 // Errors: site_not_found (404); invalid_policy_kind, price_not_positive,
 // rate_negative, rate_too_high, base_date_after_start, index_series_invalid,
 // note_too_long, policy_backdated (422); policy_exists (409) when the site
-// already has a policy from that date.
-func (s *Service) SetPolicy(ctx context.Context, tx *sqlx.Tx, in NewPolicy) (Policy, error) {
+// already has a policy from that date; forbidden (403) unless p may change
+// the pool (CanChangePool).
+func (s *Service) SetPolicy(ctx context.Context, p *app.Principal, in NewPolicy) (Policy, error) {
+	var pol Policy
+	if err := requirePoolChange(p); err != nil {
+		return pol, err
+	}
+	in.By = &p.ID
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var err error
+		pol, err = s.SetPolicyTx(ctx, tx, in)
+		return err
+	})
+	return pol, err
+}
+
+// SetPolicyTx is SetPolicy inside the caller's transaction, for the demo
+// seed, which opens its pools in its one transaction.
+func (s *Service) SetPolicyTx(ctx context.Context, tx *sqlx.Tx, in NewPolicy) (Policy, error) {
 	var p Policy
 	from := Day(in.EffectiveFrom)
 	base := from
@@ -235,11 +252,14 @@ func (s *Service) openPool(ctx context.Context, tx *sqlx.Tx, siteID int64) error
 	return s.ensureSiteAccounts(ctx, tx, siteID)
 }
 
-// checkNotBackdated refuses a change of price history dated before today or
-// on or before the last day shares of the site changed hands. Errors:
-// policy_backdated (422).
+// checkNotBackdated refuses a change of price history dated before today
+// at the site or on or before the last day shares of the site changed
+// hands. Errors: policy_backdated (422).
 func (s *Service) checkNotBackdated(ctx context.Context, tx *sqlx.Tx, siteID int64, from time.Time, field string) error {
-	today := s.Today()
+	today, err := s.siteToday(ctx, tx, siteID)
+	if err != nil {
+		return err
+	}
 	if from.Before(today) {
 		return app.Unprocessable("policy_backdated",
 			"Prices of past days never change: choose %s or a later date.", sqlDate(today)).OnField(field)
@@ -255,10 +275,10 @@ func (s *Service) checkNotBackdated(ctx context.Context, tx *sqlx.Tx, siteID int
 	return nil
 }
 
-// Policies lists a site's policies, latest first.
-func (s *Service) Policies(ctx context.Context, q sqlx.QueryerContext, siteID int64) ([]Policy, error) {
+// policies lists a site's policies, latest first.
+func (s *Service) policies(ctx context.Context, siteID int64) ([]Policy, error) {
 	ps := []Policy{}
-	if err := sqlx.SelectContext(ctx, q, &ps, `SELECT `+policyColumns+` FROM price_policies WHERE site_id = $1 ORDER BY effective_from DESC`, siteID); err != nil {
+	if err := s.DB.SelectContext(ctx, &ps, `SELECT `+policyColumns+` FROM price_policies WHERE site_id = $1 ORDER BY effective_from DESC`, siteID); err != nil {
 		return nil, fmt.Errorf("equity: unable to list policies: %w", err)
 	}
 	for i := range ps {
@@ -293,10 +313,34 @@ const appraisalColumns = `id, site_id, appraised_on, effective_on, amount, appra
 //
 // Errors: site_not_found (404); amount_not_positive, amount_not_cents,
 // appraised_in_future, policy_backdated, note_too_long (422);
-// appraisal_exists (409) when the site already has one in effect from that day.
-func (s *Service) RecordAppraisal(ctx context.Context, tx *sqlx.Tx, in NewAppraisal) (Appraisal, error) {
+// appraisal_exists (409) when the site already has one in effect from that
+// day; forbidden (403) unless p may record it (CanRecordAppraisal).
+func (s *Service) RecordAppraisal(ctx context.Context, p *app.Principal, in NewAppraisal) (Appraisal, error) {
 	var a Appraisal
-	eff := s.Today()
+	if !CanRecordAppraisal(p, in.SiteID) {
+		return a, app.Forbidden("Only a coordinator of this site can do that.")
+	}
+	in.By = &p.ID
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var err error
+		a, err = s.RecordAppraisalTx(ctx, tx, in)
+		return err
+	})
+	return a, err
+}
+
+// CanRecordAppraisal reports whether p may record an appraisal of a site:
+// its coordinators, who commission them, and the treasurer.
+func CanRecordAppraisal(p *app.Principal, siteID int64) bool { return p.Coordinates(siteID) }
+
+// RecordAppraisalTx is RecordAppraisal inside the caller's transaction, for
+// the demo seed.
+func (s *Service) RecordAppraisalTx(ctx context.Context, tx *sqlx.Tx, in NewAppraisal) (Appraisal, error) {
+	var a Appraisal
+	eff, err := s.siteToday(ctx, tx, in.SiteID)
+	if err != nil {
+		return a, err
+	}
 	if !in.EffectiveOn.IsZero() {
 		eff = Day(in.EffectiveOn)
 	}
@@ -322,7 +366,7 @@ func (s *Service) RecordAppraisal(ctx context.Context, tx *sqlx.Tx, in NewApprai
 	if err := s.checkNotBackdated(ctx, tx, in.SiteID, eff, "effective_on"); err != nil {
 		return a, err
 	}
-	err := tx.GetContext(ctx, &a, `
+	err = tx.GetContext(ctx, &a, `
 		INSERT INTO appraisals (site_id, appraised_on, effective_on, amount, appraiser, note, created_by)
 		VALUES ($1, $2::date, $3::date, $4, $5, $6, $7) RETURNING `+appraisalColumns,
 		in.SiteID, sqlDate(appraised), sqlDate(eff), in.Amount, strings.TrimSpace(in.Appraiser), strings.TrimSpace(in.Note), in.By)
@@ -336,10 +380,10 @@ func (s *Service) RecordAppraisal(ctx context.Context, tx *sqlx.Tx, in NewApprai
 	return a, nil
 }
 
-// Appraisals lists a site's appraisals, latest first.
-func (s *Service) Appraisals(ctx context.Context, q sqlx.QueryerContext, siteID int64) ([]Appraisal, error) {
+// appraisals lists a site's appraisals, latest first.
+func (s *Service) appraisals(ctx context.Context, siteID int64) ([]Appraisal, error) {
 	as := []Appraisal{}
-	if err := sqlx.SelectContext(ctx, q, &as, `SELECT `+appraisalColumns+` FROM appraisals WHERE site_id = $1 ORDER BY effective_on DESC`, siteID); err != nil {
+	if err := s.DB.SelectContext(ctx, &as, `SELECT `+appraisalColumns+` FROM appraisals WHERE site_id = $1 ORDER BY effective_on DESC`, siteID); err != nil {
 		return nil, fmt.Errorf("equity: unable to list appraisals: %w", err)
 	}
 	for i := range as {
@@ -366,8 +410,23 @@ func validSeries(s string) bool {
 // RecordIndexPoint adds a value of a price index in force from a day, which
 // may not be in the past (past prices never change). Errors:
 // index_series_invalid, value_not_positive, policy_backdated (422);
-// index_point_exists (409).
-func (s *Service) RecordIndexPoint(ctx context.Context, tx *sqlx.Tx, pt IndexPoint) (IndexPoint, error) {
+// index_point_exists (409); forbidden (403) unless p may change the
+// settings (CanChangeSettings).
+func (s *Service) RecordIndexPoint(ctx context.Context, p *app.Principal, pt IndexPoint) (IndexPoint, error) {
+	if !CanChangeSettings(p) {
+		return pt, app.Forbidden("Only the treasurer (an admin) can do that.")
+	}
+	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
+		var err error
+		pt, err = s.RecordIndexPointTx(ctx, tx, pt)
+		return err
+	})
+	return pt, err
+}
+
+// RecordIndexPointTx is RecordIndexPoint inside the caller's transaction,
+// for the demo seed.
+func (s *Service) RecordIndexPointTx(ctx context.Context, tx *sqlx.Tx, pt IndexPoint) (IndexPoint, error) {
 	pt.Series = strings.TrimSpace(pt.Series)
 	if !validSeries(pt.Series) {
 		return pt, app.Unprocessable("index_series_invalid", "An index series is named with up to 40 letters, digits, spaces, dots, dashes or underscores.").OnField("series")
@@ -393,10 +452,28 @@ func (s *Service) RecordIndexPoint(ctx context.Context, tx *sqlx.Tx, pt IndexPoi
 	return pt, nil
 }
 
-// IndexPoints lists the values of a series, latest first.
-func (s *Service) IndexPoints(ctx context.Context, q sqlx.QueryerContext, series string) ([]IndexPoint, error) {
+// Indexes lists the values of every price index series, latest first, for
+// whoever may change them (CanChangeSettings). Errors: forbidden (403).
+func (s *Service) Indexes(ctx context.Context, p *app.Principal) (map[string][]IndexPoint, error) {
+	if !CanChangeSettings(p) {
+		return nil, app.Forbidden("Only the treasurer (an admin) can do that.")
+	}
+	var pts []IndexPoint
+	if err := s.DB.SelectContext(ctx, &pts, `SELECT series, effective_on, value FROM price_index_points ORDER BY series, effective_on DESC`); err != nil {
+		return nil, fmt.Errorf("equity: unable to list index values: %w", err)
+	}
+	out := map[string][]IndexPoint{}
+	for _, pt := range pts {
+		pt.EffectiveOn = Day(pt.EffectiveOn)
+		out[pt.Series] = append(out[pt.Series], pt)
+	}
+	return out, nil
+}
+
+// indexPoints lists the values of a series, latest first.
+func (s *Service) indexPoints(ctx context.Context, series string) ([]IndexPoint, error) {
 	pts := []IndexPoint{}
-	if err := sqlx.SelectContext(ctx, q, &pts, `SELECT series, effective_on, value FROM price_index_points WHERE series = $1 ORDER BY effective_on DESC`, series); err != nil {
+	if err := s.DB.SelectContext(ctx, &pts, `SELECT series, effective_on, value FROM price_index_points WHERE series = $1 ORDER BY effective_on DESC`, series); err != nil {
 		return nil, fmt.Errorf("equity: unable to list index values: %w", err)
 	}
 	for i := range pts {
@@ -422,14 +499,34 @@ func indexOn(ctx context.Context, q sqlx.QueryerContext, series string, on time.
 
 // --- the price ---------------------------------------------------------------
 
-// SharePriceOn returns a site's share price on a day with its formula and
-// inputs (see Price for which state of the books it reads). The same day
-// always gives the same price.
+// SharePrice returns a site's share price on a day (today at the site when
+// on is zero) with its formula and inputs (see Price for which state of the
+// books it reads). The same day always gives the same price.
 //
 // Errors: no_price_policy, index_missing (422) when the policy's index has
 // no value for a date it needs, price_not_positive (422) when the site's
-// debt and reserves reach its appraised value.
-func (s *Service) SharePriceOn(ctx context.Context, q sqlx.QueryerContext, siteID int64, on time.Time) (Price, error) {
+// debt and reserves reach its appraised value; forbidden (403) unless p may
+// see the site's pool (poolVisibleTo).
+func (s *Service) SharePrice(ctx context.Context, p *app.Principal, siteID int64, on time.Time) (Price, error) {
+	if err := s.requirePoolView(ctx, s.DB, p, siteID); err != nil {
+		return Price{}, err
+	}
+	if on.IsZero() {
+		var err error
+		if on, err = s.siteToday(ctx, s.DB, siteID); err != nil {
+			return Price{}, err
+		}
+	}
+	return s.sharePriceOn(ctx, s.DB, siteID, on)
+}
+
+// SharePriceOnTx is the price of a day inside the caller's transaction, for
+// an admission or a move to quote and trade at.
+func (s *Service) SharePriceOnTx(ctx context.Context, tx *sqlx.Tx, siteID int64, on time.Time) (Price, error) {
+	return s.sharePriceOn(ctx, tx, siteID, on)
+}
+
+func (s *Service) sharePriceOn(ctx context.Context, q sqlx.QueryerContext, siteID int64, on time.Time) (Price, error) {
 	on = Day(on)
 	pol, err := policyOn(ctx, q, siteID, on)
 	if err != nil {

@@ -64,7 +64,7 @@ func TestValueIsConserved(t *testing.T) {
 			}
 		}
 		must("mortgage", func(tx *sqlx.Tx) error {
-			_, err := e.svc.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: nav, Principal: dec("400000.00"), YearlyRatePct: dec("5"),
+			_, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: nav, Principal: dec("400000.00"), YearlyRatePct: dec("5"),
 				Months: 360, IdempotencyKey: fmt.Sprintf("m-%d", seq)})
 			return err
 		})
@@ -81,7 +81,7 @@ func TestValueIsConserved(t *testing.T) {
 				cents := rapid.Int64Range(1, 6_000_000).Draw(rt, "cents")
 				amount := decimal.New(cents, -2)
 				err := e.tx(func(tx *sqlx.Tx) error {
-					_, err := e.svc.IssueShares(ctx, tx, equity.IssueRequest{SiteID: site, MemberID: m, Kind: equity.Issue,
+					_, err := e.svc.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: site, MemberID: m, Kind: equity.Issue,
 						Amount: amount, Cash: amount, IdempotencyKey: "issue-" + key})
 					return err
 				})
@@ -91,7 +91,11 @@ func TestValueIsConserved(t *testing.T) {
 			case 2: // a member sells some or all of their shares; the proceeds less a fee are paid out
 				site := rapid.SampledFrom(sites).Draw(rt, "site")
 				m := rapid.SampledFrom(members).Draw(rt, "member")
-				held, err := e.svc.HoldingAt(ctx, e.db, site, m)
+				var held decimal.Decimal
+				err := e.tx(func(tx *sqlx.Tx) (err error) {
+					held, err = e.svc.HoldingAtTx(ctx, tx, site, m)
+					return err
+				})
 				if err != nil {
 					rt.Fatal(err)
 				}
@@ -103,7 +107,7 @@ func TestValueIsConserved(t *testing.T) {
 					continue
 				}
 				err = e.tx(func(tx *sqlx.Tx) error {
-					ev, err := e.svc.RedeemShares(ctx, tx, equity.RedemptionRequest{SiteID: site, MemberID: m, Kind: equity.Redemption,
+					ev, err := e.svc.RedeemSharesTx(ctx, tx, equity.RedemptionRequest{SiteID: site, MemberID: m, Kind: equity.Redemption,
 						Quantity: qty, IdempotencyKey: "redeem-" + key})
 					if err != nil {
 						return err
@@ -112,12 +116,12 @@ func TestValueIsConserved(t *testing.T) {
 					fee := equity.RoundMoney(value.Mul(dec("0.01")))
 					if fee.IsPositive() {
 						// A fee is taken out of what is held for the member, like a transfer fee.
-						if _, err := e.svc.PayOutSettlement(ctx, tx, m, fee, "fee-"+key); err != nil {
+						if _, err := e.svc.PayOutSettlementTx(ctx, tx, m, fee, "fee-"+key); err != nil {
 							return err
 						}
 					}
 					if rest := value.Sub(fee); rest.IsPositive() {
-						_, err = e.svc.PayOutSettlement(ctx, tx, m, rest, "payout-"+key)
+						_, err = e.svc.PayOutSettlementTx(ctx, tx, m, rest, "payout-"+key)
 					}
 					return err
 				})
@@ -127,7 +131,7 @@ func TestValueIsConserved(t *testing.T) {
 			case 3: // the NAV site is appraised, in effect from tomorrow
 				amount := decimal.New(rapid.Int64Range(45_000_000, 90_000_000).Draw(rt, "appraisal"), -2)
 				must("appraisal", func(tx *sqlx.Tx) error {
-					_, err := e.svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: nav, Amount: amount, EffectiveOn: e.today.AddDate(0, 0, 1)})
+					_, err := e.svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: nav, Amount: amount, EffectiveOn: e.today.AddDate(0, 0, 1)})
 					return err
 				})
 				e.today = e.today.AddDate(0, 0, 1)
@@ -136,7 +140,7 @@ func TestValueIsConserved(t *testing.T) {
 				if month.AddDate(0, 1, -1).After(e.today) {
 					continue
 				}
-				if _, err := e.svc.RunCharges(ctx, month, nil); err != nil {
+				if _, err := e.svc.RunScheduledCharges(ctx, month); err != nil {
 					rt.Fatalf("charges for %s: %v", month.Format("2006-01"), err)
 				}
 				lastRun = month

@@ -76,7 +76,7 @@ const shareEventColumns = `id, site_id, member_id, kind, effective_on, quantity,
 // IssueRequest buys shares of a site for a member today, at today's price.
 // Amount is paid by Cash (money the member pays now, into the operating
 // account) and the rest from the member's settlement account: the proceeds
-// of a redemption (RedeemShares) or of a share loan (ChangeShareLoan) made
+// of a redemption (RedeemSharesTx) or of a share loan (ChangeShareLoanTx) made
 // earlier in the same transaction.
 type IssueRequest struct {
 	SiteID   int64
@@ -91,7 +91,7 @@ type IssueRequest struct {
 	Description    string // for the ledger entry; a default is written when empty
 }
 
-// IssueShares issues shares at today's price (SharePriceOn) inside the
+// IssueSharesTx issues shares at today's price (SharePriceOn) inside the
 // caller's transaction: quantity = SharesFor(Amount, price), their value is
 // credited to the site's paid-in share capital and what rounding left over
 // to its rounding account; the money comes from Cash (assets:bank:operating)
@@ -101,7 +101,7 @@ type IssueRequest struct {
 // amount_not_cents, cash_out_of_range, settlement_short, amount_too_small
 // (422, when the amount buys no share at all), the errors of SharePriceOn,
 // price_changed (409), idempotency_key_reused (409).
-func (s *Service) IssueShares(ctx context.Context, tx *sqlx.Tx, in IssueRequest) (ShareEvent, error) {
+func (s *Service) IssueSharesTx(ctx context.Context, tx *sqlx.Tx, in IssueRequest) (ShareEvent, error) {
 	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
 		return ShareEvent{}, err
 	}
@@ -175,7 +175,7 @@ func (s *Service) IssueShares(ctx context.Context, tx *sqlx.Tx, in IssueRequest)
 // today's price. Of their value, Fee goes to the site (a transfer fee),
 // Payout is paid to the member now (out of the operating account), and the
 // rest is held for the member in their settlement account, for IssueShares
-// at another site or a loan paydown (ChangeShareLoan) in the same transaction.
+// at another site or a loan paydown (ChangeShareLoanTx) in the same transaction.
 type RedemptionRequest struct {
 	SiteID   int64
 	MemberID int64
@@ -190,7 +190,7 @@ type RedemptionRequest struct {
 	Description    string
 }
 
-// RedeemShares redeems shares at today's price inside the caller's
+// RedeemSharesTx redeems shares at today's price inside the caller's
 // transaction. Their value, ValueOf(quantity, price), is debited to the
 // site's paid-in share capital, so that the net asset value price of the
 // shares left is unchanged, and credited to the fee, the payout and the
@@ -201,7 +201,7 @@ type RedemptionRequest struct {
 // cent), amount_negative, amount_not_cents,
 // fee_exceeds_value (422, when Fee + Payout is more than the value), the
 // errors of SharePriceOn, price_changed (409), idempotency_key_reused (409).
-func (s *Service) RedeemShares(ctx context.Context, tx *sqlx.Tx, in RedemptionRequest) (ShareEvent, error) {
+func (s *Service) RedeemSharesTx(ctx context.Context, tx *sqlx.Tx, in RedemptionRequest) (ShareEvent, error) {
 	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
 		return ShareEvent{}, err
 	}
@@ -283,7 +283,7 @@ func (s *Service) tradePrice(ctx context.Context, tx *sqlx.Tx, siteID, memberID 
 		return time.Time{}, Price{}, err
 	}
 	today := s.Today()
-	price, err := s.SharePriceOn(ctx, tx, siteID, today)
+	price, err := s.sharePriceOn(ctx, tx, siteID, today)
 	if err != nil {
 		return today, price, err
 	}
@@ -415,9 +415,13 @@ type Holding struct {
 	Value    decimal.Decimal `json:"value"`
 }
 
-// Holdings returns a member's holdings at every site where they hold shares
+// HoldingsTx returns a member's holdings at every site where they hold shares
 // now, valued at today's prices. Errors: those of SharePriceOn.
-func (s *Service) Holdings(ctx context.Context, q sqlx.QueryerContext, memberID int64) ([]Holding, error) {
+func (s *Service) HoldingsTx(ctx context.Context, tx *sqlx.Tx, memberID int64) ([]Holding, error) {
+	return s.holdings(ctx, tx, memberID)
+}
+
+func (s *Service) holdings(ctx context.Context, q sqlx.QueryerContext, memberID int64) ([]Holding, error) {
 	var rows []struct {
 		SiteID   int64           `db:"site_id"`
 		SiteName string          `db:"name"`
@@ -431,7 +435,7 @@ func (s *Service) Holdings(ctx context.Context, q sqlx.QueryerContext, memberID 
 	out := make([]Holding, 0, len(rows))
 	today := s.Today()
 	for _, r := range rows {
-		p, err := s.SharePriceOn(ctx, q, r.SiteID, today)
+		p, err := s.sharePriceOn(ctx, q, r.SiteID, today)
 		if err != nil {
 			return nil, err
 		}
@@ -440,9 +444,13 @@ func (s *Service) Holdings(ctx context.Context, q sqlx.QueryerContext, memberID 
 	return out, nil
 }
 
-// HoldingAt returns the shares a member holds at one site now (zero when
-// none), for the moves area to quote a redemption.
-func (s *Service) HoldingAt(ctx context.Context, q sqlx.QueryerContext, siteID, memberID int64) (decimal.Decimal, error) {
+// HoldingAtTx returns the shares a member holds at one site now (zero when
+// none) inside the caller's transaction, for a move to quote a redemption.
+func (s *Service) HoldingAtTx(ctx context.Context, tx *sqlx.Tx, siteID, memberID int64) (decimal.Decimal, error) {
+	return s.holdingAt(ctx, tx, siteID, memberID)
+}
+
+func (s *Service) holdingAt(ctx context.Context, q sqlx.QueryerContext, siteID, memberID int64) (decimal.Decimal, error) {
 	var held decimal.Decimal
 	err := sqlx.GetContext(ctx, q, &held, `SELECT quantity FROM share_holdings WHERE site_id = $1 AND member_id = $2`, siteID, memberID)
 	if err != nil && !app.ErrNoRows(err) {
@@ -451,26 +459,26 @@ func (s *Service) HoldingAt(ctx context.Context, q sqlx.QueryerContext, siteID, 
 	return held, nil
 }
 
-// SettlementBalance returns the money held for a member between a
-// redemption or a loan and what it pays for (normally zero outside a
-// transaction).
-func (s *Service) SettlementBalance(ctx context.Context, q sqlx.QueryerContext, memberID int64) (decimal.Decimal, error) {
-	return s.balance(ctx, q, AccountsOfMember(memberID).Settlement, nil, creditNormal)
+// SettlementBalanceTx returns the money held for a member between a
+// redemption or a loan and what it pays for, inside the caller's
+// transaction (it is zero outside one).
+func (s *Service) SettlementBalanceTx(ctx context.Context, tx *sqlx.Tx, memberID int64) (decimal.Decimal, error) {
+	return s.balance(ctx, tx, AccountsOfMember(memberID).Settlement, nil, creditNormal)
 }
 
-// PayOutSettlement pays money held for a member out to them (from the
+// PayOutSettlementTx pays money held for a member out to them (from the
 // operating account), inside the caller's transaction: the surplus of a
 // move. Errors: amount_not_positive, amount_not_cents, settlement_short (422),
 // idempotency_key_reused (409).
-func (s *Service) PayOutSettlement(ctx context.Context, tx *sqlx.Tx, memberID int64, amount decimal.Decimal, key string) (int64, error) {
+func (s *Service) PayOutSettlementTx(ctx context.Context, tx *sqlx.Tx, memberID int64, amount decimal.Decimal, key string) (int64, error) {
 	return s.moveSettlement(ctx, tx, memberID, amount, false, key, "Paid out to the member")
 }
 
-// PayIntoSettlement records cash a member paid in (to the operating account)
+// PayIntoSettlementTx records cash a member paid in (to the operating account)
 // and holds it for them, inside the caller's transaction: the cash part of a
 // move's shortfall. Errors: amount_not_positive, amount_not_cents (422),
 // idempotency_key_reused (409).
-func (s *Service) PayIntoSettlement(ctx context.Context, tx *sqlx.Tx, memberID int64, amount decimal.Decimal, key string) (int64, error) {
+func (s *Service) PayIntoSettlementTx(ctx context.Context, tx *sqlx.Tx, memberID int64, amount decimal.Decimal, key string) (int64, error) {
 	return s.moveSettlement(ctx, tx, memberID, amount, true, key, "Paid in by the member")
 }
 

@@ -22,11 +22,11 @@ func TestNetAssetValueFromTheBooks(t *testing.T) {
 	ada, ben := e.member("Ada"), e.member("Ben")
 	e.policyNAV(site, "100")
 	e.must("mortgage and appraisal", func(tx *sqlx.Tx) error {
-		if _, err := e.svc.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("1200000.00"),
+		if _, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("1200000.00"),
 			YearlyRatePct: dec("6"), Months: 360, IdempotencyKey: "m1"}); err != nil {
 			return err
 		}
-		_, err := e.svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: dec("1500000.00"), Appraiser: "Quay Valuers"})
+		_, err := e.svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: dec("1500000.00"), Appraiser: "Quay Valuers"})
 		return err
 	})
 	if p := e.price(site); !p.Price.Equal(dec("100")) {
@@ -54,7 +54,7 @@ func TestNetAssetValueFromTheBooks(t *testing.T) {
 	var red equity.ShareEvent
 	e.must("redeem", func(tx *sqlx.Tx) error {
 		var err error
-		red, err = e.svc.RedeemShares(ctx, tx, equity.RedemptionRequest{SiteID: site, MemberID: ada, Kind: equity.Redemption,
+		red, err = e.svc.RedeemSharesTx(ctx, tx, equity.RedemptionRequest{SiteID: site, MemberID: ada, Kind: equity.Redemption,
 			Fee: dec("3300.00"), Payout: dec("326700.00"), IdempotencyKey: "ada-out"})
 		return err
 	})
@@ -74,7 +74,7 @@ func TestNetAssetValueFromTheBooks(t *testing.T) {
 
 	// Redeeming more than is held is refused and writes nothing.
 	err := e.tx(func(tx *sqlx.Tx) error {
-		_, err := e.svc.RedeemShares(ctx, tx, equity.RedemptionRequest{SiteID: site, MemberID: ben, Kind: equity.Redemption,
+		_, err := e.svc.RedeemSharesTx(ctx, tx, equity.RedemptionRequest{SiteID: site, MemberID: ben, Kind: equity.Redemption,
 			Quantity: dec("11"), IdempotencyKey: "ben-too-much"})
 		return err
 	})
@@ -102,23 +102,23 @@ func TestPriceHistoryIsFixed(t *testing.T) {
 		code string
 	}{
 		{"policy from yesterday", func(tx *sqlx.Tx) error {
-			_, err := e.svc.SetPolicy(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: day("2026-02-28"), Kind: equity.NetAssetValue, BasePrice: dec("1")})
+			_, err := e.svc.SetPolicyTx(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: day("2026-02-28"), Kind: equity.NetAssetValue, BasePrice: dec("1")})
 			return err
 		}, "policy_backdated"},
 		{"policy from today, after shares changed hands today", func(tx *sqlx.Tx) error {
-			_, err := e.svc.SetPolicy(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: day("2026-03-01"), Kind: equity.NetAssetValue, BasePrice: dec("1")})
+			_, err := e.svc.SetPolicyTx(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: day("2026-03-01"), Kind: equity.NetAssetValue, BasePrice: dec("1")})
 			return err
 		}, "policy_backdated"},
 		{"appraisal in effect today", func(tx *sqlx.Tx) error {
-			_, err := e.svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: dec("5")})
+			_, err := e.svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: dec("5")})
 			return err
 		}, "policy_backdated"},
 		{"limited equity without growth", func(tx *sqlx.Tx) error {
-			_, err := e.svc.SetPolicy(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: day("2026-04-01"), Kind: equity.LimitedEquity, BasePrice: dec("1")})
+			_, err := e.svc.SetPolicyTx(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: day("2026-04-01"), Kind: equity.LimitedEquity, BasePrice: dec("1")})
 			return err
 		}, "growth_required"},
 		{"zero base price", func(tx *sqlx.Tx) error {
-			_, err := e.svc.SetPolicy(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: day("2026-04-01"), Kind: equity.NetAssetValue, BasePrice: dec("0")})
+			_, err := e.svc.SetPolicyTx(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: day("2026-04-01"), Kind: equity.NetAssetValue, BasePrice: dec("0")})
 			return err
 		}, "price_not_positive"},
 	} {
@@ -128,13 +128,13 @@ func TestPriceHistoryIsFixed(t *testing.T) {
 	}
 	e.must("policy from tomorrow", func(tx *sqlx.Tx) error {
 		idx := "CPI"
-		if _, err := e.svc.RecordIndexPoint(ctx, tx, equity.IndexPoint{Series: idx, EffectiveOn: day("2026-03-01"), Value: dec("250")}); err != nil {
+		if _, err := e.svc.RecordIndexPointTx(ctx, tx, equity.IndexPoint{Series: idx, EffectiveOn: day("2026-03-01"), Value: dec("250")}); err != nil {
 			return err
 		}
-		if _, err := e.svc.RecordIndexPoint(ctx, tx, equity.IndexPoint{Series: idx, EffectiveOn: day("2026-03-02"), Value: dec("262.5")}); err != nil {
+		if _, err := e.svc.RecordIndexPointTx(ctx, tx, equity.IndexPoint{Series: idx, EffectiveOn: day("2026-03-02"), Value: dec("262.5")}); err != nil {
 			return err
 		}
-		_, err := e.svc.SetPolicy(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: day("2026-03-02"), Kind: equity.LimitedEquity,
+		_, err := e.svc.SetPolicyTx(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: day("2026-03-02"), Kind: equity.LimitedEquity,
 			BasePrice: dec("110"), BaseDate: day("2026-03-01"), IndexSeries: idx})
 		return err
 	})

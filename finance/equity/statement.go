@@ -85,9 +85,13 @@ type ChartMark struct {
 	Label string    `json:"label"`
 }
 
-// MemberStatement builds a member's statement as of today. Errors:
-// member_not_found (404), and those of SharePriceOn.
-func (s *Service) MemberStatement(ctx context.Context, memberID int64) (Statement, error) {
+// MemberStatement builds a member's statement as of today, for the member
+// and the treasurer. Errors: forbidden (403); member_not_found (404), and
+// those of SharePriceOn.
+func (s *Service) MemberStatement(ctx context.Context, p *app.Principal, memberID int64) (Statement, error) {
+	if err := p.RequireMoneyOf(memberID); err != nil {
+		return Statement{}, err
+	}
 	today := s.Today()
 	st := Statement{MemberID: memberID, On: today}
 	err := s.DB.GetContext(ctx, &st.MemberName, `SELECT name FROM members WHERE id = $1`, memberID)
@@ -97,7 +101,7 @@ func (s *Service) MemberStatement(ctx context.Context, memberID int64) (Statemen
 	if err != nil {
 		return st, fmt.Errorf("equity: unable to read member: %w", err)
 	}
-	if st.Holdings, err = s.Holdings(ctx, s.DB, memberID); err != nil {
+	if st.Holdings, err = s.holdings(ctx, s.DB, memberID); err != nil {
 		return st, err
 	}
 	st.SharesValue = decimal.Zero
@@ -111,7 +115,7 @@ func (s *Service) MemberStatement(ctx context.Context, memberID int64) (Statemen
 	if st.AccountBalance, err = s.balance(ctx, s.DB, macc.Receivable, nil, debitNormal); err != nil {
 		return st, err
 	}
-	if l, err := s.ShareLoanOf(ctx, s.DB, memberID); err == nil {
+	if l, err := s.shareLoanOf(ctx, s.DB, memberID); err == nil {
 		st.Loan = &l
 	} else if app.ErrorKind(err) != app.KindNotFound {
 		return st, err
@@ -139,6 +143,39 @@ func (s *Service) MemberStatement(ctx context.Context, memberID int64) (Statemen
 // statementEvents lists share events, charges, loan changes and the
 // appraisals of the sites the member held shares at, oldest first.
 func (s *Service) statementEvents(ctx context.Context, memberID int64) ([]StatementEvent, error) {
+	out, err := s.shareLines(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	charges, err := s.chargeLines(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, charges...)
+	since := map[int64]time.Time{} // the first day the member held shares at each site
+	for _, e := range out {
+		if d, ok := since[e.SiteID]; !ok || e.Date.Before(d) {
+			since[e.SiteID] = e.Date
+		}
+	}
+	loans, err := s.loanLines(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, loans...)
+	for site, from := range since {
+		as, err := s.appraisalLines(ctx, site, from)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, as...)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
+	return out, nil
+}
+
+// shareLines are the lines of a member's share events other than charges.
+func (s *Service) shareLines(ctx context.Context, memberID int64) ([]StatementEvent, error) {
 	var shares []struct {
 		ShareEvent
 		SiteName string `db:"site_name"`
@@ -150,31 +187,33 @@ func (s *Service) statementEvents(ctx context.Context, memberID int64) ([]Statem
 		WHERE e.member_id = $1 AND e.kind <> 'charge' ORDER BY e.effective_on, e.id`, memberID); err != nil {
 		return nil, fmt.Errorf("equity: unable to read the register: %w", err)
 	}
-	var out []StatementEvent
-	since := map[int64]time.Time{}
-	held := func(site int64, on time.Time) {
-		if d, ok := since[site]; !ok || on.Before(d) {
-			since[site] = on
-		}
-	}
+	out := make([]StatementEvent, 0, len(shares))
 	for _, e := range shares {
-		on := Day(e.EffectiveOn)
-		held(e.SiteID, on)
 		desc := fmt.Sprintf("%s: %s shares at %s", e.Kind.Label(), e.Quantity.Abs().String(), e.Price.StringFixed(PricePlaces))
-		out = append(out, StatementEvent{Date: on, Type: EventShares, Kind: string(e.Kind), SiteID: e.SiteID, SiteName: e.SiteName,
+		out = append(out, StatementEvent{Date: Day(e.EffectiveOn), Type: EventShares, Kind: string(e.Kind), SiteID: e.SiteID, SiteName: e.SiteName,
 			Quantity: e.Quantity, Price: e.Price, Value: e.Value, Amount: e.Amount, Description: desc})
 	}
-	charges, err := s.ChargesOfMember(ctx, s.DB, memberID)
+	return out, nil
+}
+
+// chargeLines are the lines of a member's carrying charges.
+func (s *Service) chargeLines(ctx context.Context, memberID int64) ([]StatementEvent, error) {
+	charges, err := s.unitCharges(ctx, selectMemberCharges, memberID)
 	if err != nil {
 		return nil, err
 	}
+	out := make([]StatementEvent, 0, len(charges))
 	for _, c := range charges {
-		held(c.SiteID, c.PostedOn)
 		desc := fmt.Sprintf("Carrying charge %s for %s (%d of %d days): principal %s", c.Month.Format("Jan 2006"), c.UnitName,
 			c.Days, c.DaysInMonth, money(c.Principal))
 		out = append(out, StatementEvent{Date: c.PostedOn, Type: EventCharge, Kind: string(Charge), SiteID: c.SiteID, SiteName: c.SiteName,
 			Quantity: c.Shares, Price: c.Price, Value: ValueOf(c.Shares, c.Price), Amount: c.Total, Description: desc})
 	}
+	return out, nil
+}
+
+// loanLines are the lines of the changes of a member's share loan.
+func (s *Service) loanLines(ctx context.Context, memberID int64) ([]StatementEvent, error) {
 	var changes []struct {
 		On       time.Time       `db:"changed_on"`
 		Delta    decimal.Decimal `db:"delta"`
@@ -188,6 +227,7 @@ func (s *Service) statementEvents(ctx context.Context, memberID int64) ([]Statem
 		FROM loan_changes c JOIN sites s ON s.id = c.site_id WHERE c.member_id = $1 ORDER BY c.changed_on, c.id`, memberID); err != nil {
 		return nil, fmt.Errorf("equity: unable to read loan changes: %w", err)
 	}
+	out := make([]StatementEvent, 0, len(changes))
 	for _, c := range changes {
 		desc := "Share loan: " + money(c.Delta) + " lent"
 		switch {
@@ -199,24 +239,26 @@ func (s *Service) statementEvents(ctx context.Context, memberID int64) ([]Statem
 		out = append(out, StatementEvent{Date: Day(c.On), Type: EventLoan, SiteID: c.SiteID, SiteName: c.SiteName,
 			Amount: c.Delta, Description: desc})
 	}
-	for site, from := range since {
-		as, err := s.Appraisals(ctx, s.DB, site)
-		if err != nil {
-			return nil, err
-		}
-		var name string
-		if err := s.DB.GetContext(ctx, &name, `SELECT name FROM sites WHERE id = $1`, site); err != nil {
-			return nil, fmt.Errorf("equity: unable to read site: %w", err)
-		}
-		for _, a := range as {
-			if a.EffectiveOn.Before(from) {
-				continue
-			}
+	return out, nil
+}
+
+// appraisalLines are the lines of a site's appraisals in effect from a day on.
+func (s *Service) appraisalLines(ctx context.Context, site int64, from time.Time) ([]StatementEvent, error) {
+	as, err := s.appraisals(ctx, site)
+	if err != nil {
+		return nil, err
+	}
+	var name string
+	if err := s.DB.GetContext(ctx, &name, `SELECT name FROM sites WHERE id = $1`, site); err != nil {
+		return nil, fmt.Errorf("equity: unable to read site: %w", err)
+	}
+	var out []StatementEvent
+	for _, a := range as {
+		if !a.EffectiveOn.Before(from) {
 			out = append(out, StatementEvent{Date: a.EffectiveOn, Type: EventAppraisal, SiteID: site, SiteName: name, Amount: a.Amount,
 				Description: fmt.Sprintf("%s appraised at %s", name, money(a.Amount))})
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Date.Before(out[j].Date) })
 	return out, nil
 }
 

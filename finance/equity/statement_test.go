@@ -25,30 +25,30 @@ func TestMemberStatement(t *testing.T) {
 	apptest.MustAddResidency(t, e.db, site, unit, m, "2026-01-01")
 	e.policyNAV(site, "100")
 	e.must("buy-in", func(tx *sqlx.Tx) error {
-		if _, err := e.svc.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("150000"), YearlyRatePct: dec("5"), Months: 360, IdempotencyKey: "m"}); err != nil {
+		if _, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("150000"), YearlyRatePct: dec("5"), Months: 360, IdempotencyKey: "m"}); err != nil {
 			return err
 		}
-		if _, err := e.svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: dec("150000")}); err != nil {
+		if _, err := e.svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: dec("150000")}); err != nil {
 			return err
 		}
-		if _, err := e.svc.ChangeShareLoan(ctx, tx, equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("30000"), IdempotencyKey: "loan"}); err != nil {
+		if _, err := e.svc.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("30000"), IdempotencyKey: "loan"}); err != nil {
 			return err
 		}
-		_, err := e.svc.IssueShares(ctx, tx, equity.IssueRequest{SiteID: site, MemberID: m, Kind: equity.BuyIn, Amount: dec("40000"), Cash: dec("10000"), IdempotencyKey: "buy"})
+		_, err := e.svc.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: site, MemberID: m, Kind: equity.BuyIn, Amount: dec("40000"), Cash: dec("10000"), IdempotencyKey: "buy"})
 		return err
 	})
 	for _, month := range []string{"2026-01-01", "2026-02-01", "2026-03-01"} {
 		e.today = day(month).AddDate(0, 1, 0)
-		if _, err := e.svc.RunCharges(ctx, day(month), nil); err != nil {
+		if _, err := e.svc.RunScheduledCharges(ctx, day(month)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	e.must("appraisal", func(tx *sqlx.Tx) error {
-		_, err := e.svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: dec("180000"), EffectiveOn: day("2026-04-02")})
+		_, err := e.svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: dec("180000"), EffectiveOn: day("2026-04-02")})
 		return err
 	})
 	e.setToday("2026-04-10")
-	st, err := e.svc.MemberStatement(ctx, m)
+	st, err := e.svc.MemberStatement(ctx, admin, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,47 +101,47 @@ func TestPriceHistoryMatchesSharePriceOn(t *testing.T) {
 	apptest.MustAddResidency(t, e.db, le, e.unit(le, "E1", "1180.00", "42000"), e.member("Ada"), "2026-01-01")
 	e.policyNAV(nav, "100")
 	e.must("set up", func(tx *sqlx.Tx) error {
-		if _, err := e.svc.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: nav, Principal: dec("150000"), YearlyRatePct: dec("4.5"), Months: 300, IdempotencyKey: "m"}); err != nil {
+		if _, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: nav, Principal: dec("150000"), YearlyRatePct: dec("4.5"), Months: 300, IdempotencyKey: "m"}); err != nil {
 			return err
 		}
-		if _, err := e.svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: nav, Amount: dec("152000")}); err != nil {
+		if _, err := e.svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: nav, Amount: dec("152000")}); err != nil {
 			return err
 		}
-		if _, err := e.svc.RecordIndexPoint(ctx, tx, equity.IndexPoint{Series: "CPI", Value: dec("300")}); err != nil {
+		if _, err := e.svc.RecordIndexPointTx(ctx, tx, equity.IndexPoint{Series: "CPI", Value: dec("300")}); err != nil {
 			return err
 		}
-		if _, err := e.svc.SetPolicy(ctx, tx, equity.NewPolicy{SiteID: le, EffectiveFrom: e.today, Kind: equity.LimitedEquity, BasePrice: dec("50"), IndexSeries: "CPI"}); err != nil {
+		if _, err := e.svc.SetPolicyTx(ctx, tx, equity.NewPolicy{SiteID: le, EffectiveFrom: e.today, Kind: equity.LimitedEquity, BasePrice: dec("50"), IndexSeries: "CPI"}); err != nil {
 			return err
 		}
-		if _, err := e.svc.IssueShares(ctx, tx, equity.IssueRequest{SiteID: le, MemberID: m, Kind: equity.Issue, Amount: dec("5000"), Cash: dec("5000"), IdempotencyKey: "le"}); err != nil {
+		if _, err := e.svc.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: le, MemberID: m, Kind: equity.Issue, Amount: dec("5000"), Cash: dec("5000"), IdempotencyKey: "le"}); err != nil {
 			return err
 		}
-		_, err := e.svc.IssueShares(ctx, tx, equity.IssueRequest{SiteID: nav, MemberID: m, Kind: equity.BuyIn, Amount: dec("48000"), Cash: dec("48000"), IdempotencyKey: "b"})
+		_, err := e.svc.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: nav, MemberID: m, Kind: equity.BuyIn, Amount: dec("48000"), Cash: dec("48000"), IdempotencyKey: "b"})
 		return err
 	})
 	for i, month := range []string{"2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01"} {
 		e.today = day(month).AddDate(0, 1, 0)
-		if _, err := e.svc.RunCharges(ctx, day(month), nil); err != nil {
+		if _, err := e.svc.RunScheduledCharges(ctx, day(month)); err != nil {
 			t.Fatal(err)
 		}
 		e.must("appraisal and index", func(tx *sqlx.Tx) error {
-			if _, err := e.svc.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: nav, Amount: dec("152000").Add(dec("3000").Mul(decimal.NewFromInt(int64(i + 1)))),
+			if _, err := e.svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: nav, Amount: dec("152000").Add(dec("3000").Mul(decimal.NewFromInt(int64(i + 1)))),
 				EffectiveOn: e.today.AddDate(0, 0, 10)}); err != nil {
 				return err
 			}
-			_, err := e.svc.RecordIndexPoint(ctx, tx, equity.IndexPoint{Series: "CPI", EffectiveOn: e.today.AddDate(0, 0, 3), Value: dec("300").Add(decimal.NewFromInt(int64(i + 1)))})
+			_, err := e.svc.RecordIndexPointTx(ctx, tx, equity.IndexPoint{Series: "CPI", EffectiveOn: e.today.AddDate(0, 0, 3), Value: dec("300").Add(decimal.NewFromInt(int64(i + 1)))})
 			return err
 		})
 	}
 	e.setToday("2026-05-20")
-	st, err := e.svc.MemberStatement(ctx, m)
+	st, err := e.svc.MemberStatement(ctx, admin, m)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range st.Series {
 		want := decimal.Zero
 		for _, site := range []int64{nav, le} {
-			price, err := e.svc.SharePriceOn(ctx, e.db, site, p.Date)
+			price, err := e.svc.SharePrice(ctx, admin, site, p.Date)
 			if err != nil {
 				t.Fatal(err)
 			}

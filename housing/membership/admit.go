@@ -176,7 +176,7 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, re
 			"Cash and loan must add up to the unit's required equity of %s; they add up to %s.",
 			unit.Required.StringFixed(2), cash.Add(loan).StringFixed(2)).OnField("cash")
 	}
-	settings, err := s.Equity.Settings(ctx, tx)
+	settings, err := s.Equity.SettingsTx(ctx, tx)
 	if err != nil {
 		return a, err
 	}
@@ -192,20 +192,20 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, re
 	a = Admission{SiteID: unit.SiteID, UnitID: req.UnitID, MemberID: req.MemberID, ResidencyID: res.ID, AdmittedOn: date,
 		RequiredEquity: unit.Required, Cash: cash, Loan: loan}
 	if loan.IsPositive() {
-		change, err := s.Equity.ChangeShareLoan(ctx, tx, equity.LoanChange{MemberID: req.MemberID, SiteID: unit.SiteID, Delta: loan,
+		change, err := s.Equity.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: req.MemberID, SiteID: unit.SiteID, Delta: loan,
 			YearlyRatePct: rate, Months: req.LoanMonths, IdempotencyKey: "admission:" + req.IdempotencyKey})
 		if err != nil {
 			return a, err
 		}
 		a.LoanID = &change.Open.ID
 	}
-	ev, err := s.Equity.IssueShares(ctx, tx, equity.IssueRequest{SiteID: unit.SiteID, MemberID: req.MemberID, Kind: equity.BuyIn,
+	ev, err := s.Equity.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: unit.SiteID, MemberID: req.MemberID, Kind: equity.BuyIn,
 		Amount: unit.Required, Cash: cash, QuotedPrice: quoted, IdempotencyKey: "admission:" + req.IdempotencyKey,
 		Description: fmt.Sprintf("Buy-in: %s, paid %s in cash and %s by share loan", unit.Required.StringFixed(2), cash.StringFixed(2), loan.StringFixed(2))})
 	if err != nil {
 		return a, err
 	}
-	if err := s.Equity.CheckLoanToValue(ctx, tx, req.MemberID); err != nil {
+	if err := s.Equity.CheckLoanToValueTx(ctx, tx, req.MemberID); err != nil {
 		return a, err
 	}
 	a.ShareEventID, a.Price, a.Quantity = ev.ID, ev.Price, ev.Quantity
@@ -390,10 +390,10 @@ func (s *Service) AdmissionDesk(ctx context.Context, p *app.Principal, siteID in
 	}
 	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
 		var err error
-		if d.Pool, err = s.Equity.Pool(ctx, tx, siteID); err != nil {
+		if d.Pool, err = s.Equity.PoolTx(ctx, tx, siteID); err != nil {
 			return err
 		}
-		if d.Settings, err = s.Equity.Settings(ctx, tx); err != nil {
+		if d.Settings, err = s.Equity.SettingsTx(ctx, tx); err != nil {
 			return err
 		}
 		d.Today = s.Equity.Today()
@@ -407,7 +407,7 @@ func (s *Service) AdmissionDesk(ctx context.Context, p *app.Principal, siteID in
 		if d.Admissions, err = admissionsOf(ctx, tx, siteID); err != nil {
 			return err
 		}
-		price, err := s.Equity.SharePriceOn(ctx, tx, siteID, d.Today)
+		price, err := s.Equity.SharePriceOnTx(ctx, tx, siteID, d.Today)
 		if e, ok := app.AsError(err); ok && e.Kind == app.KindUnprocessable {
 			d.PriceError = e.Message // no policy yet: nobody can buy in
 			return nil

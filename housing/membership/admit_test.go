@@ -43,7 +43,7 @@ func newAdmitEnv(t *testing.T) admitEnv {
 	}
 	zero := dec("0")
 	err := app.InTx(context.Background(), db, func(tx *sqlx.Tx) error {
-		_, err := eq.SetPolicy(context.Background(), tx, equity.NewPolicy{SiteID: site, EffectiveFrom: today, Kind: equity.LimitedEquity,
+		_, err := eq.SetPolicyTx(context.Background(), tx, equity.NewPolicy{SiteID: site, EffectiveFrom: today, Kind: equity.LimitedEquity,
 			BasePrice: dec("50"), YearlyRatePct: &zero})
 		return err
 	})
@@ -91,7 +91,7 @@ func TestAdmitBuysInWithCashAndLoan(t *testing.T) {
 	if a.LoanID == nil {
 		t.Fatal("no share loan was opened")
 	}
-	loan, err := e.eq.Loan(ctx, e.db, *a.LoanID)
+	loan, err := e.eq.Loan(ctx, &app.Principal{Member: app.Member{Role: app.RoleAdmin}}, *a.LoanID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -378,16 +378,16 @@ func (s *Service) quote(ctx context.Context, tx *sqlx.Tx, in QuoteRequest, home 
 	}
 	today := s.Equity.Today()
 	qt.QuotedOn = today
-	settings, err := s.Equity.Settings(ctx, tx)
+	settings, err := s.Equity.SettingsTx(ctx, tx)
 	if err != nil {
 		return qt, err
 	}
 	f := Figures{FeePct: settings.TransferFeePct, RequiredEquity: required}
-	if f.SharesRedeemed, err = s.Equity.HoldingAt(ctx, tx, qt.From.SiteID, in.MemberID); err != nil {
+	if f.SharesRedeemed, err = s.Equity.HoldingAtTx(ctx, tx, qt.From.SiteID, in.MemberID); err != nil {
 		return qt, err
 	}
 	if f.SharesRedeemed.IsPositive() {
-		p, err := s.Equity.SharePriceOn(ctx, tx, qt.From.SiteID, today)
+		p, err := s.Equity.SharePriceOnTx(ctx, tx, qt.From.SiteID, today)
 		if err != nil {
 			return qt, err
 		}
@@ -396,7 +396,7 @@ func (s *Service) quote(ctx context.Context, tx *sqlx.Tx, in QuoteRequest, home 
 		f.Fee = TransferFee(f.ValueRedeemed, f.FeePct)
 	}
 	if f.RequiredEquity.IsPositive() {
-		p, err := s.Equity.SharePriceOn(ctx, tx, qt.To.SiteID, today)
+		p, err := s.Equity.SharePriceOnTx(ctx, tx, qt.To.SiteID, today)
 		if err != nil {
 			return qt, err
 		}
@@ -408,13 +408,13 @@ func (s *Service) quote(ctx context.Context, tx *sqlx.Tx, in QuoteRequest, home 
 		f.ValueIssued = equity.ValueOf(f.SharesIssued, p.Price)
 	}
 	accrued := decimal.Zero
-	loan, err := s.Equity.ShareLoanOf(ctx, tx, in.MemberID)
+	loan, err := s.Equity.ShareLoanOfTx(ctx, tx, in.MemberID)
 	switch {
 	case err == nil:
 		qt.HasLoan, qt.LoanBefore, qt.LoanPayoff = true, loan.Balance(), loan.Balance()
 		// As ChangeShareLoan does, a loan with no payoff quote today (it
 		// started today) has accrued nothing.
-		if payoff, err := s.Equity.PayoffQuote(ctx, tx, loan.ID, today); err == nil {
+		if payoff, err := s.Equity.PayoffQuoteTx(ctx, tx, loan.ID, today); err == nil {
 			accrued, qt.LoanPayoff = payoff.AccruedInterest, payoff.Total
 		}
 	case app.ErrorKind(err) != app.KindNotFound:
@@ -446,7 +446,7 @@ func (s *Service) quote(ctx context.Context, tx *sqlx.Tx, in QuoteRequest, home 
 // prices, site by site as equity.CheckLoanToValue does: nothing at A, the
 // shares issued added to any already held at B, the rest as they are.
 func (s *Service) valueAfter(ctx context.Context, tx *sqlx.Tx, memberID, fromSite, toSite int64, f Figures) (decimal.Decimal, error) {
-	hs, err := s.Equity.Holdings(ctx, tx, memberID)
+	hs, err := s.Equity.HoldingsTx(ctx, tx, memberID)
 	if err != nil {
 		return decimal.Zero, err
 	}
@@ -500,7 +500,7 @@ type MoveOptions struct {
 func (s *Service) moveOptions(ctx context.Context, tx *sqlx.Tx, memberID int64, on time.Time) (MoveOptions, error) {
 	today := s.Equity.Today()
 	opts := MoveOptions{On: equity.Day(on)}
-	settings, err := s.Equity.Settings(ctx, tx)
+	settings, err := s.Equity.SettingsTx(ctx, tx)
 	if err != nil {
 		return opts, err
 	}
@@ -514,11 +514,11 @@ func (s *Service) moveOptions(ctx context.Context, tx *sqlx.Tx, memberID int64, 
 			return opts, err
 		}
 		opts.Home, homeSite = &p, p.SiteID
-		if opts.Shares, err = s.Equity.HoldingAt(ctx, tx, homeSite, memberID); err != nil {
+		if opts.Shares, err = s.Equity.HoldingAtTx(ctx, tx, homeSite, memberID); err != nil {
 			return opts, err
 		}
 		if opts.Shares.IsPositive() {
-			price, err := s.Equity.SharePriceOn(ctx, tx, homeSite, today)
+			price, err := s.Equity.SharePriceOnTx(ctx, tx, homeSite, today)
 			if err != nil {
 				return opts, err
 			}

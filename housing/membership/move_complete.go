@@ -159,7 +159,7 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Princi
 	if !f.Conserved() {
 		return c, fmt.Errorf("membership: the quote of move %d does not conserve value: %+v", moveID, f)
 	}
-	held, err := s.Equity.SettlementBalance(ctx, tx, mv.MemberID)
+	held, err := s.Equity.SettlementBalanceTx(ctx, tx, mv.MemberID)
 	if err != nil {
 		return c, err
 	}
@@ -179,7 +179,7 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Princi
 		StartedResidencyID: started.ID, CompletedBy: &by}
 	key := fmt.Sprintf("move:%d", moveID)
 	if f.SharesRedeemed.IsPositive() {
-		ev, err := s.Equity.RedeemShares(ctx, tx, equity.RedemptionRequest{SiteID: mv.FromSiteID, MemberID: mv.MemberID, Kind: equity.MoveOut,
+		ev, err := s.Equity.RedeemSharesTx(ctx, tx, equity.RedemptionRequest{SiteID: mv.FromSiteID, MemberID: mv.MemberID, Kind: equity.MoveOut,
 			Quantity: f.SharesRedeemed, Fee: f.Fee, Payout: f.Payout, QuotedPrice: f.FromPrice, IdempotencyKey: key + ":out",
 			Description: fmt.Sprintf("Move #%d to %s: %s shares at %s redeemed, fee %s, paid out %s",
 				moveID, mv.SiteName, f.SharesRedeemed, f.FromPrice, f.Fee.StringFixed(2), f.Payout.StringFixed(2))})
@@ -200,7 +200,7 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Princi
 		if change.delta.IsZero() {
 			continue
 		}
-		res, err := s.Equity.ChangeShareLoan(ctx, tx, equity.LoanChange{MemberID: mv.MemberID, SiteID: mv.SiteID, Delta: change.delta,
+		res, err := s.Equity.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: mv.MemberID, SiteID: mv.SiteID, Delta: change.delta,
 			IdempotencyKey: key + ":" + change.name})
 		if err != nil {
 			return c, err
@@ -208,7 +208,7 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Princi
 		c.LoanEntryID = &res.EntryID
 	}
 	if f.RequiredEquity.IsPositive() {
-		ev, err := s.Equity.IssueShares(ctx, tx, equity.IssueRequest{SiteID: mv.SiteID, MemberID: mv.MemberID, Kind: equity.MoveIn,
+		ev, err := s.Equity.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: mv.SiteID, MemberID: mv.MemberID, Kind: equity.MoveIn,
 			Amount: f.RequiredEquity, Cash: f.CashIn, QuotedPrice: f.ToPrice, IdempotencyKey: key + ":in",
 			Description: fmt.Sprintf("Move #%d from %s: %s shares at %s for %s, %s paid in cash",
 				moveID, mv.FromSiteName, f.SharesIssued, f.ToPrice, f.RequiredEquity.StringFixed(2), f.CashIn.StringFixed(2))})
@@ -220,12 +220,12 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Princi
 		}
 		c.IssueEventID = &ev.ID
 	}
-	if err := s.Equity.CheckLoanToValue(ctx, tx, mv.MemberID); err != nil {
+	if err := s.Equity.CheckLoanToValueTx(ctx, tx, mv.MemberID); err != nil {
 		return c, err
 	}
 	// Everything redeemed or lent was spent: the settlement account holds
 	// what it held before.
-	if after, err := s.Equity.SettlementBalance(ctx, tx, mv.MemberID); err != nil {
+	if after, err := s.Equity.SettlementBalanceTx(ctx, tx, mv.MemberID); err != nil {
 		return c, err
 	} else if !after.Equal(held) {
 		return c, fmt.Errorf("membership: move %d left %s in settlement, %s before", moveID, after, held)

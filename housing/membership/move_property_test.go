@@ -50,7 +50,7 @@ func TestMovesConserveValue(t *testing.T) {
 		start := e.today.Format(time.DateOnly)
 		nav := apptest.MustCreateSite(t, db, fmt.Sprintf("Net Asset %d", seq), "UTC").ID
 		e.must("nav policy", func(tx *sqlx.Tx) error {
-			_, err := e.eq.SetPolicy(ctx, tx, equity.NewPolicy{SiteID: nav, EffectiveFrom: e.today, Kind: equity.NetAssetValue, BasePrice: dec("100")})
+			_, err := e.eq.SetPolicyTx(ctx, tx, equity.NewPolicy{SiteID: nav, EffectiveFrom: e.today, Kind: equity.NetAssetValue, BasePrice: dec("100")})
 			return err
 		})
 		e.harbor = e.site(fmt.Sprintf("Harbor %d", seq), "50", "0", start)
@@ -59,7 +59,7 @@ func TestMovesConserveValue(t *testing.T) {
 		var members []int64
 		for i, site := range sites {
 			e.must("mortgage", func(tx *sqlx.Tx) error {
-				_, err := e.eq.CreateMortgage(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("300000"), YearlyRatePct: dec("4.5"),
+				_, err := e.eq.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("300000"), YearlyRatePct: dec("4.5"),
 					Months: 360, IdempotencyKey: fmt.Sprintf("mortgage-%d", site)})
 				return err
 			})
@@ -91,7 +91,7 @@ func TestMovesConserveValue(t *testing.T) {
 			case 1: // the net-asset-value site is appraised, in effect from tomorrow
 				amount := decimal.New(rapid.Int64Range(35_000_000, 45_000_000).Draw(rt, "appraisal"), -2)
 				e.must("appraisal", func(tx *sqlx.Tx) error {
-					_, err := e.eq.RecordAppraisal(ctx, tx, equity.NewAppraisal{SiteID: nav, Amount: amount, EffectiveOn: e.today.AddDate(0, 0, 1)})
+					_, err := e.eq.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: nav, Amount: amount, EffectiveOn: e.today.AddDate(0, 0, 1)})
 					return err
 				})
 				e.today = e.today.AddDate(0, 0, 1)
@@ -100,7 +100,7 @@ func TestMovesConserveValue(t *testing.T) {
 				if month.AddDate(0, 1, -1).After(e.today) {
 					continue
 				}
-				if _, err := e.eq.RunCharges(ctx, month, nil); err != nil {
+				if _, err := e.eq.RunScheduledCharges(ctx, month); err != nil {
 					rt.Fatalf("charges for %s: %v", month.Format("2006-01"), err)
 				}
 				lastRun = month
@@ -228,7 +228,7 @@ func checkBooks(rt *rapid.T, e *moveEnv, sites, members []int64, moved []members
 			rt.Fatalf("member %d: %s left in settlement", m, got)
 		}
 		owed := decimal.Zero
-		loan, err := e.eq.ShareLoanOf(ctx, e.db, m)
+		loan, err := readTx(e.db, func(tx *sqlx.Tx) (equity.Loan, error) { return e.eq.ShareLoanOfTx(ctx, tx, m) })
 		if err == nil {
 			owed = loan.Balance()
 		} else if app.ErrorKind(err) != app.KindNotFound {

@@ -57,11 +57,21 @@ func (e *moveEnv) site(name, price, ratePct, baseDate string) int64 {
 	id := apptest.MustCreateSite(e.t, e.db, name, "UTC").ID
 	rate := dec(ratePct)
 	e.must("policy", func(tx *sqlx.Tx) error {
-		_, err := e.eq.SetPolicy(context.Background(), tx, equity.NewPolicy{SiteID: id, EffectiveFrom: e.today, Kind: equity.LimitedEquity,
+		_, err := e.eq.SetPolicyTx(context.Background(), tx, equity.NewPolicy{SiteID: id, EffectiveFrom: e.today, Kind: equity.LimitedEquity,
 			BasePrice: dec(price), BaseDate: day(baseDate), YearlyRatePct: &rate})
 		return err
 	})
 	return id
+}
+
+// readTx reads through an equity …Tx method in a transaction of its own.
+func readTx[T any](db *sqlx.DB, fn func(tx *sqlx.Tx) (T, error)) (T, error) {
+	var v T
+	err := app.InTx(context.Background(), db, func(tx *sqlx.Tx) (err error) {
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
 }
 
 func (e *moveEnv) must(what string, fn func(tx *sqlx.Tx) error) {
@@ -290,7 +300,7 @@ func TestMovePaysTheLoanDownWithTheSurplus(t *testing.T) {
 	if !c.CompletedOn.Equal(e.today) || !c.MoveOn.Equal(day("2026-06-20")) {
 		t.Errorf("completed on %s for %s", c.CompletedOn, c.MoveOn)
 	}
-	loan, err := e.eq.ShareLoanOf(ctx, e.db, m)
+	loan, err := readTx(e.db, func(tx *sqlx.Tx) (equity.Loan, error) { return e.eq.ShareLoanOfTx(ctx, tx, m) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +320,7 @@ func TestMovePaysTheLoanDownWithTheSurplus(t *testing.T) {
 			t.Errorf("%s = %s, want %s", b.code, got, b.want)
 		}
 	}
-	held, err := e.eq.HoldingAt(ctx, e.db, e.linden, m)
+	held, err := readTx(e.db, func(tx *sqlx.Tx) (decimal.Decimal, error) { return e.eq.HoldingAtTx(ctx, tx, e.linden, m) })
 	if err != nil || !held.Equal(dec("750")) {
 		t.Errorf("shares at Linden = %s (%v), want 750", held, err)
 	}
@@ -497,7 +507,7 @@ func TestMoveRefusals(t *testing.T) {
 	// Once July's carrying charges are posted, on its last day, a move can
 	// no longer be dated in July.
 	e.today = day("2026-07-31")
-	if _, err := e.eq.RunCharges(ctx, e.today, nil); err != nil {
+	if _, err := e.eq.RunScheduledCharges(ctx, e.today); err != nil {
 		t.Fatal(err)
 	}
 	req.MoveOn = e.today
