@@ -141,7 +141,7 @@ func (h *lotteryHandlers) apiWindow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := h.svc.Detail(c.UserContext(), id, principal(c).ID)
+	d, err := h.svc.Detail(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -171,10 +171,7 @@ func (h *lotteryHandlers) apiRequest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.svc.Window(c.UserContext(), id); err != nil {
-		return err
-	}
-	ids, err := h.svc.Request(c.UserContext(), principal(c).ID, id)
+	ids, err := h.svc.Request(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}

@@ -59,9 +59,6 @@ func (h *lotteryHandlers) newWindowData(c *fiber.Ctx, f *Form) (fiber.Map, error
 	if err != nil {
 		return nil, err
 	}
-	if len(choices) == 0 {
-		return nil, app.Forbidden("Only coordinators open lotteries, for the spaces of their sites.")
-	}
 	return fiber.Map{"Title": "Open a lottery", "Form": f, "Resources": choices}, nil
 }
 
@@ -105,11 +102,11 @@ func (h *lotteryHandlers) openWindow(c *fiber.Ctx) error {
 // the chosen resource's site zone.
 func (h *lotteryHandlers) openFromForm(c *fiber.Ctx, choices []lottery.ResourceChoice) (lottery.Window, error) {
 	resourceID, _ := strconv.ParseInt(c.FormValue("resource_id"), 10, 64)
-	i := slices.IndexFunc(choices, func(r lottery.ResourceChoice) bool { return r.ID == resourceID })
-	if i < 0 {
-		return lottery.Window{}, app.Unprocessable("invalid_resource", "Choose one of the spaces of your sites.").OnField("resource_id")
+	choice, err := lottery.Choose(choices, resourceID)
+	if err != nil {
+		return lottery.Window{}, err
 	}
-	loc, err := time.LoadLocation(choices[i].Timezone)
+	loc, err := choice.Location()
 	if err != nil {
 		return lottery.Window{}, err
 	}
@@ -214,7 +211,7 @@ func newLotteryWindowView(d lottery.Detail, p *app.Principal, now time.Time) lot
 
 // renderWindow shows a window's page; refused carries a refused form.
 func (h *lotteryHandlers) renderWindow(c *fiber.Ctx, id int64, f *Form) error {
-	d, err := h.svc.Detail(c.UserContext(), id, principal(c).ID)
+	d, err := h.svc.Detail(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}

@@ -143,7 +143,7 @@ func (h *bookingHandlers) apiSiteResources(c *fiber.Ctx) error {
 }
 
 func (h *bookingHandlers) apiCreateResource(c *fiber.Ctx) error {
-	siteID, err := coordinatedSite(c)
+	siteID, err := paramID(c, "site_id")
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (h *bookingHandlers) apiCreateResource(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	r, err := h.svc.CreateResource(c.UserContext(), booking.NewResource{SiteID: siteID, Name: req.Name, Kind: req.Kind, Description: req.Description})
+	r, err := h.svc.CreateResource(c.UserContext(), principal(c), booking.NewResource{SiteID: siteID, Name: req.Name, Kind: req.Kind, Description: req.Description})
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hearth/app"
-	"hearth/housing"
 	"hearth/housing/booking"
 )
 
@@ -17,63 +16,15 @@ import (
 // calendar with its booking form, and the coordinators' pages to create a
 // space and set its rules and blackouts.
 
-// spaceGroup is a heading of the spaces page with its resources.
-type spaceGroup struct {
-	Heading   string
-	Empty     string
-	Resources []booking.Resource
-	siteID    int64
-}
-
+// spacesPage lists the spaces the member sees, grouped by the booking
+// service.
 func (h *bookingHandlers) spacesPage(c *fiber.Ctx) error {
-	p := principal(c)
-	ctx := c.UserContext()
-	bookable, err := h.svc.Bookable(ctx, p)
+	sp, err := h.svc.Spaces(c.UserContext(), principal(c))
 	if err != nil {
 		return err
 	}
-	var coordinated []booking.Resource
-	pending := 0
-	if p.IsAdmin() || p.IsCoordinator() {
-		if coordinated, err = h.svc.Coordinated(ctx, p); err != nil {
-			return err
-		}
-		waiting, err := h.svc.Pending(ctx, p)
-		if err != nil {
-			return err
-		}
-		pending = len(waiting)
-	}
-	var groups []spaceGroup
-	if p.Home != nil {
-		home := spaceGroup{Heading: "At " + p.Home.SiteName, Empty: "Your site has no shared spaces yet."}
-		for _, r := range bookable {
-			if r.SiteID == p.Home.SiteID {
-				home.Resources = append(home.Resources, r)
-			}
-		}
-		groups = append(groups, home)
-	}
-	// Sites the member coordinates but does not live at, one group each
-	// (coordinated comes ordered by site).
-	for _, r := range coordinated {
-		if p.LivesAt(r.SiteID) {
-			continue
-		}
-		if n := len(groups); n == 0 || groups[n-1].siteID != r.SiteID {
-			groups = append(groups, spaceGroup{Heading: r.SiteName + " (you coordinate it)", siteID: r.SiteID})
-		}
-		groups[len(groups)-1].Resources = append(groups[len(groups)-1].Resources, r)
-	}
-	visiting := spaceGroup{Heading: "Visiting other sites", Empty: "No other site opens its spaces to visitors yet."}
-	for _, r := range bookable {
-		if !p.LivesAt(r.SiteID) && !p.Coordinates(r.SiteID) {
-			visiting.Resources = append(visiting.Resources, r)
-		}
-	}
-	groups = append(groups, visiting)
 	return h.render(c, "booking/spaces", fiber.Map{
-		"Title": "Shared spaces", "Groups": groups, "Coordinated": p.IsAdmin() || p.IsCoordinator(), "PendingCount": pending,
+		"Title": "Shared spaces", "Groups": sp.Groups, "Coordinated": sp.Coordinates, "PendingCount": sp.PendingCount,
 	})
 }
 
@@ -156,29 +107,8 @@ func (h *bookingHandlers) spaceData(c *fiber.Ctx, r *booking.Resource, f *Form) 
 	}, nil
 }
 
-// requireSpaceCoordinator lets in admins and coordinators of some site.
-func requireSpaceCoordinator(p *app.Principal) error {
-	if !p.IsAdmin() && !p.IsCoordinator() {
-		return app.Forbidden("Only coordinators manage shared spaces.")
-	}
-	return nil
-}
-
-// coordinatedSites lists the sites p may add spaces to, for the form's select.
-func (h *bookingHandlers) coordinatedSites(c *fiber.Ctx) ([]housing.SiteSummary, error) {
-	p := principal(c)
-	sites, err := h.Server.svc.Housing.Sites(c.UserContext(), principal(c))
-	out := sites[:0]
-	for _, s := range sites {
-		if p.Coordinates(s.ID) {
-			out = append(out, s)
-		}
-	}
-	return out, err
-}
-
 func (h *bookingHandlers) renderResourceForm(c *fiber.Ctx, f *Form, refused bool) error {
-	sites, err := h.coordinatedSites(c)
+	sites, err := h.svc.SpaceSites(c.UserContext(), principal(c))
 	if err != nil {
 		return err
 	}
@@ -190,19 +120,13 @@ func (h *bookingHandlers) renderResourceForm(c *fiber.Ctx, f *Form, refused bool
 }
 
 func (h *bookingHandlers) newResourcePage(c *fiber.Ctx) error {
-	if err := requireSpaceCoordinator(principal(c)); err != nil {
-		return err
-	}
 	return h.renderResourceForm(c, newForm(c), false)
 }
 
 func (h *bookingHandlers) createResource(c *fiber.Ctx) error {
 	f := newForm(c)
 	siteID, _ := strconv.ParseInt(f.Value("site_id"), 10, 64)
-	if err := principal(c).RequireCoordinator(siteID); err != nil {
-		return err
-	}
-	r, err := h.svc.CreateResource(c.UserContext(), booking.NewResource{
+	r, err := h.svc.CreateResource(c.UserContext(), principal(c), booking.NewResource{
 		SiteID: siteID, Name: f.Value("name"), Kind: booking.Kind(f.Value("kind")), Description: f.Value("description"),
 	})
 	if err != nil {
@@ -303,10 +227,15 @@ func rulesFromForm(f *Form) (booking.Rules, error) {
 	return rules, nil
 }
 
-func (h *bookingHandlers) renderRulesPage(c *fiber.Ctx, r *booking.Resource, forms ruleForms, refused bool) error {
-	if err := principal(c).RequireCoordinator(r.SiteID); err != nil {
+// renderRulesPage shows the rules page of a resource to a coordinator of
+// its site, with the forms given (refused ones carry their values and
+// errors).
+func (h *bookingHandlers) renderRulesPage(c *fiber.Ctx, id int64, forms ruleForms, refused bool) error {
+	res, err := h.svc.ManagedResource(c.UserContext(), principal(c), id)
+	if err != nil {
 		return err
 	}
+	r := &res
 	if forms.Rules == nil {
 		forms.Rules = rulesFormOf(r)
 	}
@@ -331,11 +260,11 @@ func (h *bookingHandlers) renderRulesPage(c *fiber.Ctx, r *booking.Resource, for
 }
 
 func (h *bookingHandlers) rulesPage(c *fiber.Ctx) error {
-	r, err := h.pageResource(c)
+	id, err := paramID(c, "resource_id")
 	if err != nil {
 		return err
 	}
-	return h.renderRulesPage(c, r, ruleForms{}, false)
+	return h.renderRulesPage(c, id, ruleForms{}, false)
 }
 
 func (h *bookingHandlers) saveRules(c *fiber.Ctx) error {
@@ -350,7 +279,7 @@ func (h *bookingHandlers) saveRules(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		if formError(f, err) {
-			return h.renderRulesPage(c, r, ruleForms{Rules: f}, true)
+			return h.renderRulesPage(c, r.ID, ruleForms{Rules: f}, true)
 		}
 		return err
 	}
@@ -368,7 +297,7 @@ func (h *bookingHandlers) saveDetails(c *fiber.Ctx) error {
 		booking.NewResource{Name: f.Value("name"), Kind: booking.Kind(f.Value("kind")), Description: f.Value("description")})
 	if err != nil {
 		if formError(f, err) {
-			return h.renderRulesPage(c, r, ruleForms{Details: f}, true)
+			return h.renderRulesPage(c, r.ID, ruleForms{Details: f}, true)
 		}
 		return err
 	}
@@ -409,7 +338,7 @@ func (h *bookingHandlers) addBlackout(c *fiber.Ctx) error {
 	}
 	if err != nil {
 		if formError(f, err) {
-			return h.renderRulesPage(c, r, ruleForms{Blackout: f}, true)
+			return h.renderRulesPage(c, r.ID, ruleForms{Blackout: f}, true)
 		}
 		return err
 	}
