@@ -68,6 +68,10 @@ func (w Window) MayEnter(p *app.Principal) bool {
 	return booking.MayBook(p, w.SiteID, booking.Audience(w.WhoMayBook))
 }
 
+// CoordinatedBy reports whether p may draw or cancel the window: the
+// coordinators of its site and admins (lockUndecided applies it).
+func (w Window) CoordinatedBy(p *app.Principal) bool { return p.Coordinates(w.SiteID) }
+
 // AwaitingDraw reports whether the window has closed and may be drawn.
 func (w Window) AwaitingDraw(now time.Time) bool {
 	return w.Status == StatusOpen && !now.Before(w.ClosesAt)
