@@ -350,7 +350,7 @@ func (h *bookingHandlers) cancelSeries(c *fiber.Ctx) error {
 		if v := c.Query("from"); v != "" {
 			from, err = parseInstant("from", v, nil)
 		}
-	} else if t, perr := time.Parse(time.RFC3339, c.FormValue("from")); perr == nil {
+	} else if t, perr := parseInstant("from", c.FormValue("from"), nil); perr == nil {
 		from = t
 	}
 	n := 0

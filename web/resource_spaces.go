@@ -166,7 +166,7 @@ func (h *bookingHandlers) spaceData(c *fiber.Ctx, r *booking.Resource, f *Form) 
 	if week == "" && f.Value("start_date") != "" && c.Query("month") == "" {
 		week = f.Value("start_date")
 	}
-	from, to, isMonth := calendarRange(r, week, c.Query("month"), now)
+	from, to, isMonth := calendarPeriod(r, week, c.Query("month"), now)
 	bs, err := h.svc.Bookings(ctx, r, from, to)
 	if err != nil {
 		return nil, err
@@ -185,7 +185,11 @@ func (h *bookingHandlers) spaceData(c *fiber.Ctx, r *booking.Resource, f *Form) 
 		cal = newMonthView(r, from, to, bs, free, p, now)
 	}
 	if f.Value("start_date") == "" {
-		f.Values["start_date"] = latestOf(from, now.In(r.Location())).Format("2006-01-02")
+		first := now.In(r.Location()) // the form's first day: today, or the period's first day to come
+		if from.After(first) {
+			first = from
+		}
+		f.Values["start_date"] = first.Format("2006-01-02")
 		f.Values["end_date"] = f.Values["start_date"]
 	}
 	return fiber.Map{
