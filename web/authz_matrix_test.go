@@ -830,7 +830,7 @@ func (m *matrix) place(t *testing.T, siteID, unitID, memberID int64, from time.T
 
 // newSpace makes a space of a site with rules.
 func (m *matrix) newSpace(t *testing.T, siteID int64, rules booking.Rules) int64 {
-	r, err := m.svc.Booking.CreateResource(m.ctx, booking.NewResource{SiteID: siteID, Name: fmt.Sprintf("Matrix space %d", seq.Add(1)), Kind: booking.Kind("other")})
+	r, err := m.svc.Booking.CreateResource(m.ctx, m.principal(t, m.members[treasurer].ID), booking.NewResource{SiteID: siteID, Name: fmt.Sprintf("Matrix space %d", seq.Add(1)), Kind: booking.Kind("other")})
 	m.fail(t, "space", err)
 	_, err = m.svc.Booking.SetRules(m.ctx, m.principal(t, m.members[treasurer].ID), r.ID, rules)
 	m.fail(t, "rules", err)

@@ -12,7 +12,7 @@ import (
 )
 
 // FuzzBookingRequest sends bodies of POST /api/v1/resources/:id/bookings
-// through decodeBookingRequest. A body is refused as malformed JSON (400),
+// through the reading of the booking handler (bookingTarget). A body is refused as malformed JSON (400),
 // or its times as invalid on their field (400); or it gives a request of
 // the signed-in member for the resource of the path, whose times read back
 // the same, and the body, encoded again, decodes to the same request.
@@ -44,7 +44,8 @@ func FuzzBookingRequest(f *testing.F) {
 	}
 	r := newRoute(fiber.MethodPost, "/api/v1/resources/:resource_id/bookings", "/api/v1/resources/7/bookings", me,
 		func(c *fiber.Ctx) error {
-			got.req, got.err = decodeBookingRequest(c)
+			var in timeRange
+			_, got.req, got.err = (&bookingHandlers{}).bookingTarget(c, &in, &in)
 			got.ran = true
 			return nil
 		})
@@ -72,7 +73,7 @@ func FuzzBookingRequest(f *testing.F) {
 		if req.ResourceID != 7 || req.MemberID != me.ID || req.Allocated {
 			t.Fatalf("body %q gives %+v", body, req)
 		}
-		var b bookingRequest
+		var b timeRange
 		if err := json.Unmarshal(body, &b); err != nil {
 			t.Fatalf("decodeJSON accepted %q, which encoding/json refuses: %v", body, err)
 		}

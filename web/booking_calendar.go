@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hearth/app"
+	"hearth/day"
 	"hearth/housing/booking"
 )
 
@@ -78,25 +79,17 @@ type calendarView struct {
 	Day                   *dayView // the day a narrow screen shows, in a week view
 }
 
-// calendarRange returns the period the page shows: the week (Monday to
-// Sunday) or the month of the date asked for, in the site's zone.
-func calendarRange(r *booking.Resource, week, month string, now time.Time) (from, to time.Time, isMonth bool) {
-	loc := r.Location()
-	today := now.In(loc)
-	if month != "" || (week == "" && r.Kind == booking.GuestRoom) {
-		m, err := time.ParseInLocation("2006-01", month, loc)
-		if err != nil {
-			m = time.Date(today.Year(), today.Month(), 1, 0, 0, 0, 0, loc)
-		}
-		return m, m.AddDate(0, 1, 0), true
+// calendarPeriod reads the period the space page asks for: the month of
+// ?month= (this month when it is not a month), else the week of the day
+// week (this week when it is not a day); booking.Resource.Period lays it
+// out in the site's zone.
+func calendarPeriod(r *booking.Resource, week, month string, now time.Time) (from, to time.Time, isMonth bool) {
+	w, _ := day.Parse(week)
+	m, err := day.ParseMonth(month)
+	if month != "" && err != nil {
+		m = day.Of(now.In(r.Location())).Month()
 	}
-	d, err := time.ParseInLocation("2006-01-02", week, loc)
-	if err != nil {
-		d = time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, loc)
-	}
-	back := (int(d.Weekday()) + 6) % 7
-	from = time.Date(d.Year(), d.Month(), d.Day()-back, 0, 0, 0, 0, loc)
-	return from, time.Date(from.Year(), from.Month(), from.Day()+7, 0, 0, 0, 0, loc), false
+	return r.Period(w, m, now)
 }
 
 // calendarFocus returns the day of a week that a narrow screen shows: the day
@@ -105,12 +98,11 @@ func calendarRange(r *booking.Resource, week, month string, now time.Time) (from
 func calendarFocus(loc *time.Location, from, to time.Time, now time.Time, asked ...string) time.Time {
 	in := func(d time.Time) bool { return !d.Before(from) && d.Before(to) }
 	for _, a := range asked {
-		if d, err := time.ParseInLocation("2006-01-02", a, loc); err == nil && in(d) {
-			return d
+		if d, err := day.Parse(a); err == nil && in(d.In(loc)) {
+			return d.In(loc)
 		}
 	}
-	t := now.In(loc)
-	if today := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc); in(today) {
+	if today := day.Of(now.In(loc)).In(loc); in(today) {
 		return today
 	}
 	return from
@@ -128,7 +120,7 @@ func newWeekView(r *booking.Resource, from, to time.Time, bs []booking.Booking, 
 	v.Next = page + "?week=" + to.Format("2006-01-02")
 	v.Today = page + "?week=" + now.In(loc).Format("2006-01-02")
 	v.MonthLink = page + "?month=" + from.Format("2006-01")
-	first, lastHour := hourRange(r)
+	first, lastHour := r.Hours.HourRange()
 	todayDate := now.In(loc).Format("2006-01-02")
 	var days []time.Time
 	for d := from; d.Before(to); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc) {
@@ -143,7 +135,8 @@ func newWeekView(r *booking.Resource, from, to time.Time, bs []booking.Booking, 
 			cell := cellFor(start, end, bs, free, p, now)
 			if cell.State == "free" || cell.State == "partly" {
 				v.HasFree = true
-				cell.Link = fmt.Sprintf("%s?week=%s&date=%s&start=%s#book", page, from.Format("2006-01-02"), d.Format("2006-01-02"), firstFree(start, end, free).Format("15:04"))
+				_, firstFree := booking.FreeIn(free, booking.Interval{StartsAt: start, EndsAt: end})
+				cell.Link = fmt.Sprintf("%s?week=%s&date=%s&start=%s#book", page, from.Format("2006-01-02"), d.Format("2006-01-02"), firstFree.Format("15:04"))
 			}
 			row.Cells = append(row.Cells, cell)
 		}
@@ -212,20 +205,6 @@ func newDayView(v *calendarView, page string, days []time.Time, focus time.Time,
 	return dv
 }
 
-// hourRange is the hours the week grid shows: from the earliest opening to
-// the latest closing, or the whole day for a resource always open.
-func hourRange(r *booking.Resource) (first, last int) {
-	if len(r.Hours) == 0 {
-		return 0, 24
-	}
-	first, last = 24, 0
-	for _, h := range r.Hours {
-		first = min(first, int(h.Opens)/60)
-		last = max(last, (int(h.Closes)+59)/60)
-	}
-	return first, last
-}
-
 // cellFor says what [start, end) is: taken by a booking (yours or someone
 // else's), free to book in full or in part, closed, or past.
 func cellFor(start, end time.Time, bs []booking.Booking, free []booking.Interval, p *app.Principal, now time.Time) calendarCell {
@@ -253,13 +232,8 @@ func cellFor(start, end time.Time, bs []booking.Booking, free []booking.Interval
 			whole = true
 		}
 	}
-	freeMin := 0
-	for _, f := range free {
-		s, e := latestOf(f.StartsAt, start), earliestOf(f.EndsAt, end)
-		if e.After(s) {
-			freeMin += int(e.Sub(s) / time.Minute)
-		}
-	}
+	covered, _ := booking.FreeIn(free, booking.Interval{StartsAt: start, EndsAt: end})
+	freeMin := int(covered / time.Minute)
 	full := int(end.Sub(start) / time.Minute)
 	switch {
 	case len(taken) > 0 && (whole || freeMin == 0):
@@ -274,16 +248,6 @@ func cellFor(start, end time.Time, bs []booking.Booking, free []booking.Interval
 		return calendarCell{State: "partly", Label: "Partly free", Title: strings.Join(append(taken, fmt.Sprintf("%d minutes free", freeMin)), "; ")}
 	}
 	return calendarCell{State: "closed", Label: "", Title: "Not bookable"}
-}
-
-// firstFree returns when the free time of [start, end) begins.
-func firstFree(start, end time.Time, free []booking.Interval) time.Time {
-	for _, f := range free {
-		if f.EndsAt.After(start) && f.StartsAt.Before(end) {
-			return latestOf(f.StartsAt, start)
-		}
-	}
-	return start
 }
 
 // newMonthView lays out the days of a month, in weeks from Monday.
@@ -330,18 +294,4 @@ func newMonthView(r *booking.Resource, from, to time.Time, bs []booking.Booking,
 	}
 	v.AllInThePast = !to.After(now)
 	return v
-}
-
-func latestOf(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func earliestOf(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }

@@ -32,7 +32,7 @@ func newLotteryCast(t *testing.T) *lotteryCast {
 	c.site = apptest.MustCreateSite(t, ts.DB, "Elm Court", "America/Los_Angeles")
 	harbor := apptest.MustCreateSite(t, ts.DB, "Harbor House", "America/Halifax")
 	r, err := (&booking.Service{DB: ts.DB}).CreateResource(context.Background(),
-		booking.NewResource{SiteID: c.site.ID, Name: "Guest room", Kind: booking.GuestRoom})
+		&app.Principal{Member: app.Member{Role: app.RoleAdmin}}, booking.NewResource{SiteID: c.site.ID, Name: "Guest room", Kind: booking.GuestRoom})
 	if err != nil {
 		t.Fatal(err)
 	}

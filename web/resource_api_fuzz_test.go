@@ -53,19 +53,19 @@ func FuzzParseInstant(f *testing.F) {
 	})
 }
 
-// FuzzParseBookingRange: the start and end of a booking body are each
+// FuzzParseBookingRange: the start and end of a booking body (timeRange) are each
 // refused as invalid on their own field, or read back as the same instants.
 func FuzzParseBookingRange(f *testing.F) {
 	for i, s := range instantSeeds {
 		f.Add(s, instantSeeds[(i+1)%len(instantSeeds)])
 	}
 	f.Fuzz(func(t *testing.T, startsAt, endsAt string) {
-		start, end, err := parseBookingRange(startsAt, endsAt)
+		start, end, err := timeRange{StartsAt: startsAt, EndsAt: endsAt}.parse()
 		if err != nil {
 			e := apptest.CheckRefusal(t, err, app.KindInvalid, "invalid_time")
 			_, serr := parseInstant("starts_at", startsAt, nil)
 			if want := map[bool]string{true: "starts_at", false: "ends_at"}[serr != nil]; e.Field != want {
-				t.Fatalf("parseBookingRange(%q, %q): error on field %q, want %q", startsAt, endsAt, e.Field, want)
+				t.Fatalf("timeRange{%q, %q}.parse(): error on field %q, want %q", startsAt, endsAt, e.Field, want)
 			}
 			return
 		}

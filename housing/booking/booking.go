@@ -433,8 +433,18 @@ func (r *Resource) refusal(err error, memberID int64) error {
 	return nil
 }
 
-// Booking returns one booking. Callers decide who may see it. Errors: not_found.
-func (s *Service) Booking(ctx context.Context, id int64) (Booking, error) {
+// Booking returns one booking to someone who may see it (Booking.VisibleTo).
+// Errors: not_found, also for a booking by may not see.
+func (s *Service) Booking(ctx context.Context, by *app.Principal, id int64) (Booking, error) {
+	b, err := s.booking(ctx, id)
+	if err == nil && !b.VisibleTo(by) {
+		return Booking{}, app.NotFound("There is no such booking.")
+	}
+	return b, err
+}
+
+// booking returns one booking, whoever asks. Errors: not_found.
+func (s *Service) booking(ctx context.Context, id int64) (Booking, error) {
 	return getBooking(ctx, s.DB, bookingSelect+` WHERE b.id = $1`, id)
 }
 

@@ -72,7 +72,7 @@ func mustResident(t *testing.T, db *sqlx.DB, siteID int64, name, unit string) ap
 // MustCreateResource creates a resource of the fixture's site with rules.
 func (f *fixture) MustCreateResource(t *testing.T, name string, kind booking.Kind, rules booking.Rules) booking.Resource {
 	t.Helper()
-	r, err := f.svc.CreateResource(context.Background(), booking.NewResource{SiteID: f.site.ID, Name: name, Kind: kind})
+	r, err := f.svc.CreateResource(context.Background(), admin, booking.NewResource{SiteID: f.site.ID, Name: name, Kind: kind})
 	if err != nil {
 		t.Fatalf("CreateResource: %v", err)
 	}
@@ -134,7 +134,7 @@ func (f *fixture) MustBook(t *testing.T, r booking.Resource, m app.Member, start
 func TestResourceWithoutRulesAcceptsAnyLengthFromAnyMember(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	r, err := f.svc.CreateResource(context.Background(), booking.NewResource{SiteID: f.site.ID, Name: "Guest room", Kind: booking.GuestRoom})
+	r, err := f.svc.CreateResource(context.Background(), admin, booking.NewResource{SiteID: f.site.ID, Name: "Guest room", Kind: booking.GuestRoom})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +318,7 @@ func TestQuickBookingFollowsRuleChanges(t *testing.T) {
 	if err := f.db.Get(&b.ID, `SELECT max(id) FROM bookings`); err != nil {
 		t.Fatal(err)
 	}
-	if b, err := f.svc.Booking(ctx, b.ID); err != nil || b.StartsAt.Location().String() != "Asia/Tokyo" {
+	if b, err := f.svc.Booking(ctx, admin, b.ID); err != nil || b.StartsAt.Location().String() != "Asia/Tokyo" {
 		t.Errorf("the last booking answers in %v (%v), want the site's new zone", b.StartsAt.Location(), err)
 	}
 }

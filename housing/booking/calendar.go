@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hearth/app"
+	"hearth/day"
 )
 
 // MaxWindow is the longest stretch of time one calendar query covers.
@@ -15,6 +16,40 @@ const MaxWindow = 366 * 24 * time.Hour
 type Interval struct {
 	StartsAt time.Time `db:"starts_at"`
 	EndsAt   time.Time `db:"ends_at"`
+}
+
+// Period returns the stretch of time a calendar of the resource shows, in
+// its site's zone: the month of month when given (with no week either, the
+// current month for a guest room, which is booked by the night); else the
+// week, Monday to Sunday, of the day week, or of today when it is zero.
+func (r *Resource) Period(week, month day.Day, now time.Time) (from, to time.Time, isMonth bool) {
+	if !month.IsZero() || (week.IsZero() && r.Kind == GuestRoom) {
+		if month.IsZero() {
+			month = day.Of(now.In(r.loc)).Month()
+		}
+		from = month.In(r.loc)
+		return from, from.AddDate(0, 1, 0), true
+	}
+	t := now
+	if !week.IsZero() {
+		t = week.In(r.loc)
+	}
+	from = weekStart(t, r.loc)
+	return from, nextDate(from, 7), false
+}
+
+// FreeIn returns how much of span the free time (as FreeTime returns it:
+// sorted, apart) covers, and where the first free stretch in span begins
+// (span's start when there is none), for a calendar's cell of span.
+func FreeIn(free []Interval, span Interval) (covered time.Duration, first time.Time) {
+	first = span.StartsAt
+	for i, f := range intersect(free, []Interval{span}) {
+		if i == 0 {
+			first = f.StartsAt
+		}
+		covered += f.EndsAt.Sub(f.StartsAt)
+	}
+	return covered, first
 }
 
 // checkWindow refuses calendar windows that are empty or too long:

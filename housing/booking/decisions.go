@@ -111,7 +111,7 @@ func (s *Service) change(ctx context.Context, by *app.Principal, id int64, note 
 	if err != nil {
 		return Booking{}, err
 	}
-	return s.Booking(ctx, id)
+	return s.booking(ctx, id)
 }
 
 // setStatus records a transition of bookings, with who made it and when.
@@ -134,8 +134,12 @@ func (s *Service) lockedResource(ctx context.Context, tx *sqlx.Tx, id int64) (Re
 }
 
 // Pending lists the bookings waiting for approval at the sites by
-// coordinates (every site for an admin), soonest first.
+// coordinates (every site for an admin), soonest first. Errors: forbidden
+// for anyone who coordinates no site.
 func (s *Service) Pending(ctx context.Context, by *app.Principal) ([]Booking, error) {
+	if !by.IsAdmin() && !by.IsCoordinator() {
+		return nil, app.Forbidden("Only coordinators approve bookings.")
+	}
 	return selectBookings(ctx, s.DB, bookingSelect+`
 		WHERE b.status = 'pending' AND ($1 OR b.site_id = ANY($2))
 		ORDER BY lower(b.during), b.id`, by.IsAdmin(), int64s(by.CoordinatorOf))

@@ -47,7 +47,7 @@ func TestApprovalHoldsTheSlotUntilDecided(t *testing.T) {
 	if _, err := f.svc.Approve(ctx, f.as(f.coordinator), b.ID, ""); apptest.Code(err) != "booking_not_pending" {
 		t.Errorf("approve after decline: got %v, want booking_not_pending", err)
 	}
-	mine, err := f.svc.Mine(ctx, f.visitor.ID)
+	mine, err := f.svc.Mine(ctx, f.as(f.visitor))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,7 +113,7 @@ func TestWaitlistOffersFreedSlotInTurn(t *testing.T) {
 	// A day later the offer lapses (noticed on the next read) and passes on.
 	clock = clock.Add(booking.OfferHold + time.Minute)
 	second2 := mustOnlyOffer(t, f, f.visitor)
-	if mine, _ := f.svc.Mine(ctx, f.neighbour.ID); len(mine.Offers) != 0 || len(mine.Past) != 1 || mine.Past[0].Status != booking.Lapsed {
+	if mine, _ := f.svc.Mine(ctx, f.as(f.neighbour)); len(mine.Offers) != 0 || len(mine.Past) != 1 || mine.Past[0].Status != booking.Lapsed {
 		t.Errorf("first member's offer did not lapse: %+v", mine)
 	}
 	if _, err := f.svc.AcceptOffer(ctx, f.as(f.neighbour), second2.ID); apptest.Code(err) != "not_found" {
@@ -130,7 +130,7 @@ func TestWaitlistOffersFreedSlotInTurn(t *testing.T) {
 
 func mustOnlyOffer(t *testing.T, f *fixture, m app.Member) booking.Booking {
 	t.Helper()
-	mine, err := f.svc.Mine(context.Background(), m.ID)
+	mine, err := f.svc.Mine(context.Background(), f.as(m))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -266,11 +266,11 @@ func TestBlackoutCancelsBookingsInside(t *testing.T) {
 	if n != 1 {
 		t.Errorf("cancelled: got %d, want 1", n)
 	}
-	b, _ := f.svc.Booking(ctx, inside.ID)
+	b, _ := f.svc.Booking(ctx, admin, inside.ID)
 	if b.Status != booking.Cancelled || b.Note != "Cancelled: the space is closed at that time (sanding the floor)." {
 		t.Errorf("inside: got %s %q", b.Status, b.Note)
 	}
-	if b, _ := f.svc.Booking(ctx, outside.ID); b.Status != booking.Confirmed {
+	if b, _ := f.svc.Booking(ctx, admin, outside.ID); b.Status != booking.Confirmed {
 		t.Errorf("outside: got %s", b.Status)
 	}
 }

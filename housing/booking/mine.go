@@ -19,9 +19,11 @@ type MyBookings struct {
 // PastLimit is how many past bookings MyBookings shows.
 const PastLimit = 50
 
-// Mine returns a member's bookings, sorted for the "my bookings" page.
-func (s *Service) Mine(ctx context.Context, memberID int64) (MyBookings, error) {
+// Mine returns the bookings of by, the member asking, sorted for the "my
+// bookings" page.
+func (s *Service) Mine(ctx context.Context, by *app.Principal) (MyBookings, error) {
 	var my MyBookings
+	memberID := by.ID
 	if err := s.settleOffers(ctx); err != nil {
 		return my, err
 	}

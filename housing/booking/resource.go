@@ -163,10 +163,24 @@ func (n NewResource) clean() (name, desc string, err error) {
 	return name, desc, nil
 }
 
-// CreateResource adds a shared space to a site, without rules. Errors:
-// invalid_name, invalid_kind, invalid_description (422); resource_name_taken
-// (409); not_found when the site does not exist.
-func (s *Service) CreateResource(ctx context.Context, n NewResource) (Resource, error) {
+// ManageSpaces is the rule of who manages shared spaces at all: admins and
+// the coordinators of some site (each then only at the sites they
+// coordinate, RequireCoordinator). Errors: forbidden.
+func ManageSpaces(p *app.Principal) error {
+	if !p.IsAdmin() && !p.IsCoordinator() {
+		return app.Forbidden("Only coordinators manage shared spaces.")
+	}
+	return nil
+}
+
+// CreateResource adds a shared space to a site, without rules, for by, who
+// coordinates the site. Errors: forbidden; invalid_name, invalid_kind,
+// invalid_description (422); resource_name_taken (409); not_found when the
+// site does not exist.
+func (s *Service) CreateResource(ctx context.Context, by *app.Principal, n NewResource) (Resource, error) {
+	if err := by.RequireCoordinator(n.SiteID); err != nil {
+		return Resource{}, err
+	}
 	name, desc, err := n.clean()
 	if err != nil {
 		return Resource{}, err
@@ -279,13 +293,48 @@ func (s *Service) Bookable(ctx context.Context, p *app.Principal) ([]Resource, e
 		ORDER BY r.site_id <> $1, s.name, r.name, r.id`, home, p.ID)
 }
 
-// Coordinated lists the resources of the sites p coordinates (all of them
+// coordinated lists the resources of the sites p coordinates (all of them
 // for an admin).
-func (s *Service) Coordinated(ctx context.Context, p *app.Principal) ([]Resource, error) {
+func (s *Service) coordinated(ctx context.Context, p *app.Principal) ([]Resource, error) {
 	return selectResources(ctx, s.DB, `SELECT `+resourceColumns+`
 		FROM resources r JOIN sites s ON s.id = r.site_id
 		WHERE $1 OR r.site_id = ANY($2)
 		ORDER BY s.name, r.name, r.id`, p.IsAdmin(), int64s(p.CoordinatorOf))
+}
+
+// ManagedBy reports whether p may change the resource's rules, blackouts
+// and details: the coordinators of its site and admins.
+func (r *Resource) ManagedBy(p *app.Principal) bool { return p.Coordinates(r.SiteID) }
+
+// ManagedResource returns a resource to change its rules, blackouts or
+// details: for the coordinators of its site and admins. Errors: not_found;
+// forbidden.
+func (s *Service) ManagedResource(ctx context.Context, by *app.Principal, id int64) (Resource, error) {
+	r, err := s.Resource(ctx, id)
+	if err == nil && !r.ManagedBy(by) {
+		err = by.RequireCoordinator(r.SiteID)
+	}
+	return r, err
+}
+
+// Site is a site a space can be added to.
+type Site struct {
+	ID   int64  `db:"id"`
+	Name string `db:"name"`
+}
+
+// SpaceSites lists the sites by may add spaces to, by name. Errors: those
+// of ManageSpaces.
+func (s *Service) SpaceSites(ctx context.Context, by *app.Principal) ([]Site, error) {
+	if err := ManageSpaces(by); err != nil {
+		return nil, err
+	}
+	var sites []Site
+	if err := s.DB.SelectContext(ctx, &sites, `SELECT id, name FROM sites WHERE $1 OR id = ANY($2) ORDER BY name, id`,
+		by.IsAdmin(), int64s(by.CoordinatorOf)); err != nil {
+		return nil, fmt.Errorf("booking: unable to list sites: %w", err)
+	}
+	return sites, nil
 }
 
 // MayBook reports whether p may book r under its who-may-book rule, so

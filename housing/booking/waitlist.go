@@ -171,7 +171,7 @@ func (s *Service) AcceptOffer(ctx context.Context, by *app.Principal, bookingID 
 	if err != nil {
 		return Booking{}, err
 	}
-	return s.Booking(ctx, bookingID)
+	return s.booking(ctx, bookingID)
 }
 
 // lapseOffers ends the expired offers of a resource and passes their time on

@@ -202,6 +202,21 @@ func (w WeekHours) uniform() bool {
 	return true
 }
 
+// HourRange returns the hours of the day a day's grid of the resource
+// shows: from the earliest opening to the latest closing, or the whole day
+// for a resource always open.
+func (w WeekHours) HourRange() (first, last int) {
+	if len(w) == 0 {
+		return 0, 24
+	}
+	first, last = 24, 0
+	for _, h := range w {
+		first = min(first, int(h.Opens)/60)
+		last = max(last, (int(h.Closes)+59)/60)
+	}
+	return first, last
+}
+
 // localDate returns the local midnight that starts t's day in loc.
 func localDate(t time.Time, loc *time.Location) time.Time {
 	y, m, d := t.In(loc).Date()

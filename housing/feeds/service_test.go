@@ -46,7 +46,7 @@ func newWorld(t *testing.T) *world {
 	db := apptest.NewDB(t)
 	w := &world{db: db, svc: &feeds.Service{DB: db}, bookings: &booking.Service{DB: db}}
 	w.site = apptest.MustCreateSite(t, db, "Elm Court", "America/Los_Angeles")
-	res, err := w.bookings.CreateResource(context.Background(), booking.NewResource{SiteID: w.site.ID, Name: "Guest room", Kind: booking.GuestRoom})
+	res, err := w.bookings.CreateResource(context.Background(), &app.Principal{Member: app.Member{Role: app.RoleAdmin}}, booking.NewResource{SiteID: w.site.ID, Name: "Guest room", Kind: booking.GuestRoom})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/jmoiron/sqlx"
+
+	"hearth/app"
 )
 
 // Record returns the published record of a window. Before the draw it holds
@@ -31,9 +33,9 @@ type Detail struct {
 	MyRequest []int64
 }
 
-// Detail returns a window with its record and the member's request.
-// Errors: not_found.
-func (s *Service) Detail(ctx context.Context, windowID, memberID int64) (Detail, error) {
+// Detail returns a window with its record and the request of p, the member
+// asking: every member may see every window. Errors: not_found.
+func (s *Service) Detail(ctx context.Context, p *app.Principal, windowID int64) (Detail, error) {
 	w, err := s.Window(ctx, windowID)
 	if err != nil {
 		return Detail{}, err
@@ -42,7 +44,7 @@ func (s *Service) Detail(ctx context.Context, windowID, memberID int64) (Detail,
 	if err != nil {
 		return Detail{}, err
 	}
-	mine, err := s.Request(ctx, memberID, windowID)
+	mine, err := s.request(ctx, p.ID, windowID)
 	if err != nil {
 		return Detail{}, err
 	}

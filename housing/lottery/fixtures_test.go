@@ -43,7 +43,7 @@ func newWorld(t testing.TB, n int) *world {
 	bookings := &booking.Service{DB: db}
 	w := &world{db: db, bookings: bookings, svc: &lottery.Service{DB: db, Bookings: bookings}}
 	w.site = apptest.MustCreateSite(t, db, "Elm Court", "America/Los_Angeles")
-	res, err := bookings.CreateResource(context.Background(), booking.NewResource{SiteID: w.site.ID, Name: "Guest room", Kind: booking.GuestRoom})
+	res, err := bookings.CreateResource(context.Background(), &app.Principal{Member: app.Member{Role: app.RoleAdmin}}, booking.NewResource{SiteID: w.site.ID, Name: "Guest room", Kind: booking.GuestRoom})
 	if err != nil {
 		t.Fatal(err)
 	}

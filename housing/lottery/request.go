@@ -104,9 +104,17 @@ func requestError(err error) error {
 	return fmt.Errorf("lottery: unable to save request: %w", err)
 }
 
-// Request returns the slots a member asked for in a window, best first
-// (empty when they have not entered).
-func (s *Service) Request(ctx context.Context, memberID, windowID int64) ([]int64, error) {
+// Request returns the slots p, the member asking, asked for in a window,
+// best first (empty when they have not entered). Errors: not_found.
+func (s *Service) Request(ctx context.Context, p *app.Principal, windowID int64) ([]int64, error) {
+	if _, err := s.Window(ctx, windowID); err != nil {
+		return nil, err
+	}
+	return s.request(ctx, p.ID, windowID)
+}
+
+// request returns the slots a member asked for in a window, best first.
+func (s *Service) request(ctx context.Context, memberID, windowID int64) ([]int64, error) {
 	ids := []int64{}
 	err := s.DB.SelectContext(ctx, &ids, `
 		SELECT slot_id FROM lottery_requests WHERE window_id = $1 AND member_id = $2 ORDER BY rank`, windowID, memberID)

@@ -125,7 +125,7 @@ func TestRequestsAreFrozenAtClose(t *testing.T) {
 	win, slots := w.mustOpenNewYear(t)
 	mustRequest(t, w.svc, w.residents[0], win.ID, slots[1].ID, slots[0].ID)
 	mustRequest(t, w.svc, w.residents[0], win.ID, slots[0].ID) // a change replaces the request
-	got, err := w.svc.Request(ctx, w.residents[0].ID, win.ID)
+	got, err := w.svc.Request(ctx, w.residents[0], win.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -68,6 +68,10 @@ func (w Window) MayEnter(p *app.Principal) bool {
 	return booking.MayBook(p, w.SiteID, booking.Audience(w.WhoMayBook))
 }
 
+// CoordinatedBy reports whether p may draw or cancel the window: the
+// coordinators of its site and admins (lockUndecided applies it).
+func (w Window) CoordinatedBy(p *app.Principal) bool { return p.Coordinates(w.SiteID) }
+
 // AwaitingDraw reports whether the window has closed and may be drawn.
 func (w Window) AwaitingDraw(now time.Time) bool {
 	return w.Status == StatusOpen && !now.Before(w.ClosesAt)
@@ -428,8 +432,23 @@ type ResourceChoice struct {
 	Timezone string `db:"timezone"`
 }
 
-// Openable lists the resources of the sites the actor coordinates (every
-// site for an admin), guest rooms first.
+// Location is the zone of the resource's site. Errors: those of
+// time.LoadLocation.
+func (r ResourceChoice) Location() (*time.Location, error) { return time.LoadLocation(r.Timezone) }
+
+// Choose finds the resource id among the choices of Openable. Errors:
+// invalid_resource (422) on resource_id.
+func Choose(choices []ResourceChoice, id int64) (ResourceChoice, error) {
+	i := slices.IndexFunc(choices, func(r ResourceChoice) bool { return r.ID == id })
+	if i < 0 {
+		return ResourceChoice{}, app.Unprocessable("invalid_resource", "Choose one of the spaces of your sites.").OnField("resource_id")
+	}
+	return choices[i], nil
+}
+
+// Openable lists the resources the actor may open a window for: those of
+// the sites they coordinate (every site for an admin), guest rooms first.
+// Errors: forbidden when there is none.
 func (s *Service) Openable(ctx context.Context, actor *app.Principal) ([]ResourceChoice, error) {
 	var rs []ResourceChoice
 	err := s.DB.SelectContext(ctx, &rs, `
@@ -439,6 +458,9 @@ func (s *Service) Openable(ctx context.Context, actor *app.Principal) ([]Resourc
 		ORDER BY s.name, (r.kind = 'guest_room') DESC, r.name`, actor.IsAdmin(), pq.Int64Array(actor.CoordinatorOf))
 	if err != nil {
 		return nil, fmt.Errorf("lottery: unable to list resources: %w", err)
+	}
+	if len(rs) == 0 {
+		return nil, app.Forbidden("Only coordinators open lotteries, for the spaces of their sites.")
 	}
 	return rs, nil
 }
