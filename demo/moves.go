@@ -9,6 +9,7 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 	"hearth/finance/ledger"
 	"hearth/housing/membership"
 )
@@ -43,7 +44,7 @@ func seedMoves(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 	}
 	var clock time.Time
 	eq.Now = func() time.Time { return clock }
-	svc := membership.New(nil, eq)
+	svc := membership.New(nil, eq, loans.New(eq))
 	unit := func(name string) (int64, error) {
 		var id int64
 		err := tx.GetContext(ctx, &id, `SELECT id FROM units WHERE name = $1`, name)

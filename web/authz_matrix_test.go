@@ -23,6 +23,7 @@ import (
 	"hearth/app/apptest"
 	"hearth/demo"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 	"hearth/finance/ledger"
 	"hearth/housing"
 	"hearth/housing/booking"
@@ -545,7 +546,7 @@ func newMatrix(t *testing.T) *matrix {
 	m.housing = &housing.Service{DB: db}
 	m.ledger = ledger.New(db, cfg.Currency)
 	m.equity = equity.New(db, m.ledger)
-	m.moves = membership.New(db, m.equity)
+	m.moves = membership.New(db, m.equity, loans.New(m.equity))
 	m.feeds = &feeds.Service{DB: db}
 
 	for r := homeless; r < roles; r++ {
