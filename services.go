@@ -9,6 +9,9 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
+	"hearth/finance/equity/loans"
+	"hearth/finance/equity/statement"
 	"hearth/finance/ledger"
 	"hearth/housing"
 	"hearth/housing/booking"
@@ -27,6 +30,9 @@ type Services struct {
 	Feeds      *feeds.Service
 	Ledger     *ledger.Ledger
 	Equity     *equity.Service
+	Loans      *loans.Service
+	Charges    *charges.Service
+	Statements *statement.Service
 	Membership *membership.Service
 }
 
@@ -36,6 +42,8 @@ func NewServices(cfg app.Config, db *sqlx.DB) *Services {
 	led := ledger.New(db, cfg.Currency)
 	led.Zone = cfg.Zone
 	eq := equity.New(db, led)
+	ln := loans.New(eq)
+	ch := charges.New(eq, ln)
 	return &Services{
 		DB:         db,
 		Accounts:   app.NewAccounts(db, cfg),
@@ -45,6 +53,9 @@ func NewServices(cfg app.Config, db *sqlx.DB) *Services {
 		Feeds:      &feeds.Service{DB: db},
 		Ledger:     led,
 		Equity:     eq,
-		Membership: membership.New(db, eq),
+		Loans:      ln,
+		Charges:    ch,
+		Statements: statement.New(eq, ln, ch),
+		Membership: membership.New(db, eq, ln),
 	}
 }

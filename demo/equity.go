@@ -10,6 +10,8 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
+	"hearth/finance/equity/loans"
 	"hearth/finance/ledger"
 )
 
@@ -34,7 +36,7 @@ func seedEquity(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 	start := equity.MonthOf(today).AddDate(0, -13, 0)
 	clock := start
 	svc.Now = func() time.Time { return clock }
-	s := &equitySeed{ctx: ctx, tx: tx, d: d, svc: svc, led: led, treasurer: d.members["treasurer"].ID, start: start}
+	s := &equitySeed{ctx: ctx, tx: tx, d: d, svc: svc, loans: loans.New(svc), led: led, treasurer: d.members["treasurer"].ID, start: start}
 
 	if err := s.open(start); err != nil {
 		return err
@@ -42,7 +44,7 @@ func seedEquity(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 	last := equity.MonthOf(today).AddDate(0, -1, 0)
 	for month := start; !month.After(last); month = month.AddDate(0, 1, 0) {
 		clock = month.AddDate(0, 1, 0)
-		if _, err := svc.RunChargesTx(ctx, tx, month, &s.treasurer); err != nil {
+		if _, err := charges.New(svc, s.loans).RunChargesTx(ctx, tx, month, &s.treasurer); err != nil {
 			return fmt.Errorf("charges of %s: %w", month.Format("2006-01"), err)
 		}
 		if month.Before(last) {
@@ -62,6 +64,7 @@ type equitySeed struct {
 	tx        *sqlx.Tx
 	d         *demo
 	svc       *equity.Service
+	loans     *loans.Service
 	led       *ledger.Ledger
 	treasurer int64
 	start     time.Time
@@ -119,12 +122,12 @@ func (s *equitySeed) open(start time.Time) error {
 			return err
 		}
 	}
-	for _, m := range []equity.NewMortgage{
+	for _, m := range []loans.NewMortgage{
 		{SiteID: harbor, Lender: "Maritime Credit Union", Principal: seedDec("480000.00"), YearlyRatePct: seedDec("4.5"), Months: 300, IdempotencyKey: "seed:mortgage:harbor"},
 		{SiteID: linden, Lender: "Maritime Credit Union", Principal: seedDec("700000.00"), YearlyRatePct: seedDec("4.25"), Months: 300, IdempotencyKey: "seed:mortgage:linden"},
 		{SiteID: elm, Lender: "Maritime Credit Union", Principal: seedDec("640000.00"), YearlyRatePct: seedDec("5"), Months: 300, IdempotencyKey: "seed:mortgage:elm"},
 	} {
-		if _, err := svc.CreateMortgageTx(ctx, tx, m); err != nil {
+		if _, err := s.loans.CreateMortgageTx(ctx, tx, m); err != nil {
 			return err
 		}
 	}
@@ -135,7 +138,7 @@ func (s *equitySeed) open(start time.Time) error {
 	for _, b := range buyIns {
 		member, site := s.d.members[b.member].ID, s.d.sites[b.site]
 		if loan := seedDec(b.loan); loan.IsPositive() {
-			if _, err := svc.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: member, SiteID: site, Delta: loan,
+			if _, err := s.loans.ChangeShareLoanTx(ctx, tx, loans.LoanChange{MemberID: member, SiteID: site, Delta: loan,
 				IdempotencyKey: "seed:buy-in-loan:" + b.member}); err != nil {
 				return fmt.Errorf("share loan of %s: %w", b.member, err)
 			}
@@ -145,7 +148,7 @@ func (s *equitySeed) open(start time.Time) error {
 			Description: fmt.Sprintf("Buy-in for %s, carried over when the equity records opened: %s cash, %s share loan", b.unit, b.cash, b.loan)}); err != nil {
 			return fmt.Errorf("buy-in of %s: %w", b.member, err)
 		}
-		if err := svc.CheckLoanToValueTx(ctx, tx, member); err != nil {
+		if err := s.loans.CheckLoanToValueTx(ctx, tx, member); err != nil {
 			return fmt.Errorf("buy-in of %s: %w", b.member, err)
 		}
 	}
@@ -205,7 +208,7 @@ func (s *equitySeed) events(month, day time.Time) error {
 		}
 	case time.June:
 		grace := s.d.members["grace"].ID
-		if _, err := svc.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: grace, SiteID: harbor, Delta: seedDec("-5000"), FromCash: true,
+		if _, err := s.loans.ChangeShareLoanTx(ctx, tx, loans.LoanChange{MemberID: grace, SiteID: harbor, Delta: seedDec("-5000"), FromCash: true,
 			IdempotencyKey: "seed:paydown:grace"}); err != nil {
 			return err
 		}

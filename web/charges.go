@@ -8,29 +8,30 @@ import (
 	"github.com/shopspring/decimal"
 
 	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
 )
 
 // The monthly carrying charges (the treasurer's): run a month, see past
 // runs, and see a month's charges unit by unit.
 
 type chargeRunJSON struct {
-	ID           int64                      `json:"id"`
-	Month        string                     `json:"month"`
-	RunOn        string                     `json:"run_on"`
-	Posted       int                        `json:"posted"`
-	Skipped      int                        `json:"skipped"`
-	Total        string                     `json:"total"`
-	Installments int                        `json:"installments"`
-	Sites        []equity.SiteChargeSummary `json:"sites"`
-	NoPool       []string                   `json:"sites_without_pool"`
-	Message      string                     `json:"message"`
+	ID           int64                       `json:"id"`
+	Month        string                      `json:"month"`
+	RunOn        string                      `json:"run_on"`
+	Posted       int                         `json:"posted"`
+	Skipped      int                         `json:"skipped"`
+	Total        string                      `json:"total"`
+	Installments int                         `json:"installments"`
+	Sites        []charges.SiteChargeSummary `json:"sites"`
+	NoPool       []string                    `json:"sites_without_pool"`
+	Message      string                      `json:"message"`
 }
 
-func chargeRunView(r equity.ChargeRun) chargeRunJSON {
+func chargeRunView(r charges.ChargeRun) chargeRunJSON {
 	out := chargeRunJSON{ID: r.ID, Month: r.Month.Format("2006-01"), RunOn: dayText(r.RunOn), Posted: r.Posted, Skipped: r.Skipped,
 		Total: moneyText(r.Total), Installments: r.Installments, Sites: r.Sites, NoPool: r.NoPool, Message: runSummary(r)}
 	if out.Sites == nil {
-		out.Sites = []equity.SiteChargeSummary{}
+		out.Sites = []charges.SiteChargeSummary{}
 	}
 	if out.NoPool == nil {
 		out.NoPool = []string{}
@@ -39,7 +40,7 @@ func chargeRunView(r equity.ChargeRun) chargeRunJSON {
 }
 
 // runSummary says what a run did in a sentence.
-func runSummary(r equity.ChargeRun) string {
+func runSummary(r charges.ChargeRun) string {
 	month := r.Month.Format("January 2006")
 	if r.Posted == 0 && r.Skipped > 0 {
 		return month + " was already charged: this run changed nothing (" + strconv.Itoa(r.Skipped) + " charges were posted before)."
@@ -64,12 +65,12 @@ type chargeRunRequest struct {
 // month's charges.
 func (h *equityHandlers) runCharges(c *fiber.Ctx) error {
 	var in chargeRunRequest
-	var run equity.ChargeRun
+	var run charges.ChargeRun
 	err := bind(c, &in)
 	if err == nil {
 		var month time.Time
-		if month, err = equity.ParseMonth(in.Month); err == nil {
-			run, err = h.eq.RunCharges(c.UserContext(), principal(c), month)
+		if month, err = charges.ParseMonth(in.Month); err == nil {
+			run, err = h.charges.RunCharges(c.UserContext(), principal(c), month)
 		}
 	}
 	status := fiber.StatusCreated
@@ -86,7 +87,7 @@ func (h *equityHandlers) chargeRuns(c *fiber.Ctx) error {
 	if !isAPI(c) {
 		return h.renderCharges(c, nil)
 	}
-	runs, err := h.eq.ChargeRuns(c.UserContext(), principal(c), 100)
+	runs, err := h.charges.ChargeRuns(c.UserContext(), principal(c), 100)
 	if err != nil {
 		return err
 	}
@@ -101,7 +102,7 @@ func (h *equityHandlers) chargeRuns(c *fiber.Ctx) error {
 // renderCharges shows the charges page with its form f (refused when not
 // nil: the page answers 422).
 func (h *equityHandlers) renderCharges(c *fiber.Ctx, f *Form) error {
-	runs, err := h.eq.ChargeRuns(c.UserContext(), principal(c), 36)
+	runs, err := h.charges.ChargeRuns(c.UserContext(), principal(c), 36)
 	if err != nil {
 		return err
 	}
@@ -118,17 +119,17 @@ func (h *equityHandlers) renderCharges(c *fiber.Ctx, f *Form) error {
 // siteCharges groups a month's charges by site with their totals.
 type siteCharges struct {
 	SiteName                                             string
-	Charges                                              []equity.UnitCharge
+	Charges                                              []charges.UnitCharge
 	Total, Operating, Reserves, Interest, Principal, Qty decimal.Decimal
 }
 
 // chargesOfMonth answers the charges of the route's :month (API), or shows
 // them grouped by site.
 func (h *equityHandlers) chargesOfMonth(c *fiber.Ctx) error {
-	month, err := equity.ParseMonth(c.Params("month"))
-	var cs []equity.UnitCharge
+	month, err := charges.ParseMonth(c.Params("month"))
+	var cs []charges.UnitCharge
 	if err == nil {
-		cs, err = h.eq.ChargesOfMonth(c.UserContext(), principal(c), month)
+		cs, err = h.charges.ChargesOfMonth(c.UserContext(), principal(c), month)
 	}
 	if err != nil {
 		return err

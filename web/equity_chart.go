@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"hearth/finance/equity"
+	"hearth/finance/equity/statement"
 )
 
 // The equity chart is drawn on the server as SVG, so it needs no script and
@@ -27,7 +28,7 @@ const (
 // with the statement's marks: a dot on the net line for each charge, a
 // diamond for a buy-in, a triangle for each move and a dashed line for each
 // appraisal. It returns "" when there is nothing to draw.
-func equityChart(st equity.Statement) template.HTML {
+func equityChart(st statement.Statement) template.HTML {
 	if len(st.Series) == 0 {
 		return ""
 	}
@@ -39,9 +40,9 @@ func equityChart(st equity.Statement) template.HTML {
 		moneyText(st.NetEquity), dayText(st.On), moneyText(st.SharesValue), moneyText(st.LoanBalance))
 	c.grid()
 	c.appraisals(st.Marks) // behind the lines
-	c.line(chartValueColor, "none", 1.5, func(p equity.EquityPoint) float64 { return p.SharesValue.InexactFloat64() })
-	c.line(chartLoanColor, "6 4", 1.5, func(p equity.EquityPoint) float64 { return p.Loan.InexactFloat64() })
-	c.line(chartNetColor, "none", 2.5, func(p equity.EquityPoint) float64 { return p.Net.InexactFloat64() })
+	c.line(chartValueColor, "none", 1.5, func(p statement.EquityPoint) float64 { return p.SharesValue.InexactFloat64() })
+	c.line(chartLoanColor, "6 4", 1.5, func(p statement.EquityPoint) float64 { return p.Loan.InexactFloat64() })
+	c.line(chartNetColor, "none", 2.5, func(p statement.EquityPoint) float64 { return p.Net.InexactFloat64() })
 	c.marks(st.Marks)
 	c.legend()
 	b.WriteString(`</svg>`)
@@ -52,7 +53,7 @@ func equityChart(st equity.Statement) template.HTML {
 // its axes span, and the SVG so far.
 type chart struct {
 	b            strings.Builder
-	pts          []equity.EquityPoint
+	pts          []statement.EquityPoint
 	first, last  time.Time
 	lo, hi, step float64
 	span         float64 // hours from first to last
@@ -60,7 +61,7 @@ type chart struct {
 
 // newChart fits the axes to the points: the days they cover (a month at
 // least) and the amounts, rounded out to a nice grid step.
-func newChart(pts []equity.EquityPoint) *chart {
+func newChart(pts []statement.EquityPoint) *chart {
 	c := &chart{pts: pts, first: pts[0].Date, last: pts[len(pts)-1].Date}
 	if !c.last.After(c.first) {
 		c.first = c.last.AddDate(0, -1, 0)
@@ -111,9 +112,9 @@ func (c *chart) grid() {
 }
 
 // appraisals draws a dashed line at each appraisal.
-func (c *chart) appraisals(marks []equity.ChartMark) {
+func (c *chart) appraisals(marks []statement.ChartMark) {
 	for _, mk := range marks {
-		if mk.Kind != equity.MarkAppraisal || !c.shows(mk.Date) {
+		if mk.Kind != statement.MarkAppraisal || !c.shows(mk.Date) {
 			continue
 		}
 		xx := c.x(mk.Date)
@@ -123,7 +124,7 @@ func (c *chart) appraisals(marks []equity.ChartMark) {
 }
 
 // line draws one of the series through every point.
-func (c *chart) line(color, dash string, width float64, val func(equity.EquityPoint) float64) {
+func (c *chart) line(color, dash string, width float64, val func(statement.EquityPoint) float64) {
 	var path strings.Builder
 	for i, p := range c.pts {
 		cmd := "L"
@@ -152,7 +153,7 @@ func (c *chart) netAt(t time.Time) float64 {
 
 // marks draws the charges and buy-ins on the net line and the moves on the
 // time axis.
-func (c *chart) marks(marks []equity.ChartMark) {
+func (c *chart) marks(marks []statement.ChartMark) {
 	for _, mk := range marks {
 		if !c.shows(mk.Date) {
 			continue
@@ -160,11 +161,11 @@ func (c *chart) marks(marks []equity.ChartMark) {
 		xx, yy := c.x(mk.Date), c.y(c.netAt(mk.Date))
 		tip := fmt.Sprintf("<title>%s: %s</title>", dayText(mk.Date), html.EscapeString(mk.Label))
 		switch mk.Kind {
-		case equity.MarkCharge:
+		case statement.MarkCharge:
 			fmt.Fprintf(&c.b, `<circle cx="%.1f" cy="%.1f" r="3" fill="%s">%s</circle>`, xx, yy, chartNetColor, tip)
-		case equity.MarkBuyIn:
+		case statement.MarkBuyIn:
 			fmt.Fprintf(&c.b, `<path d="M%.1f %.1f l6 6 l-6 6 l-6 -6 z" fill="%s">%s</path>`, xx, yy-6, chartNetColor, tip)
-		case equity.MarkMove:
+		case statement.MarkMove:
 			base := chartH - chartBottom
 			fmt.Fprintf(&c.b, `<path d="M%.1f %.1f l7 12 l-14 0 z" fill="#d98c00">%s</path>`, xx, base-12, tip)
 			fmt.Fprintf(&c.b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#d98c00" stroke-width="1"/>`, xx, yy, xx, base-12)

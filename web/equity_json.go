@@ -9,6 +9,9 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
+	"hearth/finance/equity/loans"
+	"hearth/finance/equity/statement"
 	"hearth/housing/membership"
 )
 
@@ -127,7 +130,7 @@ type loanJSON struct {
 	Balance        string  `json:"balance"`
 }
 
-func loanView(l equity.Loan) loanJSON {
+func loanView(l loans.Loan) loanJSON {
 	apr, _ := l.APR()
 	return loanJSON{ID: l.ID, Kind: string(l.Kind), SiteID: l.SiteID, MemberID: l.MemberID, Lender: l.Lender,
 		Principal: moneyText(l.Principal), YearlyRatePct: l.YearlyRatePct.String(), Months: l.Months, StartsOn: dayText(l.StartsOn),
@@ -190,7 +193,7 @@ type statementJSON struct {
 	Series         []pointJSON   `json:"series"`
 }
 
-func statementView(st equity.Statement) statementJSON {
+func statementView(st statement.Statement) statementJSON {
 	v := statementJSON{MemberID: st.MemberID, MemberName: st.MemberName, On: dayText(st.On), SharesValue: moneyText(st.SharesValue),
 		LoanBalance: moneyText(st.LoanBalance), AccountBalance: moneyText(st.AccountBalance), NetEquity: moneyText(st.NetEquity),
 		Holdings: []holdingJSON{}, Events: []eventJSON{}, Series: []pointJSON{}}
@@ -234,7 +237,7 @@ type chargeJSON struct {
 	PostedOn    string `json:"posted_on"`
 }
 
-func chargeViews(cs []equity.UnitCharge) []chargeJSON {
+func chargeViews(cs []charges.UnitCharge) []chargeJSON {
 	out := make([]chargeJSON, len(cs))
 	for i, c := range cs {
 		out[i] = chargeJSON{ID: c.ID, SiteID: c.SiteID, SiteName: c.SiteName, UnitID: c.UnitID, UnitName: c.UnitName, MemberID: c.MemberID,

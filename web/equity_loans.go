@@ -7,7 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hearth/app"
-	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 )
 
 // Loans: a loan with its schedule (and on its page its APR, a payoff quote
@@ -33,7 +33,7 @@ func (h *equityHandlers) loan(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	l, err := h.eq.Loan(c.UserContext(), principal(c), id)
+	l, err := h.loans.Loan(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (h *equityHandlers) renderLoan(c *fiber.Ctx, f *Form) error {
 	if err != nil {
 		return err
 	}
-	l, err := h.eq.Loan(c.UserContext(), principal(c), id)
+	l, err := h.loans.Loan(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (h *equityHandlers) renderLoan(c *fiber.Ctx, f *Form) error {
 
 // quoteOnPage puts the payoff quote of an open loan for ?on= (today at its
 // site by default) on its page, or why there is none.
-func (h *equityHandlers) quoteOnPage(c *fiber.Ctx, l equity.Loan, data fiber.Map) error {
+func (h *equityHandlers) quoteOnPage(c *fiber.Ctx, l loans.Loan, data fiber.Map) error {
 	var on time.Time
 	if q := c.Query("on"); q != "" {
 		d, err := formDate("on", q)
@@ -99,7 +99,7 @@ func (h *equityHandlers) quoteOnPage(c *fiber.Ctx, l equity.Loan, data fiber.Map
 			data["QuoteError"] = e.Message
 		}
 	}
-	quote, err := h.eq.PayoffQuote(c.UserContext(), principal(c), l.ID, on)
+	quote, err := h.loans.PayoffQuote(c.UserContext(), principal(c), l.ID, on)
 	data["On"] = quote.On
 	if err == nil {
 		data["Quote"] = quote
@@ -123,7 +123,7 @@ func (h *equityHandlers) payoff(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	q, err := h.eq.PayoffQuote(c.UserContext(), principal(c), id, on)
+	q, err := h.loans.PayoffQuote(c.UserContext(), principal(c), id, on)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ type paydownRequest struct {
 // treasurer): the API names the member, the loan's page the loan. 201 with
 // what it did, or 200 when the key replays an earlier paydown.
 func (h *equityHandlers) paydown(c *fiber.Ctx) error {
-	var in equity.Paydown
+	var in loans.Paydown
 	var err error
 	if isAPI(c) {
 		in.MemberID, err = paramID(c, "member_id")
@@ -152,11 +152,11 @@ func (h *equityHandlers) paydown(c *fiber.Ctx) error {
 		return err
 	}
 	var req paydownRequest
-	var res equity.LoanChangeResult
+	var res loans.LoanChangeResult
 	if err = bind(c, &req); err == nil {
 		in.IdempotencyKey = req.IdempotencyKey
 		if in.Amount, err = formDecimal("amount", req.Amount); err == nil {
-			res, err = h.eq.PayDownShareLoan(c.UserContext(), principal(c), in)
+			res, err = h.loans.PayDownShareLoan(c.UserContext(), principal(c), in)
 		}
 	}
 	return h.reply(c, err, paydownAnswer(res), func(f *Form) error { return h.renderLoan(c, f) })
@@ -165,7 +165,7 @@ func (h *equityHandlers) paydown(c *fiber.Ctx) error {
 // paydownAnswer says what a paydown did: the API's JSON, or the page's
 // message and where it goes next (the member's equity after a payoff, else
 // the loan that replaced the one paid down).
-func paydownAnswer(res equity.LoanChangeResult) answer {
+func paydownAnswer(res loans.LoanChangeResult) answer {
 	out := fiber.Map{"interest": moneyText(res.Interest), "entry_id": res.EntryID, "loan": nil}
 	if res.Closed != nil {
 		out["closed_loan_id"] = res.Closed.ID

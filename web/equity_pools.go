@@ -8,6 +8,7 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 )
 
 // Share pools: the list, a pool with its price, formula and history, a
@@ -52,11 +53,11 @@ type poolUnit struct {
 
 // poolData is what a pool's page and API show.
 type poolData struct {
-	equity.PoolDetail
+	loans.PoolDetail
 	Units []poolUnit
 }
 
-func newPoolData(d equity.PoolDetail) poolData {
+func newPoolData(d loans.PoolDetail) poolData {
 	out := poolData{PoolDetail: d, Units: make([]poolUnit, len(d.Units))}
 	for i, u := range d.Units {
 		out.Units[i] = poolUnit{ID: u.ID, Name: u.Name, Bedrooms: u.Bedrooms, RequiredEquity: u.RequiredEquity, Resident: u.Resident}
@@ -97,7 +98,7 @@ func (h *equityHandlers) pool(c *fiber.Ctx) error {
 		return err
 	}
 	if isAPI(c) {
-		d, err := h.eq.PoolDetail(c.UserContext(), principal(c), siteID)
+		d, err := h.loans.PoolDetail(c.UserContext(), principal(c), siteID)
 		if err != nil {
 			return err
 		}
@@ -113,7 +114,7 @@ type poolForms struct {
 }
 
 func (h *equityHandlers) renderPool(c *fiber.Ctx, siteID int64, forms poolForms, refused bool) error {
-	d, err := h.eq.PoolDetail(c.UserContext(), principal(c), siteID)
+	d, err := h.loans.PoolDetail(c.UserContext(), principal(c), siteID)
 	if err != nil {
 		return err
 	}
@@ -303,8 +304,8 @@ type mortgageRequest struct {
 	IdempotencyKey string `json:"idempotency_key"`
 }
 
-func (r mortgageRequest) mortgage(siteID int64) (equity.NewMortgage, error) {
-	in := equity.NewMortgage{SiteID: siteID, Lender: r.Lender, Months: r.Months, IdempotencyKey: r.IdempotencyKey}
+func (r mortgageRequest) mortgage(siteID int64) (loans.NewMortgage, error) {
+	in := loans.NewMortgage{SiteID: siteID, Lender: r.Lender, Months: r.Months, IdempotencyKey: r.IdempotencyKey}
 	var err error
 	if in.Principal, err = formDecimal("principal", r.Principal); err != nil {
 		return in, err
@@ -323,14 +324,14 @@ func (h *equityHandlers) createMortgage(c *fiber.Ctx) error {
 		return err
 	}
 	var in mortgageRequest
-	var l equity.Loan
+	var l loans.Loan
 	if err = bind(c, &in); err == nil {
 		if !isAPI(c) {
 			in.YearlyRatePct = c.FormValue("rate")
 		}
-		var nm equity.NewMortgage
+		var nm loans.NewMortgage
 		if nm, err = in.mortgage(siteID); err == nil {
-			l, err = h.eq.CreateMortgage(c.UserContext(), principal(c), nm)
+			l, err = h.loans.CreateMortgage(c.UserContext(), principal(c), nm)
 		}
 	}
 	return h.reply(c, err, answer{Status: fiber.StatusCreated, JSON: loanView(l), Flash: "The mortgage is recorded.", To: equityPoolPath(siteID)},

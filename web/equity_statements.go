@@ -7,7 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"hearth/finance/equity"
+	"hearth/finance/equity/statement"
 	"hearth/finance/ledger"
 )
 
@@ -26,12 +26,12 @@ func statementMember(c *fiber.Ctx) (int64, error) {
 
 // memberStatement reads the member of the request and builds their
 // statement, which the member themself and the treasurer may see.
-func (h *equityHandlers) memberStatement(c *fiber.Ctx) (equity.Statement, error) {
+func (h *equityHandlers) memberStatement(c *fiber.Ctx) (statement.Statement, error) {
 	id, err := statementMember(c)
 	if err != nil {
-		return equity.Statement{}, err
+		return statement.Statement{}, err
 	}
-	return h.eq.MemberStatement(c.UserContext(), principal(c), id)
+	return h.statements.MemberStatement(c.UserContext(), principal(c), id)
 }
 
 // statement answers a member's statement (API), or shows its page.
@@ -74,11 +74,11 @@ func (h *equityHandlers) statementCSV(c *fiber.Ctx) error {
 	}
 	today := dayText(st.On)
 	for _, hd := range st.Holdings {
-		w.Write([]string{today, string(equity.EventValuation), "", ledger.CSVText(hd.SiteName), sharesText(hd.Quantity), priceText(hd.Price.Price),
+		w.Write([]string{today, string(statement.EventValuation), "", ledger.CSVText(hd.SiteName), sharesText(hd.Quantity), priceText(hd.Price.Price),
 			moneyText(hd.Value), "", ledger.CSVText(hd.Price.Formula)})
 	}
-	w.Write([]string{today, string(equity.EventShareLoan), "", "", "", "", "", moneyText(st.LoanBalance.Neg()), "Share loan owed"})
-	w.Write([]string{today, string(equity.EventNetEquity), "", "", "", "", moneyText(st.NetEquity), "", "Shares' value less the share loan"})
+	w.Write([]string{today, string(statement.EventShareLoan), "", "", "", "", "", moneyText(st.LoanBalance.Neg()), "Share loan owed"})
+	w.Write([]string{today, string(statement.EventNetEquity), "", "", "", "", moneyText(st.NetEquity), "", "Shares' value less the share loan"})
 	w.Flush()
 	if err := w.Error(); err != nil {
 		return err
@@ -89,7 +89,7 @@ func (h *equityHandlers) statementCSV(c *fiber.Ctx) error {
 }
 
 // renderStatement shows a member's statement on a page.
-func (h *equityHandlers) renderStatement(c *fiber.Ctx, st equity.Statement, page string) error {
+func (h *equityHandlers) renderStatement(c *fiber.Ctx, st statement.Statement, page string) error {
 	own := st.MemberID == principal(c).ID
 	base := "/equity"
 	title := "My equity"
@@ -98,7 +98,7 @@ func (h *equityHandlers) renderStatement(c *fiber.Ctx, st equity.Statement, page
 		title = "Equity of " + st.MemberName
 	}
 	// The statement lists the latest lines first.
-	events := make([]equity.StatementEvent, len(st.Events))
+	events := make([]statement.StatementEvent, len(st.Events))
 	for i, e := range st.Events {
 		events[len(events)-1-i] = e
 	}
@@ -114,7 +114,7 @@ func (h *equityHandlers) memberCharges(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cs, err := h.eq.ChargesOfMember(c.UserContext(), principal(c), id)
+	cs, err := h.charges.ChargesOfMember(c.UserContext(), principal(c), id)
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
+	"hearth/finance/equity/loans"
+	"hearth/finance/equity/statement"
 )
 
 // equityHandlers serve share pools, prices, loans, the monthly charges and
@@ -11,13 +14,16 @@ import (
 // what, the equity service decides.
 type equityHandlers struct {
 	*Server
-	eq *equity.Service
+	eq         *equity.Service
+	loans      *loans.Service
+	charges    *charges.Service
+	statements *statement.Service
 }
 
 // mountEquity registers the equity and charges operations: each handler at
 // its API route and, where people do it in a browser, at its page route.
 func (s *Server) mountEquity(api, pages fiber.Router) {
-	h := &equityHandlers{Server: s, eq: s.svc.Equity}
+	h := &equityHandlers{Server: s, eq: s.svc.Equity, loans: s.svc.Loans, charges: s.svc.Charges, statements: s.svc.Statements}
 	api.Get("/equity/settings", h.settings)
 	pages.Get("/equity/settings", h.settings)
 	api.Put("/equity/settings", h.updateSettings)

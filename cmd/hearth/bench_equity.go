@@ -12,6 +12,9 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
+	"hearth/finance/equity/loans"
+	"hearth/finance/equity/statement"
 	"hearth/finance/ledger"
 )
 
@@ -22,6 +25,9 @@ import (
 func benchEquity(ctx context.Context, b *benchEnv) error {
 	// Its own equity service, for a clock of its own.
 	svc := equity.New(b.db, b.svc.Ledger)
+	ln := loans.New(svc)
+	ch := charges.New(svc, ln)
+	statements := statement.New(svc, ln, ch)
 	today := equity.Day(time.Now())
 	clock := today
 	svc.Now = func() time.Time { return clock }
@@ -36,11 +42,11 @@ func benchEquity(ctx context.Context, b *benchEnv) error {
 	}
 	clock = today
 	var times []time.Duration
-	var st equity.Statement
+	var st statement.Statement
 	self := &app.Principal{Member: app.Member{ID: member}}
 	for range 5 {
 		start := time.Now()
-		if st, err = svc.MemberStatement(ctx, self, member); err != nil {
+		if st, err = statements.MemberStatement(ctx, self, member); err != nil {
 			return err
 		}
 		times = append(times, time.Since(start))
@@ -49,21 +55,21 @@ func benchEquity(ctx context.Context, b *benchEnv) error {
 	fmt.Fprintf(b.out, "| equity statement, member with 10 years of history | %d lines, %d chart points (median of 5) | %d ms |\n",
 		len(st.Events), len(st.Series), times[2].Milliseconds())
 
-	loans, err := benchEquityWorld(ctx, b.db, svc, &clock, last)
+	lent, err := benchEquityWorld(ctx, b.db, svc, &clock, last)
 	if err != nil {
 		return fmt.Errorf("10,000 residents: %w", err)
 	}
 	clock = today
 	start := time.Now()
-	run, err := svc.RunScheduledCharges(ctx, last)
+	run, err := ch.RunScheduledCharges(ctx, last)
 	if err != nil {
 		return err
 	}
 	took := time.Since(start)
 	fmt.Fprintf(b.out, "| monthly charge run, 10,000 occupied units at 100 sites, %d share loans (target < 10 s) | %d charges, %d mortgage and loan installments posted | %.2f s |\n",
-		loans, run.Posted, run.Installments, took.Seconds())
+		lent, run.Posted, run.Installments, took.Seconds())
 	start = time.Now()
-	again, err := svc.RunScheduledCharges(ctx, last)
+	again, err := ch.RunScheduledCharges(ctx, last)
 	if err != nil {
 		return err
 	}
@@ -76,6 +82,7 @@ func benchEquity(ctx context.Context, b *benchEnv) error {
 // bought in ten years ago, with a yearly appraisal and every month's
 // charges since, and returns one of the residents.
 func benchEquityHistory(ctx context.Context, db *sqlx.DB, svc *equity.Service, clock *time.Time, last time.Time) (int64, error) {
+	ln := loans.New(svc)
 	start := last.AddDate(-10, 1, 0)
 	*clock = start
 	var site int64
@@ -104,7 +111,7 @@ func benchEquityHistory(ctx context.Context, db *sqlx.DB, svc *equity.Service, c
 		if _, err := svc.SetPolicyTx(ctx, tx, equity.NewPolicy{SiteID: site, EffectiveFrom: start, Kind: equity.NetAssetValue, BasePrice: decimal.NewFromInt(100)}); err != nil {
 			return err
 		}
-		if _, err := svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: decimal.NewFromInt(400000), YearlyRatePct: decimal.NewFromInt(5),
+		if _, err := ln.CreateMortgageTx(ctx, tx, loans.NewMortgage{SiteID: site, Principal: decimal.NewFromInt(400000), YearlyRatePct: decimal.NewFromInt(5),
 			Months: 300, IdempotencyKey: "bench:mill"}); err != nil {
 			return err
 		}
@@ -112,7 +119,7 @@ func benchEquityHistory(ctx context.Context, db *sqlx.DB, svc *equity.Service, c
 			return err
 		}
 		for _, m := range members {
-			if _, err := svc.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: m, SiteID: site, Delta: decimal.NewFromInt(30000),
+			if _, err := ln.ChangeShareLoanTx(ctx, tx, loans.LoanChange{MemberID: m, SiteID: site, Delta: decimal.NewFromInt(30000),
 				IdempotencyKey: fmt.Sprintf("bench:mill:loan:%d", m)}); err != nil {
 				return err
 			}
@@ -129,7 +136,7 @@ func benchEquityHistory(ctx context.Context, db *sqlx.DB, svc *equity.Service, c
 	appraisal := decimal.NewFromInt(400000)
 	for month := start; !month.After(last); month = month.AddDate(0, 1, 0) {
 		*clock = month.AddDate(0, 1, 0)
-		if _, err := svc.RunScheduledCharges(ctx, month); err != nil {
+		if _, err := charges.New(svc, ln).RunScheduledCharges(ctx, month); err != nil {
 			return 0, err
 		}
 		if clock.Month() == time.March {
@@ -150,6 +157,7 @@ func benchEquityHistory(ctx context.Context, db *sqlx.DB, svc *equity.Service, c
 // the residents with a share loan taken last month, and returns how many
 // loans it made.
 func benchEquityWorld(ctx context.Context, db *sqlx.DB, svc *equity.Service, clock *time.Time, last time.Time) (int, error) {
+	ln := loans.New(svc)
 	*clock = last.AddDate(0, -1, 14)
 	movedIn := last.AddDate(0, -1, 0).Format(time.DateOnly)
 	var members []int64
@@ -192,7 +200,7 @@ func benchEquityWorld(ctx context.Context, db *sqlx.DB, svc *equity.Service, clo
 			if _, err := svc.SetPolicyTx(ctx, tx, p); err != nil {
 				return err
 			}
-			if _, err := svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: decimal.NewFromInt(9000000),
+			if _, err := ln.CreateMortgageTx(ctx, tx, loans.NewMortgage{SiteID: site, Principal: decimal.NewFromInt(9000000),
 				YearlyRatePct: decimal.RequireFromString("4.75"), Months: 300, IdempotencyKey: fmt.Sprintf("bench:mortgage:%d", site)}); err != nil {
 				return err
 			}
@@ -205,7 +213,7 @@ func benchEquityWorld(ctx context.Context, db *sqlx.DB, svc *equity.Service, clo
 	// Every resident's account exists, as their admission would have made
 	// it; half of them took a share loan a fortnight into last month.
 	l := svc.Ledger
-	loans := 0
+	made := 0
 	for start := 0; start < len(members); start += 500 {
 		chunk := members[start:min(start+500, len(members))]
 		err := app.InTx(ctx, db, func(tx *sqlx.Tx) error {
@@ -216,11 +224,11 @@ func benchEquityWorld(ctx context.Context, db *sqlx.DB, svc *equity.Service, clo
 				if (start+k)%2 == 1 {
 					continue
 				}
-				if _, err := svc.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: m, SiteID: sites[(start+k)/100], Delta: decimal.NewFromInt(30000),
+				if _, err := ln.ChangeShareLoanTx(ctx, tx, loans.LoanChange{MemberID: m, SiteID: sites[(start+k)/100], Delta: decimal.NewFromInt(30000),
 					IdempotencyKey: fmt.Sprintf("bench:loan:%d", m)}); err != nil {
 					return err
 				}
-				loans++
+				made++
 			}
 			return nil
 		})
@@ -228,5 +236,5 @@ func benchEquityWorld(ctx context.Context, db *sqlx.DB, svc *equity.Service, clo
 			return 0, err
 		}
 	}
-	return loans, nil
+	return made, nil
 }

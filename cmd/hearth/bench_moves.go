@@ -17,6 +17,7 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 	"hearth/housing/membership"
 )
 
@@ -42,7 +43,7 @@ func benchMoves(ctx context.Context, b *benchEnv) error {
 	// Its own equity service: the moves are dated yesterday, so its clock is too.
 	eq := equity.New(b.db, b.svc.Ledger)
 	eq.Now = func() time.Time { return clock }
-	svc := membership.New(b.db, eq)
+	svc := membership.New(b.db, eq, loans.New(eq))
 	total := moveBenchSequential + moveBenchHTTP + moveBenchParallel
 	w, err := benchMoveWorld(ctx, b.db, eq, total, clock)
 	if err != nil {
@@ -214,7 +215,7 @@ func benchMoveWorld(ctx context.Context, db *sqlx.DB, eq *equity.Service, n int,
 			BasePrice: decimal.NewFromInt(40), YearlyRatePct: &zero}); err != nil {
 			return err
 		}
-		if _, err := eq.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: harbor, Principal: decimal.NewFromInt(2_000_000),
+		if _, err := loans.New(eq).CreateMortgageTx(ctx, tx, loans.NewMortgage{SiteID: harbor, Principal: decimal.NewFromInt(2_000_000),
 			YearlyRatePct: decimal.RequireFromString("4.5"), Months: 300, IdempotencyKey: "bench:moves:mortgage"}); err != nil {
 			return err
 		}
@@ -225,7 +226,7 @@ func benchMoveWorld(ctx context.Context, db *sqlx.DB, eq *equity.Service, n int,
 			cash := decimal.NewFromInt(40000)
 			if i%2 == 1 {
 				cash = decimal.NewFromInt(20000)
-				if _, err := eq.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: m, SiteID: harbor, Delta: decimal.NewFromInt(20000),
+				if _, err := loans.New(eq).ChangeShareLoanTx(ctx, tx, loans.LoanChange{MemberID: m, SiteID: harbor, Delta: decimal.NewFromInt(20000),
 					IdempotencyKey: fmt.Sprintf("bench:moves:loan:%d", m)}); err != nil {
 					return err
 				}

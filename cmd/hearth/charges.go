@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"hearth/app"
-	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
 )
 
 // runCharges runs `hearth charges run --month YYYY-MM`: the monthly carrying
@@ -24,12 +24,12 @@ func runCharges(args []string, stdout io.Writer) error {
 	if done, err := parseFlags(fs, args[1:], stdout, "month"); done || err != nil {
 		return err
 	}
-	month, err := equity.ParseMonth(*monthFlag)
+	month, err := charges.ParseMonth(*monthFlag)
 	if err != nil {
 		return fmt.Errorf("charges run: --month %q: %s", *monthFlag, err.(*app.Error).Message)
 	}
 	return withDB(func(ctx context.Context, env *environment) error {
-		run, err := env.svc.Equity.RunScheduledCharges(ctx, month)
+		run, err := env.svc.Charges.RunScheduledCharges(ctx, month)
 		if e, ok := app.AsError(err); ok {
 			return fmt.Errorf("charges run: %s", e.Message)
 		}
@@ -42,7 +42,7 @@ func runCharges(args []string, stdout io.Writer) error {
 }
 
 // printChargeRun writes what a run did: a sentence, then a line per site.
-func printChargeRun(w io.Writer, run equity.ChargeRun) {
+func printChargeRun(w io.Writer, run charges.ChargeRun) {
 	month := run.Month.Format("January 2006")
 	if run.Posted == 0 && run.Skipped > 0 {
 		fmt.Fprintf(w, "%s was already charged (%d charges): nothing changed.\n", month, run.Skipped)

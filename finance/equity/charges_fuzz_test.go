@@ -8,6 +8,7 @@ import (
 	"hearth/app"
 	"hearth/app/apptest"
 	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
 )
 
 // FuzzParseMonth: a month is refused as unprocessable on the month field,
@@ -22,7 +23,7 @@ func FuzzParseMonth(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		m, err := equity.ParseMonth(s)
+		m, err := charges.ParseMonth(s)
 		if err != nil {
 			e := apptest.CheckRefusal(t, err, app.KindUnprocessable, "invalid_month")
 			if e.Field != "month" {

@@ -10,6 +10,8 @@ import (
 
 	"hearth/app/apptest"
 	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
+	"hearth/finance/equity/loans"
 )
 
 // February 2026 at a site of three units (1180, 890, 1460 a month; 10%
@@ -30,18 +32,18 @@ func TestMonthlyChargeRun(t *testing.T) {
 	apptest.MustAddResidency(t, e.db, site, e2, ben, "2026-02-15")
 	e.policyRate(site, "50", "0", "2026-01-01")
 	e.must("mortgage", func(tx *sqlx.Tx) error {
-		_, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("100000.00"), YearlyRatePct: dec("6"),
+		_, err := e.loans.CreateMortgageTx(ctx, tx, loans.NewMortgage{SiteID: site, Principal: dec("100000.00"), YearlyRatePct: dec("6"),
 			Months: 360, IdempotencyKey: "elm-mortgage"})
 		return err
 	})
 
 	e.setToday("2026-02-27")
-	if _, err := e.svc.RunScheduledCharges(ctx, day("2026-02-01")); apptest.Code(err) != "month_not_over" {
+	if _, err := e.charges.RunScheduledCharges(ctx, day("2026-02-01")); apptest.Code(err) != "month_not_over" {
 		t.Errorf("February before its last day: %v, want month_not_over", err)
 	}
 
 	e.setToday("2026-03-01")
-	run, err := e.svc.RunScheduledCharges(ctx, day("2026-02-01"))
+	run, err := e.charges.RunScheduledCharges(ctx, day("2026-02-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func TestMonthlyChargeRun(t *testing.T) {
 		t.Errorf("run: posted %d, skipped %d, total %s, installments %d; want 2, 0, 1625.00 (1180 + 445), 1",
 			run.Posted, run.Skipped, run.Total, run.Installments)
 	}
-	charges, err := e.svc.ChargesOfMonth(ctx, admin, day("2026-02-01"))
+	posted, err := e.charges.ChargesOfMonth(ctx, admin, day("2026-02-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,10 +59,10 @@ func TestMonthlyChargeRun(t *testing.T) {
 		"E1": {"28", "1180.00", "167.14", "33.28", "118.00", "861.58", "0.6656"},
 		"E2": {"14", "445.00", "63.03", "12.55", "44.50", "324.92", "0.251"},
 	}
-	if len(charges) != 2 {
-		t.Fatalf("%d charges, want 2", len(charges))
+	if len(posted) != 2 {
+		t.Fatalf("%d charges, want 2", len(posted))
 	}
-	for _, c := range charges {
+	for _, c := range posted {
 		w := want[c.UnitName]
 		got := [7]string{strconv.Itoa(c.Days), c.Total.StringFixed(2), c.Interest.StringFixed(2), c.Principal.StringFixed(2),
 			c.Reserves.StringFixed(2), c.Operating.StringFixed(2), c.Shares.String()}
@@ -90,7 +92,7 @@ func TestMonthlyChargeRun(t *testing.T) {
 
 	// Running February again changes nothing and says so.
 	entries := e.count(`SELECT count(*) FROM ledger_entries`)
-	again, err := e.svc.RunScheduledCharges(ctx, day("2026-02-01"))
+	again, err := e.charges.RunScheduledCharges(ctx, day("2026-02-01"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,7 +105,7 @@ func TestMonthlyChargeRun(t *testing.T) {
 	if tb := e.trialBalance(); !tb.IsZero() {
 		t.Errorf("trial balance = %s", tb)
 	}
-	if _, err := equity.ParseMonth("2026-13"); apptest.Code(err) != "invalid_month" {
+	if _, err := charges.ParseMonth("2026-13"); apptest.Code(err) != "invalid_month" {
 		t.Errorf("month 13: %v, want invalid_month", err)
 	}
 }
@@ -121,7 +123,7 @@ func TestConcurrentRunsChargeOnce(t *testing.T) {
 	}
 	e.policyRate(site, "100", "2", "2022-03-01")
 	e.must("mortgage", func(tx *sqlx.Tx) error {
-		_, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("500000"), YearlyRatePct: dec("4.25"), Months: 300, IdempotencyKey: "m"})
+		_, err := e.loans.CreateMortgageTx(ctx, tx, loans.NewMortgage{SiteID: site, Principal: dec("500000"), YearlyRatePct: dec("4.25"), Months: 300, IdempotencyKey: "m"})
 		return err
 	})
 	e.setToday("2026-02-01")
@@ -132,7 +134,7 @@ func TestConcurrentRunsChargeOnce(t *testing.T) {
 		wg.Add(1)
 		go func(i int) {
 			defer wg.Done()
-			run, err := e.svc.RunScheduledCharges(ctx, day("2026-01-01"))
+			run, err := e.charges.RunScheduledCharges(ctx, day("2026-01-01"))
 			posted[i], errs[i] = run.Posted, err
 		}(i)
 	}

@@ -1,13 +1,17 @@
-// Package equity keeps the cooperative's portable equity: each site's share
-// pool and price policy, appraisals, the share register, site mortgages and
-// member share loans, the monthly carrying charges that turn mortgage
-// principal into members' shares, and the member equity statement.
+// Package equity keeps the cooperative's share pools and their prices:
+// each site's pool, price policies, appraisals and price indexes, the
+// lending settings, the share register (shares issued and redeemed at the
+// day's price, and money held for a member between the two), and the
+// ledger accounts they post to. Its subpackages do one job each on top of
+// it: loans (site mortgages and share loans), charges (the monthly run) and
+// statement (a member's equity statement); the arrows point only that way.
 //
 // Money moves only through the ledger (hearth/finance/ledger): every
-// operation here posts balanced entries in its transaction (or the
-// caller's, for a …Tx method) and records, beside the entry's id, the facts
-// the ledger does not hold (share quantities, prices, loan terms). docs/equity.md describes the chart of
-// accounts, the formulas and every rounding rule.
+// operation posts balanced entries in its transaction (or the caller's,
+// for a …Tx method) and records, beside the entry's id, the facts the
+// ledger does not hold (share quantities, prices, loan terms).
+// docs/equity.md describes the chart of accounts, the formulas and every
+// rounding rule.
 //
 // Every operation that writes takes an idempotency key: the same key with the
 // same content returns the first result; the same key with other content is
@@ -27,6 +31,7 @@ import (
 	"hearth/app"
 	"hearth/day"
 	"hearth/finance/ledger"
+	"hearth/finance/loan"
 )
 
 // Service is the equity area. Its public methods decide whether the
@@ -85,8 +90,17 @@ func siteZone(name string) *time.Location {
 	return loc
 }
 
-// siteToday is today at a site (todayAt in the site's zone). Errors:
-// site_not_found (404).
+// SiteToday is today at a site (its calendar day in its zone; the replay
+// clock's day when there is one). Errors: site_not_found (404).
+func (s *Service) SiteToday(ctx context.Context, siteID int64) (time.Time, error) {
+	return s.siteToday(ctx, s.DB, siteID)
+}
+
+// SiteTodayTx is SiteToday inside the caller's transaction.
+func (s *Service) SiteTodayTx(ctx context.Context, tx *sqlx.Tx, siteID int64) (time.Time, error) {
+	return s.siteToday(ctx, tx, siteID)
+}
+
 func (s *Service) siteToday(ctx context.Context, q sqlx.QueryerContext, siteID int64) (time.Time, error) {
 	if s.Now != nil {
 		return Day(s.Now()), nil
@@ -106,9 +120,15 @@ func (s *Service) siteToday(ctx context.Context, q sqlx.QueryerContext, siteID i
 // location) at midnight UTC, the form every date in this package takes.
 func Day(t time.Time) time.Time { return ledger.Day(t) }
 
-// sqlDate writes a date for a date parameter; the text keeps PostgreSQL from
+// MonthOf returns the first day of the month of t.
+func MonthOf(t time.Time) time.Time {
+	y, m, _ := t.Date()
+	return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+}
+
+// SQLDate writes a date for a date parameter; the text keeps PostgreSQL from
 // reading a time zone into it.
-func sqlDate(t time.Time) string { return Day(t).Format(time.DateOnly) }
+func SQLDate(t time.Time) string { return Day(t).Format(time.DateOnly) }
 
 // The chart of accounts this package posts to (docs/equity.md explains each).
 // Site and member accounts are created when first needed.
@@ -206,8 +226,8 @@ func (s *Service) ensureSiteAccounts(ctx context.Context, tx *sqlx.Tx, siteID in
 	return nil
 }
 
-// ensureMemberAccounts creates the accounts of a member that are missing.
-func (s *Service) ensureMemberAccounts(ctx context.Context, tx *sqlx.Tx, memberID int64) error {
+// EnsureMemberAccountsTx creates the accounts of a member that are missing.
+func (s *Service) EnsureMemberAccountsTx(ctx context.Context, tx *sqlx.Tx, memberID int64) error {
 	a := AccountsOfMember(memberID)
 	member := &memberID
 	for _, acc := range []ledger.Account{
@@ -224,9 +244,20 @@ func (s *Service) ensureMemberAccounts(ctx context.Context, tx *sqlx.Tx, memberI
 	return nil
 }
 
-// balance reads an account's balance in its normal direction (what a
-// treasurer reads: a liability of 100 owed is 100), now (asOf nil) or at the
-// end of a day. A missing account has balance zero.
+// Balance reads an account's balance in its normal direction (sign
+// DebitNormal or CreditNormal: what a treasurer reads, a liability of 100
+// owed is 100), now (asOf nil) or at the end of a day. A missing account
+// has balance zero. Like the ledger's, it checks no one's permission: its
+// callers do.
+func (s *Service) Balance(ctx context.Context, code string, asOf *time.Time, sign int64) (decimal.Decimal, error) {
+	return s.balance(ctx, s.DB, code, asOf, sign)
+}
+
+// BalanceTx is Balance inside the caller's transaction.
+func (s *Service) BalanceTx(ctx context.Context, tx *sqlx.Tx, code string, asOf *time.Time, sign int64) (decimal.Decimal, error) {
+	return s.balance(ctx, tx, code, asOf, sign)
+}
+
 func (s *Service) balance(ctx context.Context, q sqlx.QueryerContext, code string, asOf *time.Time, sign int64) (decimal.Decimal, error) {
 	var b decimal.Decimal
 	var err error
@@ -246,8 +277,8 @@ func (s *Service) balance(ctx context.Context, q sqlx.QueryerContext, code strin
 
 // Debit-normal accounts read as they are, credit-normal ones negated.
 const (
-	debitNormal  = 1
-	creditNormal = -1
+	DebitNormal  = 1
+	CreditNormal = -1
 )
 
 // Settings are the cooperative's lending rules.
@@ -333,7 +364,7 @@ func (s *Service) UpdateSettings(ctx context.Context, p *app.Principal, c Settin
 	if err := pct("transfer_fee_pct", st.TransferFeePct); err != nil {
 		return st, err
 	}
-	if err := checkRateAndTerm(st.ShareLoanRatePct, st.ShareLoanMonths); err != nil {
+	if err := CheckRateAndTerm(st.ShareLoanRatePct, st.ShareLoanMonths); err != nil {
 		return st, err
 	}
 	_, err = s.DB.ExecContext(ctx, `
@@ -346,16 +377,29 @@ func (s *Service) UpdateSettings(ctx context.Context, p *app.Principal, c Settin
 	return s.Settings(ctx)
 }
 
-// checkIdempotencyKey refuses an empty or overlong key. Errors:
+// CheckRateAndTerm checks a yearly rate and a term as finance/loan would.
+// Errors: rate_negative, rate_too_high, term_not_positive, term_too_long (422).
+func CheckRateAndTerm(ratePct decimal.Decimal, months int) error {
+	t := loan.Terms{Principal: decimal.NewFromInt(1), YearlyRatePct: ratePct, Months: months}
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if !ratePct.Equal(ratePct.Round(4)) {
+		return app.Unprocessable("rate_too_high", "The yearly rate has at most four decimals.").OnField("rate")
+	}
+	return nil
+}
+
+// CheckIdempotencyKey refuses an empty or overlong key. Errors:
 // invalid_idempotency_key (422).
-func checkIdempotencyKey(key string) error {
+func CheckIdempotencyKey(key string) error {
 	if n := len(key); n == 0 || n > 150 {
 		return app.Unprocessable("invalid_idempotency_key", "An idempotency key has 1 to 150 characters.").OnField("idempotency_key")
 	}
 	return nil
 }
 
-// keyReused is the error for a key used before with other content.
-func keyReused(key string) error {
+// KeyReused is the error for a key used before with other content.
+func KeyReused(key string) error {
 	return app.Conflict("idempotency_key_reused", "Idempotency key %q was already used for a different request.", key).OnField("idempotency_key")
 }

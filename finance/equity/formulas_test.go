@@ -8,6 +8,7 @@ import (
 
 	"hearth/app/apptest"
 	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
 )
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
@@ -136,12 +137,12 @@ func TestSplitCentsByLargestRemainder(t *testing.T) {
 // reserves) under an installment of 500.00 interest and 99.55 principal.
 func TestChargeSplitByHand(t *testing.T) {
 	t.Parallel()
-	units := []equity.UnitWeight{
+	units := []charges.UnitWeight{
 		{UnitID: 1, Name: "E1", MonthlyCharge: dec("1180.00")},
 		{UnitID: 2, Name: "E2", MonthlyCharge: dec("890.00")},
 		{UnitID: 3, Name: "E3", MonthlyCharge: dec("1460.00")},
 	}
-	splits, err := equity.SplitSiteCharges(units, dec("500.00"), dec("99.55"), dec("10"))
+	splits, err := charges.SplitSiteCharges(units, dec("500.00"), dec("99.55"), dec("10"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func TestChargeSplitByHand(t *testing.T) {
 		}
 	}
 	// Half of February for E2: 890 × 14/28 = 445.00, split like the month.
-	half := equity.Prorate(splits[2], 14, 28)
+	half := charges.Prorate(splits[2], 14, 28)
 	if got, want := []decimal.Decimal{half.Total, half.Interest, half.Principal, half.Reserves, half.Operating},
 		decs("445.00", "63.03", "12.55", "44.50", "324.92"); !sameDecimals(got, want) {
 		t.Errorf("prorated: got %v, want %v", got, want)
@@ -166,7 +167,7 @@ func TestChargeSplitByHand(t *testing.T) {
 	// 17 of 31 days of 1180 (412.17 interest, 180.40 principal, 118.00
 	// reserves, 469.43 operating): 647.0967… rounds to 647.10; each part cut
 	// to the cent leaves four cents, one for each part.
-	p := equity.Prorate(equity.ChargeSplit{Total: dec("1180.00"), Interest: dec("412.17"), Principal: dec("180.40"),
+	p := charges.Prorate(charges.ChargeSplit{Total: dec("1180.00"), Interest: dec("412.17"), Principal: dec("180.40"),
 		Reserves: dec("118.00"), Operating: dec("469.43")}, 17, 31)
 	if got, want := []decimal.Decimal{p.Total, p.Interest, p.Principal, p.Reserves, p.Operating},
 		decs("647.10", "226.03", "98.93", "64.71", "257.43"); !sameDecimals(got, want) {
@@ -174,7 +175,7 @@ func TestChargeSplitByHand(t *testing.T) {
 	}
 
 	// A charge below its share of the mortgage is refused.
-	if _, err := equity.SplitSiteCharges(units, dec("4000.00"), dec("0"), dec("10")); apptest.Code(err) != "charge_too_low" {
+	if _, err := charges.SplitSiteCharges(units, dec("4000.00"), dec("0"), dec("10")); apptest.Code(err) != "charge_too_low" {
 		t.Errorf("charge below the mortgage: got %v, want charge_too_low", err)
 	}
 }

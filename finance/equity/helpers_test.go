@@ -11,6 +11,9 @@ import (
 	"hearth/app"
 	"hearth/app/apptest"
 	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
+	"hearth/finance/equity/loans"
+	"hearth/finance/equity/statement"
 	"hearth/finance/ledger"
 )
 
@@ -19,10 +22,13 @@ var admin = &app.Principal{Member: app.Member{Role: app.RoleAdmin}}
 
 // env is a fresh database with the equity service on a clock the test moves.
 type env struct {
-	t     testing.TB
-	db    *sqlx.DB
-	svc   *equity.Service
-	today time.Time
+	t       testing.TB
+	db      *sqlx.DB
+	svc     *equity.Service
+	loans   *loans.Service
+	charges *charges.Service
+	stmt    *statement.Service
+	today   time.Time
 }
 
 func newEnv(t testing.TB, today string) *env {
@@ -31,6 +37,9 @@ func newEnv(t testing.TB, today string) *env {
 	e := &env{t: t, db: db, today: day(today)}
 	e.svc = equity.New(db, ledger.New(db, "USD"))
 	e.svc.Now = func() time.Time { return e.today }
+	e.loans = loans.New(e.svc)
+	e.charges = charges.New(e.svc, e.loans)
+	e.stmt = statement.New(e.svc, e.loans, e.charges)
 	return e
 }
 

@@ -18,17 +18,17 @@ import (
 // month ends cost a few queries. TestPriceHistoryMatchesSharePriceOn keeps
 // the two in step.
 
-// balanceHistory is an account's balance at the end of each day it moved,
+// BalanceHistory is an account's balance at the end of each day it moved,
 // in its normal direction.
-type balanceHistory struct {
+type BalanceHistory struct {
 	days []time.Time
 	bal  []decimal.Decimal
 }
 
-// accountHistory reads an account's whole statement (a missing account has
+// AccountHistory reads an account's whole statement (a missing account has
 // an empty history).
-func (s *Service) accountHistory(ctx context.Context, code string, sign int64) (balanceHistory, error) {
-	var h balanceHistory
+func (s *Service) AccountHistory(ctx context.Context, code string, sign int64) (BalanceHistory, error) {
+	var h BalanceHistory
 	_, err := s.Ledger.EachStatementLine(ctx, code, ledger.Period{}, func(l ledger.StatementLine) error {
 		b := l.Balance.Mul(decimal.NewFromInt(sign))
 		if n := len(h.days); n > 0 && h.days[n-1].Equal(l.EffectiveDate) {
@@ -44,8 +44,8 @@ func (s *Service) accountHistory(ctx context.Context, code string, sign int64) (
 	return h, err
 }
 
-// asOf is the balance at the end of day d.
-func (h balanceHistory) asOf(d time.Time) decimal.Decimal {
+// AsOf is the balance at the end of day d.
+func (h BalanceHistory) AsOf(d time.Time) decimal.Decimal {
 	i := sort.Search(len(h.days), func(i int) bool { return h.days[i].After(d) })
 	if i == 0 {
 		return decimal.Zero
@@ -53,9 +53,10 @@ func (h balanceHistory) asOf(d time.Time) decimal.Decimal {
 	return h.bal[i-1]
 }
 
-// priceHistory prices a site's shares on each of the days given, as
-// SharePriceOn would. Errors: those of SharePriceOn.
-func (s *Service) priceHistory(ctx context.Context, siteID int64, days []time.Time) ([]decimal.Decimal, error) {
+// PriceHistory prices a site's shares on each of the days given, as
+// SharePrice would (for a member's statement, whose caller decides who may
+// see it). Errors: those of SharePrice.
+func (s *Service) PriceHistory(ctx context.Context, siteID int64, days []time.Time) ([]decimal.Decimal, error) {
 	h, err := s.readSiteHistory(ctx, siteID)
 	if err != nil {
 		return nil, err
@@ -75,7 +76,7 @@ type siteHistory struct {
 	appraisals                 []Appraisal             // latest first
 	points                     map[string][]IndexPoint // by series, latest first
 	shares                     []sharesOutstanding     // oldest first
-	mortgage, paidIn, reserves balanceHistory
+	mortgage, paidIn, reserves BalanceHistory
 }
 
 // sharesOutstanding is the number of a site's shares at the end of a day
@@ -111,9 +112,9 @@ func (s *Service) readSiteHistory(ctx context.Context, siteID int64) (siteHistor
 	acc := AccountsOfSite(siteID)
 	for _, b := range []struct {
 		code string
-		dst  *balanceHistory
+		dst  *BalanceHistory
 	}{{acc.Mortgage, &h.mortgage}, {acc.SharesPaidIn, &h.paidIn}, {acc.Reserves, &h.reserves}} {
-		if *b.dst, err = s.accountHistory(ctx, b.code, creditNormal); err != nil {
+		if *b.dst, err = s.AccountHistory(ctx, b.code, CreditNormal); err != nil {
 			return h, err
 		}
 	}
@@ -131,7 +132,7 @@ func (h siteHistory) priceOn(d time.Time) (decimal.Decimal, error) {
 		}
 	}
 	if pol == nil {
-		return decimal.Zero, app.Unprocessable("no_price_policy", "This site has no share price policy in force on %s.", sqlDate(d))
+		return decimal.Zero, app.Unprocessable("no_price_policy", "This site has no share price policy in force on %s.", SQLDate(d))
 	}
 	switch {
 	case pol.Kind == LimitedEquity && pol.YearlyRatePct != nil:
@@ -162,8 +163,8 @@ func (h siteHistory) priceOn(d time.Time) (decimal.Decimal, error) {
 		}
 		outstanding = sh.Total
 	}
-	debt := h.mortgage.asOf(eve).Sub(h.paidIn.asOf(eve))
-	return navOrOpening(*pol, d, ap, debt, h.reserves.asOf(eve), outstanding)
+	debt := h.mortgage.AsOf(eve).Sub(h.paidIn.AsOf(eve))
+	return navOrOpening(*pol, d, ap, debt, h.reserves.AsOf(eve), outstanding)
 }
 
 // indexOn is the value of an index series in force on day d. Errors:
@@ -174,5 +175,5 @@ func (h siteHistory) indexOn(series string, d time.Time) (IndexPoint, error) {
 			return pt, nil
 		}
 	}
-	return IndexPoint{}, app.Unprocessable("index_missing", "Index series %s has no value in force on %s.", series, sqlDate(d))
+	return IndexPoint{}, app.Unprocessable("index_missing", "Index series %s has no value in force on %s.", series, SQLDate(d))
 }

@@ -10,14 +10,15 @@ import (
 
 	"hearth/app/apptest"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 	"hearth/finance/loan"
 )
 
-func (e *env) changeLoan(c equity.LoanChange) (equity.LoanChangeResult, error) {
-	var res equity.LoanChangeResult
+func (e *env) changeLoan(c loans.LoanChange) (loans.LoanChangeResult, error) {
+	var res loans.LoanChangeResult
 	err := e.tx(func(tx *sqlx.Tx) error {
 		var err error
-		res, err = e.svc.ChangeShareLoanTx(context.Background(), tx, c)
+		res, err = e.loans.ChangeShareLoanTx(context.Background(), tx, c)
 		return err
 	})
 	return res, err
@@ -35,7 +36,7 @@ func TestShareLoanLifecycle(t *testing.T) {
 	m := e.member("Jonas")
 	e.policyRate(site, "50", "0", "2026-01-01")
 	rate := dec("5.5")
-	open, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("30000"), YearlyRatePct: &rate, Months: 300, IdempotencyKey: "open"})
+	open, err := e.changeLoan(loans.LoanChange{MemberID: m, SiteID: site, Delta: dec("30000"), YearlyRatePct: &rate, Months: 300, IdempotencyKey: "open"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,12 +51,12 @@ func TestShareLoanLifecycle(t *testing.T) {
 	if got := e.balance(ma.Settlement, -1); !got.IsZero() {
 		t.Errorf("held after buying = %s, want 0", got)
 	}
-	if err := e.tx(func(tx *sqlx.Tx) error { return e.svc.CheckLoanToValueTx(ctx, tx, m) }); apptest.Code(err) != "beyond_loan_to_value" {
+	if err := e.tx(func(tx *sqlx.Tx) error { return e.loans.CheckLoanToValueTx(ctx, tx, m) }); apptest.Code(err) != "beyond_loan_to_value" {
 		t.Errorf("a loan of the shares' whole value: %v, want beyond_loan_to_value", err)
 	}
 
 	e.setToday("2026-02-19")
-	grown, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("5000"), IdempotencyKey: "grow"})
+	grown, err := e.changeLoan(loans.LoanChange{MemberID: m, SiteID: site, Delta: dec("5000"), IdempotencyKey: "grow"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,7 +69,7 @@ func TestShareLoanLifecycle(t *testing.T) {
 	}
 
 	e.setToday("2026-03-01")
-	down, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("-10000"), FromCash: true, IdempotencyKey: "down"})
+	down, err := e.changeLoan(loans.LoanChange{MemberID: m, SiteID: site, Delta: dec("-10000"), FromCash: true, IdempotencyKey: "down"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,24 +79,24 @@ func TestShareLoanLifecycle(t *testing.T) {
 	if got := e.balance(ma.ShareLoan, 1); !got.Equal(dec("25052.74")) {
 		t.Errorf("loan account = %s, want 25052.74", got)
 	}
-	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("-25052.75"), FromCash: true, IdempotencyKey: "too much"}); apptest.Code(err) != "paydown_exceeds_loan" {
+	if _, err := e.changeLoan(loans.LoanChange{MemberID: m, SiteID: site, Delta: dec("-25052.75"), FromCash: true, IdempotencyKey: "too much"}); apptest.Code(err) != "paydown_exceeds_loan" {
 		t.Errorf("paying down more than owed: %v, want paydown_exceeds_loan", err)
 	}
-	quote, err := e.svc.PayoffQuote(ctx, admin, down.Open.ID, e.today)
+	quote, err := e.loans.PayoffQuote(ctx, admin, down.Open.ID, e.today)
 	if err != nil {
 		t.Fatal(err)
 	}
-	off, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: quote.Total.Neg(), FromCash: true, IdempotencyKey: "payoff"})
+	off, err := e.changeLoan(loans.LoanChange{MemberID: m, SiteID: site, Delta: quote.Total.Neg(), FromCash: true, IdempotencyKey: "payoff"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if off.Open != nil || e.balance(ma.ShareLoan, 1).Sign() != 0 || e.balance(equity.AccountShareLoanFunding, -1).Sign() != 0 {
 		t.Errorf("after payoff: open %+v, loan %s, funding %s", off.Open, e.balance(ma.ShareLoan, 1), e.balance(equity.AccountShareLoanFunding, -1))
 	}
-	if again, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: quote.Total.Neg(), FromCash: true, IdempotencyKey: "payoff"}); err != nil || !again.Replayed {
+	if again, err := e.changeLoan(loans.LoanChange{MemberID: m, SiteID: site, Delta: quote.Total.Neg(), FromCash: true, IdempotencyKey: "payoff"}); err != nil || !again.Replayed {
 		t.Errorf("payoff replayed: %v, replayed %v", err, again.Replayed)
 	}
-	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("-1"), FromCash: true, IdempotencyKey: "none left"}); apptest.Code(err) != "no_share_loan" {
+	if _, err := e.changeLoan(loans.LoanChange{MemberID: m, SiteID: site, Delta: dec("-1"), FromCash: true, IdempotencyKey: "none left"}); apptest.Code(err) != "no_share_loan" {
 		t.Errorf("paying down no loan: %v, want no_share_loan", err)
 	}
 	if tb := e.trialBalance(); !tb.IsZero() {
@@ -112,7 +113,7 @@ func TestShareLoanInstallmentsFollowTheSchedule(t *testing.T) {
 	site := e.site("Elm")
 	m := e.member("Dev")
 	rate := dec("7")
-	res, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("1000"), YearlyRatePct: &rate, Months: 12, IdempotencyKey: "l"})
+	res, err := e.changeLoan(loans.LoanChange{MemberID: m, SiteID: site, Delta: dec("1000"), YearlyRatePct: &rate, Months: 12, IdempotencyKey: "l"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestShareLoanInstallmentsFollowTheSchedule(t *testing.T) {
 	})
 	for month := day("2026-02-01"); month.Before(day("2027-02-01")); month = month.AddDate(0, 1, 0) {
 		e.today = month.AddDate(0, 1, 0)
-		if _, err := e.svc.RunScheduledCharges(ctx, month); err != nil {
+		if _, err := e.charges.RunScheduledCharges(ctx, month); err != nil {
 			t.Fatalf("%s: %v", month.Format("2006-01"), err)
 		}
 	}
@@ -130,7 +131,7 @@ func TestShareLoanInstallmentsFollowTheSchedule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := e.svc.Installments(ctx, admin, res.Open.ID)
+	got, err := e.loans.Installments(ctx, admin, res.Open.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +146,7 @@ func TestShareLoanInstallmentsFollowTheSchedule(t *testing.T) {
 		}
 		paid = paid.Add(w.Payment)
 	}
-	l, err := e.svc.Loan(ctx, admin, res.Open.ID)
+	l, err := e.loans.Loan(ctx, admin, res.Open.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +169,7 @@ func TestLoanRefusals(t *testing.T) {
 	site := e.site("Harbor")
 	mortgage := func(principal string, rate string, months int, start time.Time, key string) error {
 		return e.tx(func(tx *sqlx.Tx) error {
-			_, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec(principal), YearlyRatePct: dec(rate),
+			_, err := e.loans.CreateMortgageTx(ctx, tx, loans.NewMortgage{SiteID: site, Principal: dec(principal), YearlyRatePct: dec(rate),
 				Months: months, StartsOn: start, IdempotencyKey: key})
 			return err
 		})
@@ -206,13 +207,13 @@ func TestLoanRefusals(t *testing.T) {
 		t.Errorf("a second open mortgage: %v, want mortgage_exists", err)
 	}
 	m := e.member("Farid")
-	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("5000"), Months: -3, IdempotencyKey: "bad term"}); apptest.Code(err) != "term_not_positive" {
+	if _, err := e.changeLoan(loans.LoanChange{MemberID: m, SiteID: site, Delta: dec("5000"), Months: -3, IdempotencyKey: "bad term"}); apptest.Code(err) != "term_not_positive" {
 		t.Errorf("share loan of -3 months: %v, want term_not_positive", err)
 	}
-	if _, err := e.changeLoan(equity.LoanChange{MemberID: m, SiteID: site, IdempotencyKey: "zero"}); apptest.Code(err) != "loan_change_zero" {
+	if _, err := e.changeLoan(loans.LoanChange{MemberID: m, SiteID: site, IdempotencyKey: "zero"}); apptest.Code(err) != "loan_change_zero" {
 		t.Errorf("zero change: %v, want loan_change_zero", err)
 	}
-	pool, err := e.svc.PoolDetail(ctx, admin, site)
+	pool, err := e.loans.PoolDetail(ctx, admin, site)
 	ls := pool.Mortgages
 	if err != nil || len(ls) != 1 {
 		t.Fatalf("site loans: %v, %d", err, len(ls))

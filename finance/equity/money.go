@@ -56,16 +56,16 @@ func ValueOf(quantity, price decimal.Decimal) decimal.Decimal {
 	return RoundMoney(quantity.Mul(price))
 }
 
-// isCents reports whether d has no more than two decimal places.
-func isCents(d decimal.Decimal) bool { return d.Equal(d.Truncate(MoneyPlaces)) }
+// IsCents reports whether d has no more than two decimal places.
+func IsCents(d decimal.Decimal) bool { return d.Equal(d.Truncate(MoneyPlaces)) }
 
-// checkMoney refuses a negative amount or one finer than a cent. Errors:
+// CheckMoney refuses a negative amount or one finer than a cent. Errors:
 // amount_negative, amount_not_cents (422), on the field given.
-func checkMoney(field string, d decimal.Decimal) error {
+func CheckMoney(field string, d decimal.Decimal) error {
 	if d.IsNegative() {
 		return app.Unprocessable("amount_negative", "The amount cannot be negative.").OnField(field)
 	}
-	if !isCents(d) {
+	if !IsCents(d) {
 		return app.Unprocessable("amount_not_cents", "Amounts are in whole cents, such as 2500.50.").OnField(field)
 	}
 	return nil

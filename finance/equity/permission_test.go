@@ -11,6 +11,7 @@ import (
 	"hearth/app"
 	"hearth/app/apptest"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 )
 
 // The people of the permission table: the treasurer, a coordinator and a
@@ -41,7 +42,7 @@ func TestPermissions(t *testing.T) {
 	e.policyNAV(a, "100")
 	e.policyRate(b, "50", "2", "2026-01-01")
 	e.must("mortgage", func(tx *sqlx.Tx) error {
-		_, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: a, Principal: dec("100000"), YearlyRatePct: dec("5"), Months: 360, IdempotencyKey: "m"})
+		_, err := e.loans.CreateMortgageTx(ctx, tx, loans.NewMortgage{SiteID: a, Principal: dec("100000"), YearlyRatePct: dec("5"), Months: 360, IdempotencyKey: "m"})
 		return err
 	})
 	var ids [roles]int64
@@ -49,7 +50,7 @@ func TestPermissions(t *testing.T) {
 		ids[r] = e.member(roleNames[r])
 	}
 	e.issue(a, ids[holderA], "5000", "5000", "holder")
-	loan, err := e.changeLoan(equity.LoanChange{MemberID: ids[holderA], SiteID: a, Delta: dec("1000"), IdempotencyKey: "loan"})
+	loan, err := e.changeLoan(loans.LoanChange{MemberID: ids[holderA], SiteID: a, Delta: dec("1000"), IdempotencyKey: "loan"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,18 +82,18 @@ func TestPermissions(t *testing.T) {
 		do   func(p *app.Principal) error
 		want [roles]string
 	}{
-		{"see A's pool", func(p *app.Principal) error { _, err := e.svc.PoolDetail(ctx, p, a); return err }, seesA},
+		{"see A's pool", func(p *app.Principal) error { _, err := e.loans.PoolDetail(ctx, p, a); return err }, seesA},
 		{"see A's share price", func(p *app.Principal) error { _, err := e.svc.SharePrice(ctx, p, a, time.Time{}); return err }, seesA},
-		{"see A's mortgage", func(p *app.Principal) error { _, err := e.svc.Loan(ctx, p, mortgage); return err }, seesA},
-		{"see a share loan", func(p *app.Principal) error { _, err := e.svc.Loan(ctx, p, loan.Open.ID); return err }, money},
+		{"see A's mortgage", func(p *app.Principal) error { _, err := e.loans.Loan(ctx, p, mortgage); return err }, seesA},
+		{"see a share loan", func(p *app.Principal) error { _, err := e.loans.Loan(ctx, p, loan.Open.ID); return err }, money},
 		{"quote its payoff", func(p *app.Principal) error {
-			_, err := e.svc.PayoffQuote(ctx, p, loan.Open.ID, time.Time{})
+			_, err := e.loans.PayoffQuote(ctx, p, loan.Open.ID, time.Time{})
 			return err
 		}, money},
-		{"see its installments", func(p *app.Principal) error { _, err := e.svc.Installments(ctx, p, loan.Open.ID); return err }, money},
-		{"see a member's statement", func(p *app.Principal) error { _, err := e.svc.MemberStatement(ctx, p, ids[holderA]); return err }, money},
-		{"see a member's charges", func(p *app.Principal) error { _, err := e.svc.ChargesOfMember(ctx, p, ids[holderA]); return err }, money},
-		{"see a loan that is not there", func(p *app.Principal) error { _, err := e.svc.Loan(ctx, p, 999999); return err },
+		{"see its installments", func(p *app.Principal) error { _, err := e.loans.Installments(ctx, p, loan.Open.ID); return err }, money},
+		{"see a member's statement", func(p *app.Principal) error { _, err := e.stmt.MemberStatement(ctx, p, ids[holderA]); return err }, money},
+		{"see a member's charges", func(p *app.Principal) error { _, err := e.charges.ChargesOfMember(ctx, p, ids[holderA]); return err }, money},
+		{"see a loan that is not there", func(p *app.Principal) error { _, err := e.loans.Loan(ctx, p, 999999); return err },
 			[roles]string{"loan_not_found", "loan_not_found", "loan_not_found", "loan_not_found", "loan_not_found", "loan_not_found"}},
 		{"set a price policy", func(p *app.Principal) error {
 			_, err := e.svc.SetPolicy(ctx, p, equity.NewPolicy{SiteID: a, EffectiveFrom: later(), Kind: equity.NetAssetValue, BasePrice: dec("100")})
@@ -103,7 +104,7 @@ func TestPermissions(t *testing.T) {
 			return err
 		}, [roles]string{"", "", no, no, no, no}},
 		{"record a mortgage", func(p *app.Principal) error {
-			_, err := e.svc.CreateMortgage(ctx, p, equity.NewMortgage{SiteID: a, Principal: dec("1000"), YearlyRatePct: dec("5"), Months: 12, IdempotencyKey: key()})
+			_, err := e.loans.CreateMortgage(ctx, p, loans.NewMortgage{SiteID: a, Principal: dec("1000"), YearlyRatePct: dec("5"), Months: 12, IdempotencyKey: key()})
 			return err
 		}, [roles]string{"mortgage_exists", no, no, no, no, no}},
 		{"set the reserve rate", func(p *app.Principal) error { _, err := e.svc.SetReservePct(ctx, p, a, dec("10")); return err }, treasurers},
@@ -117,16 +118,19 @@ func TestPermissions(t *testing.T) {
 			return err
 		}, treasurers},
 		{"see the indexes", func(p *app.Principal) error { _, err := e.svc.Indexes(ctx, p); return err }, treasurers},
-		{"run the charges", func(p *app.Principal) error { _, err := e.svc.RunCharges(ctx, p, day("2025-12-01")); return err }, treasurers},
-		{"see the runs", func(p *app.Principal) error { _, err := e.svc.ChargeRuns(ctx, p, 10); return err }, treasurers},
-		{"see a month's charges", func(p *app.Principal) error { _, err := e.svc.ChargesOfMonth(ctx, p, day("2025-12-01")); return err }, treasurers},
+		{"run the charges", func(p *app.Principal) error { _, err := e.charges.RunCharges(ctx, p, day("2025-12-01")); return err }, treasurers},
+		{"see the runs", func(p *app.Principal) error { _, err := e.charges.ChargeRuns(ctx, p, 10); return err }, treasurers},
+		{"see a month's charges", func(p *app.Principal) error {
+			_, err := e.charges.ChargesOfMonth(ctx, p, day("2025-12-01"))
+			return err
+		}, treasurers},
 		{"see every member's equity", func(p *app.Principal) error { _, err := e.svc.MembersOverview(ctx, p); return err }, treasurers},
 		{"pay down a member's loan", func(p *app.Principal) error {
-			_, err := e.svc.PayDownShareLoan(ctx, p, equity.Paydown{MemberID: ids[holderA], Amount: dec("1"), IdempotencyKey: key()})
+			_, err := e.loans.PayDownShareLoan(ctx, p, loans.Paydown{MemberID: ids[holderA], Amount: dec("1"), IdempotencyKey: key()})
 			return err
 		}, treasurers},
 		{"pay down a loan by its id", func(p *app.Principal) error {
-			_, err := e.svc.PayDownShareLoan(ctx, p, equity.Paydown{LoanID: mortgage, Amount: dec("1"), IdempotencyKey: key()})
+			_, err := e.loans.PayDownShareLoan(ctx, p, loans.Paydown{LoanID: mortgage, Amount: dec("1"), IdempotencyKey: key()})
 			return err
 		}, [roles]string{"not_found", no, no, no, no, no}},
 	} {

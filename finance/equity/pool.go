@@ -33,9 +33,13 @@ func poolVisibleTo(p *app.Principal, siteID int64, held decimal.Decimal) bool {
 	return p.Coordinates(siteID) || p.LivesAt(siteID) || held.IsPositive()
 }
 
-// requirePoolView refuses p a site's share pool they may not see
+// RequirePoolView refuses p a site's share pool they may not see
 // (poolVisibleTo), reading their holding only when it decides. Errors:
 // forbidden (403).
+func (s *Service) RequirePoolView(ctx context.Context, p *app.Principal, siteID int64) error {
+	return s.requirePoolView(ctx, s.DB, p, siteID)
+}
+
 func (s *Service) requirePoolView(ctx context.Context, q sqlx.QueryerContext, p *app.Principal, siteID int64) error {
 	if poolVisibleTo(p, siteID, decimal.Zero) {
 		return nil
@@ -83,9 +87,9 @@ func (s *Service) pool(ctx context.Context, q sqlx.QueryerContext, siteID int64)
 	return p, nil
 }
 
-// PoolDetail is a share pool as its page and the API show it: today's
-// price (or why there is none), its policies, appraisals and mortgages,
-// and its units.
+// PoolDetail is a share pool with today's price (or why there is none),
+// its policies, appraisals and units. (Its page shows its mortgages too:
+// loans.PoolDetail.)
 type PoolDetail struct {
 	Pool       Pool
 	Today      time.Time // today at the site
@@ -93,7 +97,6 @@ type PoolDetail struct {
 	PriceError *app.Error // why there is no price today (422), when there is none
 	Policies   []Policy
 	Appraisals []Appraisal
-	Mortgages  []Loan
 	Units      []UnitEquity
 }
 
@@ -117,9 +120,6 @@ func (s *Service) PoolDetail(ctx context.Context, p *app.Principal, siteID int64
 		return d, err
 	}
 	if d.Appraisals, err = s.appraisals(ctx, siteID); err != nil {
-		return d, err
-	}
-	if d.Mortgages, err = s.loanWhere(ctx, s.DB, "l.site_id = $1 AND l.kind = 'mortgage' ORDER BY l.closed_on DESC NULLS FIRST, l.id DESC", siteID); err != nil {
 		return d, err
 	}
 	if d.Units, err = s.unitsOf(ctx, d.Pool); err != nil {
@@ -210,7 +210,7 @@ func (s *Service) SetReservePct(ctx context.Context, p *app.Principal, siteID in
 		return Pool{}, app.Unprocessable("invalid_percent", "Enter a percentage between 0 and 100 with at most two decimals.").OnField("reserve_pct")
 	}
 	err := app.InTx(ctx, s.DB, func(tx *sqlx.Tx) error {
-		if err := s.openPool(ctx, tx, siteID); err != nil {
+		if err := s.OpenPoolTx(ctx, tx, siteID); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE share_pools SET reserve_pct = $2 WHERE site_id = $1`, siteID, pct)
@@ -245,7 +245,7 @@ func (s *Service) unitsOf(ctx context.Context, pool Pool) ([]UnitEquity, error) 
 		FROM units u
 		LEFT JOIN LATERAL (SELECT m.id, m.name FROM residencies_on($2::date) r JOIN members m ON m.id = r.member_id
 		                   WHERE r.unit_id = u.id) t ON true
-		WHERE u.site_id = $1 ORDER BY u.name`, pool.SiteID, sqlDate(s.todayAt(pool.Timezone)))
+		WHERE u.site_id = $1 ORDER BY u.name`, pool.SiteID, SQLDate(s.todayAt(pool.Timezone)))
 	if err != nil {
 		return nil, fmt.Errorf("equity: unable to list units: %w", err)
 	}
@@ -259,7 +259,7 @@ func (s *Service) SetRequiredEquity(ctx context.Context, p *app.Principal, siteI
 	if err := requirePoolChange(p); err != nil {
 		return err
 	}
-	if err := checkMoney("required_equity", amount); err != nil {
+	if err := CheckMoney("required_equity", amount); err != nil {
 		return err
 	}
 	res, err := s.DB.ExecContext(ctx, `UPDATE units SET required_equity = $3 WHERE id = $2 AND site_id = $1`, siteID, unitID, amount)
@@ -317,7 +317,7 @@ func (s *Service) MembersOverview(ctx context.Context, p *app.Principal) ([]Memb
 		}
 		p, ok := prices[*r.SiteID]
 		if !ok {
-			today, err := s.siteToday(ctx, s.DB, *r.SiteID)
+			today, err := s.SiteToday(ctx, *r.SiteID)
 			if err != nil {
 				return nil, err
 			}
@@ -332,7 +332,7 @@ func (s *Service) MembersOverview(ctx context.Context, p *app.Principal) ([]Memb
 	for i := range out {
 		o := &out[i]
 		o.SharesValue = value[o.MemberID]
-		loanBal, err := s.balance(ctx, s.DB, AccountsOfMember(o.MemberID).ShareLoan, nil, debitNormal)
+		loanBal, err := s.balance(ctx, s.DB, AccountsOfMember(o.MemberID).ShareLoan, nil, DebitNormal)
 		if err != nil {
 			return nil, err
 		}

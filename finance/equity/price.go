@@ -214,7 +214,7 @@ func (s *Service) SetPolicyTx(ctx context.Context, tx *sqlx.Tx, in NewPolicy) (P
 	if len(in.Note) > 500 {
 		return p, app.Unprocessable("note_too_long", "A note has at most 500 characters.").OnField("note")
 	}
-	if err := s.openPool(ctx, tx, in.SiteID); err != nil {
+	if err := s.OpenPoolTx(ctx, tx, in.SiteID); err != nil {
 		return p, err
 	}
 	if err := s.checkNotBackdated(ctx, tx, in.SiteID, from, "effective_from"); err != nil {
@@ -224,9 +224,9 @@ func (s *Service) SetPolicyTx(ctx context.Context, tx *sqlx.Tx, in NewPolicy) (P
 		INSERT INTO price_policies (site_id, effective_from, kind, base_price, base_date, yearly_rate_pct, index_series, note, created_by)
 		VALUES ($1, $2::date, $3, $4, $5::date, $6, $7, $8, $9)
 		RETURNING `+policyColumns,
-		in.SiteID, sqlDate(from), in.Kind, in.BasePrice, sqlDate(base), rate, series, strings.TrimSpace(in.Note), in.By)
+		in.SiteID, SQLDate(from), in.Kind, in.BasePrice, SQLDate(base), rate, series, strings.TrimSpace(in.Note), in.By)
 	if app.PQConstraint(err) == "price_policies_site_from_key" {
-		return p, app.Conflict("policy_exists", "This site already has a price policy from %s.", sqlDate(from)).OnField("effective_from")
+		return p, app.Conflict("policy_exists", "This site already has a price policy from %s.", SQLDate(from)).OnField("effective_from")
 	}
 	if err != nil {
 		return p, fmt.Errorf("equity: unable to set policy: %w", err)
@@ -235,10 +235,10 @@ func (s *Service) SetPolicyTx(ctx context.Context, tx *sqlx.Tx, in NewPolicy) (P
 	return p, nil
 }
 
-// openPool creates the site's share pool and ledger accounts unless they
+// OpenPoolTx creates the site's share pool and ledger accounts unless they
 // exist, and locks the pool row so that price history is written by one
 // transaction at a time. Errors: site_not_found (404).
-func (s *Service) openPool(ctx context.Context, tx *sqlx.Tx, siteID int64) error {
+func (s *Service) OpenPoolTx(ctx context.Context, tx *sqlx.Tx, siteID int64) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO share_pools (site_id) VALUES ($1) ON CONFLICT DO NOTHING`, siteID)
 	if app.PQConstraint(err) == "share_pools_site_id_fkey" {
 		return app.Errorf(app.KindNotFound, "site_not_found", "There is no such site.")
@@ -256,13 +256,13 @@ func (s *Service) openPool(ctx context.Context, tx *sqlx.Tx, siteID int64) error
 // at the site or on or before the last day shares of the site changed
 // hands. Errors: policy_backdated (422).
 func (s *Service) checkNotBackdated(ctx context.Context, tx *sqlx.Tx, siteID int64, from time.Time, field string) error {
-	today, err := s.siteToday(ctx, tx, siteID)
+	today, err := s.SiteTodayTx(ctx, tx, siteID)
 	if err != nil {
 		return err
 	}
 	if from.Before(today) {
 		return app.Unprocessable("policy_backdated",
-			"Prices of past days never change: choose %s or a later date.", sqlDate(today)).OnField(field)
+			"Prices of past days never change: choose %s or a later date.", SQLDate(today)).OnField(field)
 	}
 	var last *time.Time
 	if err := tx.GetContext(ctx, &last, `SELECT max(effective_on) FROM share_events WHERE site_id = $1`, siteID); err != nil {
@@ -270,7 +270,7 @@ func (s *Service) checkNotBackdated(ctx context.Context, tx *sqlx.Tx, siteID int
 	}
 	if last != nil && !from.After(Day(*last)) {
 		return app.Unprocessable("policy_backdated",
-			"Shares of this site changed hands on %s at the price of that day: choose a later date.", sqlDate(*last)).OnField(field)
+			"Shares of this site changed hands on %s at the price of that day: choose a later date.", SQLDate(*last)).OnField(field)
 	}
 	return nil
 }
@@ -292,9 +292,9 @@ func policyOn(ctx context.Context, q sqlx.QueryerContext, siteID int64, on time.
 	var p Policy
 	err := sqlx.GetContext(ctx, q, &p, `
 		SELECT `+policyColumns+` FROM price_policies WHERE site_id = $1 AND effective_from <= $2::date
-		ORDER BY effective_from DESC LIMIT 1`, siteID, sqlDate(on))
+		ORDER BY effective_from DESC LIMIT 1`, siteID, SQLDate(on))
 	if app.ErrNoRows(err) {
-		return p, app.Unprocessable("no_price_policy", "This site has no share price policy in force on %s.", sqlDate(on))
+		return p, app.Unprocessable("no_price_policy", "This site has no share price policy in force on %s.", SQLDate(on))
 	}
 	if err != nil {
 		return p, fmt.Errorf("equity: unable to read policy: %w", err)
@@ -337,7 +337,7 @@ func CanRecordAppraisal(p *app.Principal, siteID int64) bool { return p.Coordina
 // the demo seed.
 func (s *Service) RecordAppraisalTx(ctx context.Context, tx *sqlx.Tx, in NewAppraisal) (Appraisal, error) {
 	var a Appraisal
-	eff, err := s.siteToday(ctx, tx, in.SiteID)
+	eff, err := s.SiteTodayTx(ctx, tx, in.SiteID)
 	if err != nil {
 		return a, err
 	}
@@ -351,7 +351,7 @@ func (s *Service) RecordAppraisalTx(ctx context.Context, tx *sqlx.Tx, in NewAppr
 	if !in.Amount.IsPositive() {
 		return a, app.Unprocessable("amount_not_positive", "The appraised value must be more than zero.").OnField("amount")
 	}
-	if !isCents(in.Amount) {
+	if !IsCents(in.Amount) {
 		return a, app.Unprocessable("amount_not_cents", "Amounts are in whole cents, such as 2500.50.").OnField("amount")
 	}
 	if appraised.After(eff) {
@@ -360,7 +360,7 @@ func (s *Service) RecordAppraisalTx(ctx context.Context, tx *sqlx.Tx, in NewAppr
 	if len(in.Appraiser) > 200 || len(in.Note) > 500 {
 		return a, app.Unprocessable("note_too_long", "The appraiser has at most 200 characters and the note 500.").OnField("note")
 	}
-	if err := s.openPool(ctx, tx, in.SiteID); err != nil {
+	if err := s.OpenPoolTx(ctx, tx, in.SiteID); err != nil {
 		return a, err
 	}
 	if err := s.checkNotBackdated(ctx, tx, in.SiteID, eff, "effective_on"); err != nil {
@@ -369,15 +369,22 @@ func (s *Service) RecordAppraisalTx(ctx context.Context, tx *sqlx.Tx, in NewAppr
 	err = tx.GetContext(ctx, &a, `
 		INSERT INTO appraisals (site_id, appraised_on, effective_on, amount, appraiser, note, created_by)
 		VALUES ($1, $2::date, $3::date, $4, $5, $6, $7) RETURNING `+appraisalColumns,
-		in.SiteID, sqlDate(appraised), sqlDate(eff), in.Amount, strings.TrimSpace(in.Appraiser), strings.TrimSpace(in.Note), in.By)
+		in.SiteID, SQLDate(appraised), SQLDate(eff), in.Amount, strings.TrimSpace(in.Appraiser), strings.TrimSpace(in.Note), in.By)
 	if app.PQConstraint(err) == "appraisals_site_effective_key" {
-		return a, app.Conflict("appraisal_exists", "An appraisal of this site already takes effect on %s.", sqlDate(eff)).OnField("effective_on")
+		return a, app.Conflict("appraisal_exists", "An appraisal of this site already takes effect on %s.", SQLDate(eff)).OnField("effective_on")
 	}
 	if err != nil {
 		return a, fmt.Errorf("equity: unable to record appraisal: %w", err)
 	}
 	a.normalize()
 	return a, nil
+}
+
+// Appraisals lists a site's appraisals, latest first, for a member's
+// statement of the sites they held shares at (its caller decides who may
+// see it).
+func (s *Service) Appraisals(ctx context.Context, siteID int64) ([]Appraisal, error) {
+	return s.appraisals(ctx, siteID)
 }
 
 // appraisals lists a site's appraisals, latest first.
@@ -442,9 +449,9 @@ func (s *Service) RecordIndexPointTx(ctx context.Context, tx *sqlx.Tx, pt IndexP
 		return pt, app.Unprocessable("policy_backdated", "Prices of past days never change: an index value takes effect today or later.").OnField("effective_on")
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO price_index_points (series, effective_on, value) VALUES ($1, $2::date, $3)`,
-		pt.Series, sqlDate(pt.EffectiveOn), pt.Value)
+		pt.Series, SQLDate(pt.EffectiveOn), pt.Value)
 	if app.PQConstraint(err) == "price_index_points_pkey" {
-		return pt, app.Conflict("index_point_exists", "Series %s already has a value from %s.", pt.Series, sqlDate(pt.EffectiveOn)).OnField("effective_on")
+		return pt, app.Conflict("index_point_exists", "Series %s already has a value from %s.", pt.Series, SQLDate(pt.EffectiveOn)).OnField("effective_on")
 	}
 	if err != nil {
 		return pt, fmt.Errorf("equity: unable to record index value: %w", err)
@@ -486,9 +493,9 @@ func indexOn(ctx context.Context, q sqlx.QueryerContext, series string, on time.
 	var pt IndexPoint
 	err := sqlx.GetContext(ctx, q, &pt, `
 		SELECT series, effective_on, value FROM price_index_points WHERE series = $1 AND effective_on <= $2::date
-		ORDER BY effective_on DESC LIMIT 1`, series, sqlDate(on))
+		ORDER BY effective_on DESC LIMIT 1`, series, SQLDate(on))
 	if app.ErrNoRows(err) {
-		return pt, app.Unprocessable("index_missing", "Index series %s has no value in force on %s.", series, sqlDate(on))
+		return pt, app.Unprocessable("index_missing", "Index series %s has no value in force on %s.", series, SQLDate(on))
 	}
 	if err != nil {
 		return pt, fmt.Errorf("equity: unable to read index: %w", err)
@@ -513,7 +520,7 @@ func (s *Service) SharePrice(ctx context.Context, p *app.Principal, siteID int64
 	}
 	if on.IsZero() {
 		var err error
-		if on, err = s.siteToday(ctx, s.DB, siteID); err != nil {
+		if on, err = s.SiteToday(ctx, siteID); err != nil {
 			return Price{}, err
 		}
 	}
@@ -541,8 +548,8 @@ func (s *Service) sharePriceOn(ctx context.Context, q sqlx.QueryerContext, siteI
 
 func (s *Service) limitedEquityPrice(ctx context.Context, q sqlx.QueryerContext, pr Price) (Price, error) {
 	pol := pr.Policy
-	base := PriceInput{"Base price", pol.BasePrice.StringFixed(PricePlaces), "set by the policy from " + sqlDate(pol.EffectiveFrom)}
-	baseDate := PriceInput{"Base date", sqlDate(pol.BaseDate), "the day the base price applied"}
+	base := PriceInput{"Base price", pol.BasePrice.StringFixed(PricePlaces), "set by the policy from " + SQLDate(pol.EffectiveFrom)}
+	baseDate := PriceInput{"Base date", SQLDate(pol.BaseDate), "the day the base price applied"}
 	if pol.YearlyRatePct != nil {
 		years := WholeYears(pol.BaseDate, pr.On)
 		pr.Price = LimitedEquityByRate(pol.BasePrice, *pol.YearlyRatePct, years)
@@ -551,7 +558,7 @@ func (s *Service) limitedEquityPrice(ctx context.Context, q sqlx.QueryerContext,
 			pol.BasePrice.StringFixed(PricePlaces), growth.String(), years, pr.Price.StringFixed(PricePlaces))
 		pr.Inputs = []PriceInput{base, baseDate,
 			{"Yearly rate", pol.YearlyRatePct.String() + "%", "set by the policy"},
-			{"Years", fmt.Sprint(years), "whole years from the base date to " + sqlDate(pr.On)},
+			{"Years", fmt.Sprint(years), "whole years from the base date to " + SQLDate(pr.On)},
 		}
 		return pr, nil
 	}
@@ -568,8 +575,8 @@ func (s *Service) limitedEquityPrice(ctx context.Context, q sqlx.QueryerContext,
 	pr.Formula = fmt.Sprintf("base price × index now / index at base date = %s × %s / %s = %s",
 		pol.BasePrice.StringFixed(PricePlaces), now.Value.String(), then.Value.String(), pr.Price.StringFixed(PricePlaces))
 	pr.Inputs = []PriceInput{base, baseDate,
-		{"Index at base date", then.Value.String(), series + " from " + sqlDate(then.EffectiveOn)},
-		{"Index now", now.Value.String(), series + " from " + sqlDate(now.EffectiveOn)},
+		{"Index at base date", then.Value.String(), series + " from " + SQLDate(then.EffectiveOn)},
+		{"Index now", now.Value.String(), series + " from " + SQLDate(now.EffectiveOn)},
 	}
 	return pr, nil
 }
@@ -581,24 +588,24 @@ func (s *Service) navPrice(ctx context.Context, q sqlx.QueryerContext, pr Price)
 	eve := pr.On.AddDate(0, 0, -1)
 	acc := AccountsOfSite(pr.SiteID)
 	var err error
-	if pr.MortgageBalance, err = s.balance(ctx, q, acc.Mortgage, &eve, creditNormal); err != nil {
+	if pr.MortgageBalance, err = s.balance(ctx, q, acc.Mortgage, &eve, CreditNormal); err != nil {
 		return pr, err
 	}
-	if pr.PaidInCapital, err = s.balance(ctx, q, acc.SharesPaidIn, &eve, creditNormal); err != nil {
+	if pr.PaidInCapital, err = s.balance(ctx, q, acc.SharesPaidIn, &eve, CreditNormal); err != nil {
 		return pr, err
 	}
-	if pr.Reserves, err = s.balance(ctx, q, acc.Reserves, &eve, creditNormal); err != nil {
+	if pr.Reserves, err = s.balance(ctx, q, acc.Reserves, &eve, CreditNormal); err != nil {
 		return pr, err
 	}
 	if err := sqlx.GetContext(ctx, q, &pr.SharesOutstanding, `
 		SELECT coalesce(sum(quantity), 0) FROM share_events WHERE site_id = $1 AND effective_on < $2::date`,
-		pr.SiteID, sqlDate(pr.On)); err != nil {
+		pr.SiteID, SQLDate(pr.On)); err != nil {
 		return pr, fmt.Errorf("equity: unable to count shares: %w", err)
 	}
 	var ap Appraisal
 	err = sqlx.GetContext(ctx, q, &ap, `
 		SELECT `+appraisalColumns+` FROM appraisals WHERE site_id = $1 AND effective_on <= $2::date
-		ORDER BY effective_on DESC LIMIT 1`, pr.SiteID, sqlDate(pr.On))
+		ORDER BY effective_on DESC LIMIT 1`, pr.SiteID, SQLDate(pr.On))
 	switch {
 	case err == nil:
 		ap.normalize()
@@ -607,13 +614,13 @@ func (s *Service) navPrice(ctx context.Context, q sqlx.QueryerContext, pr Price)
 		return pr, fmt.Errorf("equity: unable to read appraisal: %w", err)
 	}
 	pr.SiteDebt = pr.MortgageBalance.Sub(pr.PaidInCapital)
-	eveDay := "ledger at the end of " + sqlDate(eve)
+	eveDay := "ledger at the end of " + SQLDate(eve)
 	pr.Inputs = []PriceInput{
-		{"Mortgage principal owed", money(pr.MortgageBalance), eveDay},
-		{"Share capital paid in", money(pr.PaidInCapital), eveDay + " (buy-ins and moves in, less redemptions: held against the mortgage)"},
-		{"Outstanding site debt", money(pr.SiteDebt), "mortgage principal owed − share capital paid in"},
-		{"Reserves", money(pr.Reserves), eveDay},
-		{"Shares outstanding", pr.SharesOutstanding.StringFixed(QuantityPlaces), "share register at the end of " + sqlDate(eve)},
+		{"Mortgage principal owed", FormatMoney(pr.MortgageBalance), eveDay},
+		{"Share capital paid in", FormatMoney(pr.PaidInCapital), eveDay + " (buy-ins and moves in, less redemptions: held against the mortgage)"},
+		{"Outstanding site debt", FormatMoney(pr.SiteDebt), "mortgage principal owed − share capital paid in"},
+		{"Reserves", FormatMoney(pr.Reserves), eveDay},
+		{"Shares outstanding", pr.SharesOutstanding.StringFixed(QuantityPlaces), "share register at the end of " + SQLDate(eve)},
 	}
 	price, err := navOrOpening(pol, pr.On, pr.Appraisal, pr.SiteDebt, pr.Reserves, pr.SharesOutstanding)
 	if err != nil {
@@ -626,13 +633,13 @@ func (s *Service) navPrice(ctx context.Context, q sqlx.QueryerContext, pr Price)
 			why = "no shares are outstanding yet"
 		}
 		pr.Formula = fmt.Sprintf("opening price, because %s = %s", why, pol.BasePrice.StringFixed(PricePlaces))
-		pr.Inputs = append([]PriceInput{{"Opening price", pol.BasePrice.StringFixed(PricePlaces), "set by the policy from " + sqlDate(pol.EffectiveFrom)}}, pr.Inputs...)
+		pr.Inputs = append([]PriceInput{{"Opening price", pol.BasePrice.StringFixed(PricePlaces), "set by the policy from " + SQLDate(pol.EffectiveFrom)}}, pr.Inputs...)
 		return pr, nil
 	}
-	pr.Inputs = append([]PriceInput{{"Latest appraisal", money(ap.Amount),
-		fmt.Sprintf("appraised %s, in effect from %s", sqlDate(ap.AppraisedOn), sqlDate(ap.EffectiveOn))}}, pr.Inputs...)
+	pr.Inputs = append([]PriceInput{{"Latest appraisal", FormatMoney(ap.Amount),
+		fmt.Sprintf("appraised %s, in effect from %s", SQLDate(ap.AppraisedOn), SQLDate(ap.EffectiveOn))}}, pr.Inputs...)
 	pr.Formula = fmt.Sprintf("(appraisal − site debt − reserves) / shares outstanding = (%s − %s − %s) / %s = %s",
-		money(ap.Amount), money(pr.SiteDebt), money(pr.Reserves), pr.SharesOutstanding.StringFixed(QuantityPlaces), price.StringFixed(PricePlaces))
+		FormatMoney(ap.Amount), FormatMoney(pr.SiteDebt), FormatMoney(pr.Reserves), pr.SharesOutstanding.StringFixed(QuantityPlaces), price.StringFixed(PricePlaces))
 	return pr, nil
 }
 
@@ -647,12 +654,13 @@ func navOrOpening(pol Policy, on time.Time, ap *Appraisal, debt, reserves, share
 	if !ok {
 		return decimal.Zero, app.Unprocessable("price_not_positive",
 			"The share price of this site is not positive on %s: its debt and reserves (%s) reach its appraised value (%s).",
-			sqlDate(on), money(debt.Add(reserves)), money(ap.Amount))
+			SQLDate(on), FormatMoney(debt.Add(reserves)), FormatMoney(ap.Amount))
 	}
 	return price, nil
 }
 
-func money(d decimal.Decimal) string { return d.StringFixed(MoneyPlaces) }
+// FormatMoney writes an amount with its cents, for messages.
+func FormatMoney(d decimal.Decimal) string { return d.StringFixed(MoneyPlaces) }
 
 // NetAssetValuePrice is (appraisal − debt − reserves) / shares rounded by
 // RoundPrice; ok is false when the result would not be positive or there are

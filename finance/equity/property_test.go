@@ -13,6 +13,7 @@ import (
 
 	"hearth/app/apptest"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 )
 
 // TestValueIsConserved runs random sequences of share issues, redemptions,
@@ -64,7 +65,7 @@ func TestValueIsConserved(t *testing.T) {
 			}
 		}
 		must("mortgage", func(tx *sqlx.Tx) error {
-			_, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: nav, Principal: dec("400000.00"), YearlyRatePct: dec("5"),
+			_, err := e.loans.CreateMortgageTx(ctx, tx, loans.NewMortgage{SiteID: nav, Principal: dec("400000.00"), YearlyRatePct: dec("5"),
 				Months: 360, IdempotencyKey: fmt.Sprintf("m-%d", seq)})
 			return err
 		})
@@ -140,7 +141,7 @@ func TestValueIsConserved(t *testing.T) {
 				if month.AddDate(0, 1, -1).After(e.today) {
 					continue
 				}
-				if _, err := e.svc.RunScheduledCharges(ctx, month); err != nil {
+				if _, err := e.charges.RunScheduledCharges(ctx, month); err != nil {
 					rt.Fatalf("charges for %s: %v", month.Format("2006-01"), err)
 				}
 				lastRun = month

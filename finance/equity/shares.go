@@ -102,7 +102,7 @@ type IssueRequest struct {
 // (422, when the amount buys no share at all), the errors of SharePriceOn,
 // price_changed (409), idempotency_key_reused (409).
 func (s *Service) IssueSharesTx(ctx context.Context, tx *sqlx.Tx, in IssueRequest) (ShareEvent, error) {
-	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+	if err := CheckIdempotencyKey(in.IdempotencyKey); err != nil {
 		return ShareEvent{}, err
 	}
 	if in.Kind != BuyIn && in.Kind != MoveIn && in.Kind != Issue {
@@ -111,10 +111,10 @@ func (s *Service) IssueSharesTx(ctx context.Context, tx *sqlx.Tx, in IssueReques
 	if !in.Amount.IsPositive() {
 		return ShareEvent{}, app.Unprocessable("amount_not_positive", "The amount must be more than zero.").OnField("amount")
 	}
-	if err := checkMoney("amount", in.Amount); err != nil {
+	if err := CheckMoney("amount", in.Amount); err != nil {
 		return ShareEvent{}, err
 	}
-	if err := checkMoney("cash", in.Cash); err != nil {
+	if err := CheckMoney("cash", in.Cash); err != nil {
 		return ShareEvent{}, err
 	}
 	if in.Cash.GreaterThan(in.Amount) {
@@ -130,18 +130,18 @@ func (s *Service) IssueSharesTx(ctx context.Context, tx *sqlx.Tx, in IssueReques
 	fromSettlement := in.Amount.Sub(in.Cash)
 	macc := AccountsOfMember(in.MemberID)
 	if fromSettlement.IsPositive() {
-		held, err := s.balance(ctx, tx, macc.Settlement, nil, creditNormal)
+		held, err := s.balance(ctx, tx, macc.Settlement, nil, CreditNormal)
 		if err != nil {
 			return ShareEvent{}, err
 		}
 		if held.LessThan(fromSettlement) {
 			return ShareEvent{}, app.Unprocessable("settlement_short",
-				"%s of these shares should come from money held for the member, but only %s is held.", money(fromSettlement), money(held)).OnField("cash")
+				"%s of these shares should come from money held for the member, but only %s is held.", FormatMoney(fromSettlement), FormatMoney(held)).OnField("cash")
 		}
 	}
 	qty := SharesFor(in.Amount, price.Price)
 	if !qty.IsPositive() {
-		return ShareEvent{}, app.Unprocessable("amount_too_small", "%s buys no share at %s a share.", money(in.Amount), price.Price.String()).OnField("amount")
+		return ShareEvent{}, app.Unprocessable("amount_too_small", "%s buys no share at %s a share.", FormatMoney(in.Amount), price.Price.String()).OnField("amount")
 	}
 	value := ValueOf(qty, price.Price)
 	sacc := AccountsOfSite(in.SiteID)
@@ -149,7 +149,7 @@ func (s *Service) IssueSharesTx(ctx context.Context, tx *sqlx.Tx, in IssueReques
 	if desc == "" {
 		desc = fmt.Sprintf("%s: %s shares at %s", in.Kind.Label(), qty.String(), price.Price.String())
 	}
-	postings := netPostings(
+	postings := NetPostings(
 		ledger.Posting{Account: AccountBank, Amount: in.Cash},
 		ledger.Posting{Account: macc.Settlement, Amount: fromSettlement},
 		ledger.Posting{Account: sacc.SharesPaidIn, Amount: value.Neg()},
@@ -163,7 +163,7 @@ func (s *Service) IssueSharesTx(ctx context.Context, tx *sqlx.Tx, in IssueReques
 		Postings:       postings,
 	})
 	if err != nil {
-		return ShareEvent{}, translateLedger(err)
+		return ShareEvent{}, TranslateLedger(err)
 	}
 	return s.recordShareEvent(ctx, tx, ShareEvent{
 		SiteID: in.SiteID, MemberID: in.MemberID, Kind: in.Kind, EffectiveOn: today,
@@ -202,7 +202,7 @@ type RedemptionRequest struct {
 // fee_exceeds_value (422, when Fee + Payout is more than the value), the
 // errors of SharePriceOn, price_changed (409), idempotency_key_reused (409).
 func (s *Service) RedeemSharesTx(ctx context.Context, tx *sqlx.Tx, in RedemptionRequest) (ShareEvent, error) {
-	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+	if err := CheckIdempotencyKey(in.IdempotencyKey); err != nil {
 		return ShareEvent{}, err
 	}
 	if in.Kind != MoveOut && in.Kind != Redemption {
@@ -211,10 +211,10 @@ func (s *Service) RedeemSharesTx(ctx context.Context, tx *sqlx.Tx, in Redemption
 	if in.Quantity.IsNegative() || !in.Quantity.Equal(in.Quantity.Truncate(QuantityPlaces)) {
 		return ShareEvent{}, app.Unprocessable("quantity_invalid", "A quantity of shares is positive with at most six decimals.").OnField("quantity")
 	}
-	if err := checkMoney("fee", in.Fee); err != nil {
+	if err := CheckMoney("fee", in.Fee); err != nil {
 		return ShareEvent{}, err
 	}
-	if err := checkMoney("payout", in.Payout); err != nil {
+	if err := CheckMoney("payout", in.Payout); err != nil {
 		return ShareEvent{}, err
 	}
 	if ev, done, err := s.replayShareEvent(ctx, tx, in.IdempotencyKey, in.SiteID, in.MemberID, in.Kind, in.Quantity.Neg()); done || err != nil {
@@ -247,7 +247,7 @@ func (s *Service) RedeemSharesTx(ctx context.Context, tx *sqlx.Tx, in Redemption
 	held4member := value.Sub(in.Fee).Sub(in.Payout)
 	if held4member.IsNegative() {
 		return ShareEvent{}, app.Unprocessable("fee_exceeds_value",
-			"The fee and payout (%s) are more than the shares are worth (%s).", money(in.Fee.Add(in.Payout)), money(value)).OnField("fee")
+			"The fee and payout (%s) are more than the shares are worth (%s).", FormatMoney(in.Fee.Add(in.Payout)), FormatMoney(value)).OnField("fee")
 	}
 	sacc, macc := AccountsOfSite(in.SiteID), AccountsOfMember(in.MemberID)
 	desc := in.Description
@@ -259,7 +259,7 @@ func (s *Service) RedeemSharesTx(ctx context.Context, tx *sqlx.Tx, in Redemption
 		Description:    desc,
 		EffectiveDate:  today,
 		Metadata:       map[string]string{"site_id": id(in.SiteID), "member_id": id(in.MemberID), "kind": string(in.Kind)},
-		Postings: netPostings(
+		Postings: NetPostings(
 			ledger.Posting{Account: sacc.SharesPaidIn, Amount: value},
 			ledger.Posting{Account: sacc.TransferFees, Amount: in.Fee.Neg()},
 			ledger.Posting{Account: AccountBank, Amount: in.Payout.Neg()},
@@ -267,7 +267,7 @@ func (s *Service) RedeemSharesTx(ctx context.Context, tx *sqlx.Tx, in Redemption
 		),
 	})
 	if err != nil {
-		return ShareEvent{}, translateLedger(err)
+		return ShareEvent{}, TranslateLedger(err)
 	}
 	return s.recordShareEvent(ctx, tx, ShareEvent{
 		SiteID: in.SiteID, MemberID: in.MemberID, Kind: in.Kind, EffectiveOn: today,
@@ -279,7 +279,7 @@ func (s *Service) RedeemSharesTx(ctx context.Context, tx *sqlx.Tx, in Redemption
 // accounts, today, and today's price, which must be the quoted one when
 // there is a quote. Errors: price_changed (409), those of SharePriceOn.
 func (s *Service) tradePrice(ctx context.Context, tx *sqlx.Tx, siteID, memberID int64, quoted decimal.Decimal) (time.Time, Price, error) {
-	if err := s.ensureMemberAccounts(ctx, tx, memberID); err != nil {
+	if err := s.EnsureMemberAccountsTx(ctx, tx, memberID); err != nil {
 		return time.Time{}, Price{}, err
 	}
 	today := s.Today()
@@ -316,7 +316,7 @@ func (s *Service) replayShareEvent(ctx context.Context, tx *sqlx.Tx, key string,
 		same = same && ev.Amount.Equal(amountOrQty)
 	}
 	if !same {
-		return ev, true, keyReused(key)
+		return ev, true, KeyReused(key)
 	}
 	ev.Replayed = true
 	return ev, true, nil
@@ -327,25 +327,25 @@ func (s *Service) recordShareEvent(ctx context.Context, tx *sqlx.Tx, ev ShareEve
 	err := tx.GetContext(ctx, &ev.ID, `
 		INSERT INTO share_events (site_id, member_id, kind, effective_on, quantity, price, value, amount, entry_id, idempotency_key)
 		VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8, $9, $10) RETURNING id`,
-		ev.SiteID, ev.MemberID, ev.Kind, sqlDate(ev.EffectiveOn), ev.Quantity, ev.Price, ev.Value, ev.Amount, ev.EntryID, ev.Key)
+		ev.SiteID, ev.MemberID, ev.Kind, SQLDate(ev.EffectiveOn), ev.Quantity, ev.Price, ev.Value, ev.Amount, ev.EntryID, ev.Key)
 	if app.PQConstraint(err) == "share_events_idempotency_key_key" {
-		return ev, keyReused(ev.Key)
+		return ev, KeyReused(ev.Key)
 	}
 	if err != nil {
 		return ev, fmt.Errorf("equity: unable to write the register: %w", err)
 	}
-	if err := moveHoldings(ctx, tx, []int64{ev.SiteID}, []int64{ev.MemberID}, []decimal.Decimal{ev.Quantity}); err != nil {
+	if err := MoveHoldingsTx(ctx, tx, []int64{ev.SiteID}, []int64{ev.MemberID}, []decimal.Decimal{ev.Quantity}); err != nil {
 		return ev, err
 	}
 	return ev, nil
 }
 
-// moveHoldings adds quantities to holdings, in (site, member) order so that
+// MoveHoldingsTx adds quantities to holdings, in (site, member) order so that
 // concurrent writers lock rows in the same order. Increases are upserted;
 // decreases update the existing row (an upsert would check its proposed
 // negative row against the CHECK before finding the conflict). Errors:
 // quantity_exceeds_holding (422) when a holding would go negative.
-func moveHoldings(ctx context.Context, tx *sqlx.Tx, sites, members []int64, qty []decimal.Decimal) error {
+func MoveHoldingsTx(ctx context.Context, tx *sqlx.Tx, sites, members []int64, qty []decimal.Decimal) error {
 	qs := make([]string, len(qty))
 	for i, q := range qty {
 		qs[i] = q.String()
@@ -376,9 +376,9 @@ func moveHoldings(ctx context.Context, tx *sqlx.Tx, sites, members []int64, qty 
 	return nil
 }
 
-// netPostings adds up postings per account, in order of first appearance,
+// NetPostings adds up postings per account, in order of first appearance,
 // and leaves out accounts that net to zero (the ledger refuses zero amounts).
-func netPostings(ps ...ledger.Posting) []ledger.Posting {
+func NetPostings(ps ...ledger.Posting) []ledger.Posting {
 	sums := map[string]decimal.Decimal{}
 	var order []string
 	for _, p := range ps {
@@ -396,9 +396,9 @@ func netPostings(ps ...ledger.Posting) []ledger.Posting {
 	return out
 }
 
-// translateLedger turns the ledger's refusal of an overdrawn settlement
+// TranslateLedger turns the ledger's refusal of an overdrawn settlement
 // account into this package's code; other errors pass through.
-func translateLedger(err error) error {
+func TranslateLedger(err error) error {
 	if e, ok := app.AsError(err); ok && e.Code == "insufficient_funds" {
 		return app.Unprocessable("settlement_short", "There is not enough money held for the member to pay for this.")
 	}
@@ -413,6 +413,16 @@ type Holding struct {
 	Quantity decimal.Decimal `json:"quantity"`
 	Price    Price           `json:"price"`
 	Value    decimal.Decimal `json:"value"`
+}
+
+// Holdings returns a member's holdings at every site where they hold shares
+// now, valued at today's prices, to the member and the treasurer. Errors:
+// forbidden (403), and those of SharePrice.
+func (s *Service) Holdings(ctx context.Context, p *app.Principal, memberID int64) ([]Holding, error) {
+	if err := p.RequireMoneyOf(memberID); err != nil {
+		return nil, err
+	}
+	return s.holdings(ctx, s.DB, memberID)
 }
 
 // HoldingsTx returns a member's holdings at every site where they hold shares
@@ -463,7 +473,7 @@ func (s *Service) holdingAt(ctx context.Context, q sqlx.QueryerContext, siteID, 
 // redemption or a loan and what it pays for, inside the caller's
 // transaction (it is zero outside one).
 func (s *Service) SettlementBalanceTx(ctx context.Context, tx *sqlx.Tx, memberID int64) (decimal.Decimal, error) {
-	return s.balance(ctx, tx, AccountsOfMember(memberID).Settlement, nil, creditNormal)
+	return s.balance(ctx, tx, AccountsOfMember(memberID).Settlement, nil, CreditNormal)
 }
 
 // PayOutSettlementTx pays money held for a member out to them (from the
@@ -485,20 +495,20 @@ func (s *Service) PayIntoSettlementTx(ctx context.Context, tx *sqlx.Tx, memberID
 // moveSettlement moves an amount between the operating account and a
 // member's settlement account: in when paidIn, out otherwise.
 func (s *Service) moveSettlement(ctx context.Context, tx *sqlx.Tx, memberID int64, amount decimal.Decimal, paidIn bool, key, desc string) (int64, error) {
-	if err := checkIdempotencyKey(key); err != nil {
+	if err := CheckIdempotencyKey(key); err != nil {
 		return 0, err
 	}
 	if !amount.IsPositive() {
 		return 0, app.Unprocessable("amount_not_positive", "The amount must be more than zero.").OnField("amount")
 	}
-	if err := checkMoney("amount", amount); err != nil {
+	if err := CheckMoney("amount", amount); err != nil {
 		return 0, err
 	}
 	delta := amount
 	if !paidIn {
 		delta = amount.Neg()
 	}
-	if err := s.ensureMemberAccounts(ctx, tx, memberID); err != nil {
+	if err := s.EnsureMemberAccountsTx(ctx, tx, memberID); err != nil {
 		return 0, err
 	}
 	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
@@ -512,7 +522,7 @@ func (s *Service) moveSettlement(ctx context.Context, tx *sqlx.Tx, memberID int6
 		},
 	})
 	if err != nil {
-		return 0, translateLedger(err)
+		return 0, TranslateLedger(err)
 	}
 	return posted.ID, nil
 }

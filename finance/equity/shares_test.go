@@ -8,6 +8,7 @@ import (
 
 	"hearth/app/apptest"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 )
 
 // A net-asset-value site, by hand: appraisal 1,500,000, mortgage 1,200,000,
@@ -22,7 +23,7 @@ func TestNetAssetValueFromTheBooks(t *testing.T) {
 	ada, ben := e.member("Ada"), e.member("Ben")
 	e.policyNAV(site, "100")
 	e.must("mortgage and appraisal", func(tx *sqlx.Tx) error {
-		if _, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("1200000.00"),
+		if _, err := e.loans.CreateMortgageTx(ctx, tx, loans.NewMortgage{SiteID: site, Principal: dec("1200000.00"),
 			YearlyRatePct: dec("6"), Months: 360, IdempotencyKey: "m1"}); err != nil {
 			return err
 		}

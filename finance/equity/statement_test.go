@@ -10,6 +10,8 @@ import (
 
 	"hearth/app/apptest"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
+	"hearth/finance/equity/statement"
 )
 
 // A member who bought in with a loan at a NAV site, paid three months of
@@ -25,13 +27,13 @@ func TestMemberStatement(t *testing.T) {
 	apptest.MustAddResidency(t, e.db, site, unit, m, "2026-01-01")
 	e.policyNAV(site, "100")
 	e.must("buy-in", func(tx *sqlx.Tx) error {
-		if _, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("150000"), YearlyRatePct: dec("5"), Months: 360, IdempotencyKey: "m"}); err != nil {
+		if _, err := e.loans.CreateMortgageTx(ctx, tx, loans.NewMortgage{SiteID: site, Principal: dec("150000"), YearlyRatePct: dec("5"), Months: 360, IdempotencyKey: "m"}); err != nil {
 			return err
 		}
 		if _, err := e.svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: site, Amount: dec("150000")}); err != nil {
 			return err
 		}
-		if _, err := e.svc.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: m, SiteID: site, Delta: dec("30000"), IdempotencyKey: "loan"}); err != nil {
+		if _, err := e.loans.ChangeShareLoanTx(ctx, tx, loans.LoanChange{MemberID: m, SiteID: site, Delta: dec("30000"), IdempotencyKey: "loan"}); err != nil {
 			return err
 		}
 		_, err := e.svc.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: site, MemberID: m, Kind: equity.BuyIn, Amount: dec("40000"), Cash: dec("10000"), IdempotencyKey: "buy"})
@@ -39,7 +41,7 @@ func TestMemberStatement(t *testing.T) {
 	})
 	for _, month := range []string{"2026-01-01", "2026-02-01", "2026-03-01"} {
 		e.today = day(month).AddDate(0, 1, 0)
-		if _, err := e.svc.RunScheduledCharges(ctx, day(month)); err != nil {
+		if _, err := e.charges.RunScheduledCharges(ctx, day(month)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -48,7 +50,7 @@ func TestMemberStatement(t *testing.T) {
 		return err
 	})
 	e.setToday("2026-04-10")
-	st, err := e.svc.MemberStatement(ctx, admin, m)
+	st, err := e.stmt.MemberStatement(ctx, admin, m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,18 +64,18 @@ func TestMemberStatement(t *testing.T) {
 	if !st.LoanBalance.IsPositive() || !st.NetEquity.Equal(st.SharesValue.Sub(st.LoanBalance)) {
 		t.Errorf("loan %s, net %s: net should be value − loan", st.LoanBalance, st.NetEquity)
 	}
-	marks := map[equity.MarkKind]int{}
+	marks := map[statement.MarkKind]int{}
 	var charged []string
 	for _, mk := range st.Marks {
 		marks[mk.Kind]++
-		if mk.Kind == equity.MarkCharge {
+		if mk.Kind == statement.MarkCharge {
 			charged = append(charged, mk.Date.Format("2006-01-02"))
 		}
 	}
 	if got, want := strings.Join(charged, " "), "2026-02-01 2026-03-01 2026-04-01"; got != want {
 		t.Errorf("charges dated %s, want the run days %s", got, want)
 	}
-	if marks[equity.MarkCharge] != 3 || marks[equity.MarkAppraisal] != 2 || marks[equity.MarkBuyIn] != 1 {
+	if marks[statement.MarkCharge] != 3 || marks[statement.MarkAppraisal] != 2 || marks[statement.MarkBuyIn] != 1 {
 		t.Errorf("marks = %v, want 3 charges, 2 appraisals, 1 buy-in", marks)
 	}
 	if n := len(st.Series); n != 5 || !st.Series[0].Date.Equal(day("2026-01-01")) || !st.Series[n-1].Date.Equal(e.today) {
@@ -101,7 +103,7 @@ func TestPriceHistoryMatchesSharePriceOn(t *testing.T) {
 	apptest.MustAddResidency(t, e.db, le, e.unit(le, "E1", "1180.00", "42000"), e.member("Ada"), "2026-01-01")
 	e.policyNAV(nav, "100")
 	e.must("set up", func(tx *sqlx.Tx) error {
-		if _, err := e.svc.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: nav, Principal: dec("150000"), YearlyRatePct: dec("4.5"), Months: 300, IdempotencyKey: "m"}); err != nil {
+		if _, err := e.loans.CreateMortgageTx(ctx, tx, loans.NewMortgage{SiteID: nav, Principal: dec("150000"), YearlyRatePct: dec("4.5"), Months: 300, IdempotencyKey: "m"}); err != nil {
 			return err
 		}
 		if _, err := e.svc.RecordAppraisalTx(ctx, tx, equity.NewAppraisal{SiteID: nav, Amount: dec("152000")}); err != nil {
@@ -121,7 +123,7 @@ func TestPriceHistoryMatchesSharePriceOn(t *testing.T) {
 	})
 	for i, month := range []string{"2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01"} {
 		e.today = day(month).AddDate(0, 1, 0)
-		if _, err := e.svc.RunScheduledCharges(ctx, day(month)); err != nil {
+		if _, err := e.charges.RunScheduledCharges(ctx, day(month)); err != nil {
 			t.Fatal(err)
 		}
 		e.must("appraisal and index", func(tx *sqlx.Tx) error {
@@ -134,7 +136,7 @@ func TestPriceHistoryMatchesSharePriceOn(t *testing.T) {
 		})
 	}
 	e.setToday("2026-05-20")
-	st, err := e.svc.MemberStatement(ctx, admin, m)
+	st, err := e.stmt.MemberStatement(ctx, admin, m)
 	if err != nil {
 		t.Fatal(err)
 	}

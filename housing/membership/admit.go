@@ -15,6 +15,7 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 	"hearth/housing"
 	"hearth/money"
 )
@@ -23,10 +24,13 @@ import (
 type Service struct {
 	DB     *sqlx.DB
 	Equity *equity.Service
+	Loans  *loans.Service
 }
 
 // New returns the membership service.
-func New(db *sqlx.DB, eq *equity.Service) *Service { return &Service{DB: db, Equity: eq} }
+func New(db *sqlx.DB, eq *equity.Service, ln *loans.Service) *Service {
+	return &Service{DB: db, Equity: eq, Loans: ln}
+}
 
 // AdmitRequest admits a member to a unit of a site: they buy shares of the
 // site worth the unit's required equity, paid by Cash and a share Loan that
@@ -180,7 +184,7 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, re
 	if err != nil {
 		return a, err
 	}
-	if limit := equity.LoanLimit(unit.Required, settings.LoanToValuePct); loan.GreaterThan(limit) {
+	if limit := loans.LoanLimit(unit.Required, settings.LoanToValuePct); loan.GreaterThan(limit) {
 		return a, app.Unprocessable("beyond_loan_to_value",
 			"A share loan of %s is more than %s%% of the %s the shares are worth: the credit union lends at most %s.",
 			loan.StringFixed(2), settings.LoanToValuePct.String(), unit.Required.StringFixed(2), limit.StringFixed(2)).OnField("loan")
@@ -192,7 +196,7 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, re
 	a = Admission{SiteID: unit.SiteID, UnitID: req.UnitID, MemberID: req.MemberID, ResidencyID: res.ID, AdmittedOn: date,
 		RequiredEquity: unit.Required, Cash: cash, Loan: loan}
 	if loan.IsPositive() {
-		change, err := s.Equity.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: req.MemberID, SiteID: unit.SiteID, Delta: loan,
+		change, err := s.Loans.ChangeShareLoanTx(ctx, tx, loans.LoanChange{MemberID: req.MemberID, SiteID: unit.SiteID, Delta: loan,
 			YearlyRatePct: rate, Months: req.LoanMonths, IdempotencyKey: "admission:" + req.IdempotencyKey})
 		if err != nil {
 			return a, err
@@ -205,7 +209,7 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, re
 	if err != nil {
 		return a, err
 	}
-	if err := s.Equity.CheckLoanToValueTx(ctx, tx, req.MemberID); err != nil {
+	if err := s.Loans.CheckLoanToValueTx(ctx, tx, req.MemberID); err != nil {
 		return a, err
 	}
 	a.ShareEventID, a.Price, a.Quantity = ev.ID, ev.Price, ev.Quantity
@@ -363,7 +367,7 @@ func candidates(ctx context.Context, q sqlx.QueryerContext, from time.Time) ([]C
 type UnitOffer struct {
 	FreeUnit
 	Shares  decimal.Decimal // equity.SharesFor(required equity, price)
-	MaxLoan decimal.Decimal // equity.LoanLimit(required equity, loan-to-value percent)
+	MaxLoan decimal.Decimal // loans.LoanLimit(required equity, loan-to-value percent)
 }
 
 // AdmissionDesk is what a coordinator needs to admit a member to a site:
@@ -418,7 +422,7 @@ func (s *Service) AdmissionDesk(ctx context.Context, p *app.Principal, siteID in
 		d.Price = &price
 		for _, u := range units {
 			d.Offers = append(d.Offers, UnitOffer{FreeUnit: u, Shares: equity.SharesFor(u.RequiredEquity, price.Price),
-				MaxLoan: equity.LoanLimit(u.RequiredEquity, d.Settings.LoanToValuePct)})
+				MaxLoan: loans.LoanLimit(u.RequiredEquity, d.Settings.LoanToValuePct)})
 		}
 		return nil
 	})

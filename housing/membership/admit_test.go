@@ -13,6 +13,7 @@ import (
 	"hearth/app"
 	"hearth/app/apptest"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 	"hearth/finance/ledger"
 	"hearth/housing/membership"
 )
@@ -52,7 +53,7 @@ func newAdmitEnv(t *testing.T) admitEnv {
 	}
 	grace := apptest.MustCreateMember(t, db, "Grace Kim", app.RoleMember)
 	apptest.MustMakeCoordinator(t, db, site, grace.ID)
-	return admitEnv{db: db, eq: eq, svc: membership.New(db, eq), site: site, unit: unit,
+	return admitEnv{db: db, eq: eq, svc: membership.New(db, eq, loans.New(eq)), site: site, unit: unit,
 		coord: &app.Principal{Member: grace, CoordinatorOf: []int64{site}}}
 }
 
@@ -91,7 +92,7 @@ func TestAdmitBuysInWithCashAndLoan(t *testing.T) {
 	if a.LoanID == nil {
 		t.Fatal("no share loan was opened")
 	}
-	loan, err := e.eq.Loan(ctx, &app.Principal{Member: app.Member{Role: app.RoleAdmin}}, *a.LoanID)
+	loan, err := e.svc.Loans.Loan(ctx, &app.Principal{Member: app.Member{Role: app.RoleAdmin}}, *a.LoanID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 	"hearth/housing"
 )
 
@@ -169,7 +170,7 @@ type Quote struct {
 	LoanAfter       decimal.Decimal // principal owed after the move
 	ValueAfter      decimal.Decimal // every share the member holds after the move, at today's prices
 	LoanToValuePct  decimal.Decimal
-	LoanLimit       decimal.Decimal // equity.LoanLimit(ValueAfter, LoanToValuePct)
+	LoanLimit       decimal.Decimal // loans.LoanLimit(ValueAfter, LoanToValuePct)
 }
 
 // WithinLimit reports whether the loan after the move keeps to the
@@ -408,13 +409,13 @@ func (s *Service) quote(ctx context.Context, tx *sqlx.Tx, in QuoteRequest, home 
 		f.ValueIssued = equity.ValueOf(f.SharesIssued, p.Price)
 	}
 	accrued := decimal.Zero
-	loan, err := s.Equity.ShareLoanOfTx(ctx, tx, in.MemberID)
+	loan, err := s.Loans.ShareLoanOfTx(ctx, tx, in.MemberID)
 	switch {
 	case err == nil:
 		qt.HasLoan, qt.LoanBefore, qt.LoanPayoff = true, loan.Balance(), loan.Balance()
 		// As ChangeShareLoan does, a loan with no payoff quote today (it
 		// started today) has accrued nothing.
-		if payoff, err := s.Equity.PayoffQuoteTx(ctx, tx, loan.ID, today); err == nil {
+		if payoff, err := s.Loans.PayoffQuoteTx(ctx, tx, loan.ID, today); err == nil {
 			accrued, qt.LoanPayoff = payoff.AccruedInterest, payoff.Total
 		}
 	case app.ErrorKind(err) != app.KindNotFound:
@@ -437,7 +438,7 @@ func (s *Service) quote(ctx context.Context, tx *sqlx.Tx, in QuoteRequest, home 
 		return qt, err
 	}
 	qt.LoanToValuePct = settings.LoanToValuePct
-	qt.LoanLimit = equity.LoanLimit(qt.ValueAfter, settings.LoanToValuePct)
+	qt.LoanLimit = loans.LoanLimit(qt.ValueAfter, settings.LoanToValuePct)
 	qt.Figures = f
 	return qt, nil
 }

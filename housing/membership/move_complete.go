@@ -11,6 +11,7 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 	"hearth/housing"
 )
 
@@ -200,7 +201,7 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Princi
 		if change.delta.IsZero() {
 			continue
 		}
-		res, err := s.Equity.ChangeShareLoanTx(ctx, tx, equity.LoanChange{MemberID: mv.MemberID, SiteID: mv.SiteID, Delta: change.delta,
+		res, err := s.Loans.ChangeShareLoanTx(ctx, tx, loans.LoanChange{MemberID: mv.MemberID, SiteID: mv.SiteID, Delta: change.delta,
 			IdempotencyKey: key + ":" + change.name})
 		if err != nil {
 			return c, err
@@ -220,7 +221,7 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Princi
 		}
 		c.IssueEventID = &ev.ID
 	}
-	if err := s.Equity.CheckLoanToValueTx(ctx, tx, mv.MemberID); err != nil {
+	if err := s.Loans.CheckLoanToValueTx(ctx, tx, mv.MemberID); err != nil {
 		return c, err
 	}
 	// Everything redeemed or lent was spent: the settlement account holds

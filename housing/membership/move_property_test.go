@@ -15,6 +15,8 @@ import (
 	"hearth/app"
 	"hearth/app/apptest"
 	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
+	"hearth/finance/equity/loans"
 	"hearth/finance/ledger"
 	"hearth/housing/membership"
 )
@@ -46,7 +48,7 @@ func TestMovesConserveValue(t *testing.T) {
 		e := &moveEnv{t: t, db: db, today: time.Date(2700-3*seq, 1, 1, 0, 0, 0, 0, time.UTC)}
 		e.eq = equity.New(db, ledger.New(db, "USD"))
 		e.eq.Now = func() time.Time { return e.today }
-		e.svc = membership.New(db, e.eq)
+		e.svc = membership.New(db, e.eq, loans.New(e.eq))
 		start := e.today.Format(time.DateOnly)
 		nav := apptest.MustCreateSite(t, db, fmt.Sprintf("Net Asset %d", seq), "UTC").ID
 		e.must("nav policy", func(tx *sqlx.Tx) error {
@@ -59,7 +61,7 @@ func TestMovesConserveValue(t *testing.T) {
 		var members []int64
 		for i, site := range sites {
 			e.must("mortgage", func(tx *sqlx.Tx) error {
-				_, err := e.eq.CreateMortgageTx(ctx, tx, equity.NewMortgage{SiteID: site, Principal: dec("300000"), YearlyRatePct: dec("4.5"),
+				_, err := e.svc.Loans.CreateMortgageTx(ctx, tx, loans.NewMortgage{SiteID: site, Principal: dec("300000"), YearlyRatePct: dec("4.5"),
 					Months: 360, IdempotencyKey: fmt.Sprintf("mortgage-%d", site)})
 				return err
 			})
@@ -100,7 +102,7 @@ func TestMovesConserveValue(t *testing.T) {
 				if month.AddDate(0, 1, -1).After(e.today) {
 					continue
 				}
-				if _, err := e.eq.RunScheduledCharges(ctx, month); err != nil {
+				if _, err := charges.New(e.eq, e.svc.Loans).RunScheduledCharges(ctx, month); err != nil {
 					rt.Fatalf("charges for %s: %v", month.Format("2006-01"), err)
 				}
 				lastRun = month
@@ -228,7 +230,7 @@ func checkBooks(rt *rapid.T, e *moveEnv, sites, members []int64, moved []members
 			rt.Fatalf("member %d: %s left in settlement", m, got)
 		}
 		owed := decimal.Zero
-		loan, err := readTx(e.db, func(tx *sqlx.Tx) (equity.Loan, error) { return e.eq.ShareLoanOfTx(ctx, tx, m) })
+		loan, err := readTx(e.db, func(tx *sqlx.Tx) (loans.Loan, error) { return e.svc.Loans.ShareLoanOfTx(ctx, tx, m) })
 		if err == nil {
 			owed = loan.Balance()
 		} else if app.ErrorKind(err) != app.KindNotFound {

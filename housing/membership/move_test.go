@@ -13,6 +13,8 @@ import (
 	"hearth/app"
 	"hearth/app/apptest"
 	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
+	"hearth/finance/equity/loans"
 	"hearth/finance/ledger"
 	"hearth/housing/membership"
 )
@@ -37,7 +39,7 @@ func newMoveEnv(t *testing.T) *moveEnv {
 	e := &moveEnv{t: t, db: db, today: day("2026-06-01")}
 	e.eq = equity.New(db, ledger.New(db, "USD"))
 	e.eq.Now = func() time.Time { return e.today }
-	e.svc = membership.New(db, e.eq)
+	e.svc = membership.New(db, e.eq, loans.New(e.eq))
 	e.harbor = e.site("Harbor House", "50", "0", "2026-06-01")
 	e.linden = e.site("Linden Yard", "40", "0", "2026-06-01")
 	return e
@@ -300,7 +302,7 @@ func TestMovePaysTheLoanDownWithTheSurplus(t *testing.T) {
 	if !c.CompletedOn.Equal(e.today) || !c.MoveOn.Equal(day("2026-06-20")) {
 		t.Errorf("completed on %s for %s", c.CompletedOn, c.MoveOn)
 	}
-	loan, err := readTx(e.db, func(tx *sqlx.Tx) (equity.Loan, error) { return e.eq.ShareLoanOfTx(ctx, tx, m) })
+	loan, err := readTx(e.db, func(tx *sqlx.Tx) (loans.Loan, error) { return e.svc.Loans.ShareLoanOfTx(ctx, tx, m) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -507,7 +509,7 @@ func TestMoveRefusals(t *testing.T) {
 	// Once July's carrying charges are posted, on its last day, a move can
 	// no longer be dated in July.
 	e.today = day("2026-07-31")
-	if _, err := e.eq.RunScheduledCharges(ctx, e.today); err != nil {
+	if _, err := charges.New(e.eq, e.svc.Loans).RunScheduledCharges(ctx, e.today); err != nil {
 		t.Fatal(err)
 	}
 	req.MoveOn = e.today

@@ -1,9 +1,14 @@
-package equity
+// Package charges runs the monthly carrying charges: each month, every
+// residency at a site with a share pool is charged its unit's part of the
+// site mortgage's installment, reserves and operating costs; the principal
+// part buys the resident shares (finance/equity), and the run posts the
+// installments of the mortgages and share loans (finance/equity/loans).
+package charges
 
 import (
 	"context"
 	"fmt"
-	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,9 +18,29 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"hearth/app"
+	"hearth/finance/equity"
+	"hearth/finance/equity/loans"
 	"hearth/finance/ledger"
 	"hearth/finance/loan"
 )
+
+// Service is the monthly charges, on the equity service's pools and share
+// register and the loans service's mortgages and share loans.
+type Service struct {
+	DB     *sqlx.DB
+	Ledger *ledger.Ledger
+	Equity *equity.Service
+	Loans  *loans.Service
+}
+
+// New returns the charges service on the equity and loans services.
+func New(eq *equity.Service, ln *loans.Service) *Service {
+	return &Service{DB: eq.DB, Ledger: eq.Ledger, Equity: eq, Loans: ln}
+}
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+var hundred = decimal.NewFromInt(100)
 
 // ParseMonth reads a month written YYYY-MM and returns its first day.
 // Errors: invalid_month (422).
@@ -25,12 +50,6 @@ func ParseMonth(s string) (time.Time, error) {
 		return time.Time{}, app.Unprocessable("invalid_month", "Write the month as YYYY-MM, such as 2027-01.").OnField("month")
 	}
 	return t, nil
-}
-
-// MonthOf returns the first day of the month of t.
-func MonthOf(t time.Time) time.Time {
-	y, m, _ := t.Date()
-	return time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
 }
 
 // DaysIn returns the number of days of the month starting on month.
@@ -61,7 +80,7 @@ type UnitWeight struct {
 //     the site's units, occupied or not, by charge weight (monthly charge
 //     over the site's total) with SplitCents, so the parts add up to the
 //     installment exactly (the cooperative carries a vacant unit's part);
-//   - reserves = RoundMoney(monthly charge × reservePct / 100);
+//   - reserves = equity.RoundMoney(monthly charge × reservePct / 100);
 //   - operating = monthly charge − interest − principal − reserves.
 //
 // Errors: charge_too_low (422) when a unit's charge does not cover its part
@@ -71,29 +90,29 @@ func SplitSiteCharges(units []UnitWeight, interest, principal, reservePct decima
 	for i, u := range units {
 		weights[i] = u.MonthlyCharge
 	}
-	is, ps := SplitCents(interest, weights), SplitCents(principal, weights)
+	is, ps := equity.SplitCents(interest, weights), equity.SplitCents(principal, weights)
 	out := make(map[int64]ChargeSplit, len(units))
 	carried := decimal.Zero
 	for i, u := range units {
 		m := u.MonthlyCharge
-		reserves := RoundMoney(m.Mul(reservePct).Div(hundred))
+		reserves := equity.RoundMoney(m.Mul(reservePct).Div(hundred))
 		operating := m.Sub(is[i]).Sub(ps[i]).Sub(reserves)
 		if operating.IsNegative() {
 			return nil, app.Unprocessable("charge_too_low",
 				"Unit %s is charged %s a month, less than its part of the mortgage (%s) and reserves (%s): raise its monthly charge or lower the reserve rate.",
-				u.Name, money(m), money(is[i].Add(ps[i])), money(reserves))
+				u.Name, equity.FormatMoney(m), equity.FormatMoney(is[i].Add(ps[i])), equity.FormatMoney(reserves))
 		}
 		carried = carried.Add(is[i]).Add(ps[i])
 		out[u.UnitID] = ChargeSplit{Total: m, Operating: operating, Reserves: reserves, Interest: is[i], Principal: ps[i]}
 	}
 	if !carried.Equal(interest.Add(principal)) {
-		return nil, app.Unprocessable("charge_too_low", "No unit of the site has a monthly charge to carry the mortgage installment of %s.", money(interest.Add(principal)))
+		return nil, app.Unprocessable("charge_too_low", "No unit of the site has a monthly charge to carry the mortgage installment of %s.", equity.FormatMoney(interest.Add(principal)))
 	}
 	return out, nil
 }
 
 // Prorate returns the charge of days of a month of daysInMonth days:
-// total = RoundMoney(full total × days / daysInMonth), split into the four
+// total = equity.RoundMoney(full total × days / daysInMonth), split into the four
 // parts in proportion to the full month's parts with SplitCents, so the parts
 // still add up to the total and none is negative. A whole month is the full
 // split unchanged.
@@ -101,8 +120,8 @@ func Prorate(full ChargeSplit, days, daysInMonth int) ChargeSplit {
 	if days >= daysInMonth {
 		return full
 	}
-	total := full.Total.Mul(decimal.NewFromInt(int64(days))).DivRound(decimal.NewFromInt(int64(daysInMonth)), MoneyPlaces)
-	p := SplitCents(total, []decimal.Decimal{full.Interest, full.Principal, full.Reserves, full.Operating})
+	total := full.Total.Mul(decimal.NewFromInt(int64(days))).DivRound(decimal.NewFromInt(int64(daysInMonth)), equity.MoneyPlaces)
+	p := equity.SplitCents(total, []decimal.Decimal{full.Interest, full.Principal, full.Reserves, full.Operating})
 	return ChargeSplit{Total: total, Interest: p[0], Principal: p[1], Reserves: p[2], Operating: p[3]}
 }
 
@@ -158,7 +177,7 @@ type sitePlan struct {
 	SiteName   string
 	ReservePct decimal.Decimal
 	Units      []UnitWeight
-	Mortgage   *Loan
+	Mortgage   *loans.Loan
 	Due        *loan.Installment // the mortgage installment due in the month
 	Splits     map[int64]ChargeSplit
 	Residents  []occupancy
@@ -243,22 +262,22 @@ func (r chargeRunner) inTx(ctx context.Context, fn func(tx *sqlx.Tx) error) erro
 
 func (s *Service) runCharges(ctx context.Context, r chargeRunner, month time.Time, by *int64) (ChargeRun, error) {
 	started := time.Now()
-	month = MonthOf(month)
-	today := s.Today()
+	month = equity.MonthOf(month)
+	today := s.Equity.Today()
 	run := ChargeRun{Month: month, RunOn: today, Total: decimal.Zero}
 	last := month.AddDate(0, 1, -1)
 	if last.After(today) {
 		return run, app.Unprocessable("month_not_over",
-			"%s can be charged from its last day, %s, on.", month.Format("January 2006"), sqlDate(last)).OnField("month")
+			"%s can be charged from its last day, %s, on.", month.Format("January 2006"), equity.SQLDate(last)).OnField("month")
 	}
-	plans, noPool, err := s.planCharges(ctx, r.q(), month)
+	plans, noPool, err := s.planCharges(ctx, r, month)
 	if err != nil {
 		return run, err
 	}
 	run.NoPool = noPool
 	if err := sqlx.GetContext(ctx, r.q(), &run.ID, `
 		INSERT INTO charge_runs (month, run_by, posted, skipped, total, duration_ms) VALUES ($1::date, $2, 0, 0, 0, 0) RETURNING id`,
-		sqlDate(month), by); err != nil {
+		equity.SQLDate(month), by); err != nil {
 		return run, fmt.Errorf("equity: unable to start the run: %w", err)
 	}
 	defer func() {
@@ -316,7 +335,8 @@ func (s *Service) runCharges(ctx context.Context, r chargeRunner, month time.Tim
 // planCharges reads what a month's run needs and computes every split. It
 // returns the plans of the sites with a share pool, by name, and the names
 // of the occupied sites without one.
-func (s *Service) planCharges(ctx context.Context, q sqlx.QueryerContext, month time.Time) ([]*sitePlan, []string, error) {
+func (s *Service) planCharges(ctx context.Context, r chargeRunner, month time.Time) ([]*sitePlan, []string, error) {
+	q := r.q()
 	plans, err := readSitePlans(ctx, q)
 	if err != nil {
 		return nil, nil, err
@@ -325,7 +345,7 @@ func (s *Service) planCharges(ctx context.Context, q sqlx.QueryerContext, month 
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := s.planMortgages(ctx, q, month, plans); err != nil {
+	if err := s.planMortgages(ctx, r, month, plans); err != nil {
 		return nil, nil, err
 	}
 	for _, p := range plans.ordered {
@@ -390,7 +410,7 @@ func (plans sitePlans) readResidents(ctx context.Context, q sqlx.QueryerContext,
 		       least(coalesce(r.ends_on, $2::date), $2::date) - greatest(r.starts_on, $1::date) AS days
 		FROM residencies r
 		WHERE daterange(r.starts_on, r.ends_on, '[)') && daterange($1::date, $2::date, '[)')
-		ORDER BY r.site_id, r.unit_id, r.starts_on`, sqlDate(month), sqlDate(month.AddDate(0, 1, 0))); err != nil {
+		ORDER BY r.site_id, r.unit_id, r.starts_on`, equity.SQLDate(month), equity.SQLDate(month.AddDate(0, 1, 0))); err != nil {
 		return nil, fmt.Errorf("equity: unable to read residencies: %w", err)
 	}
 	noPoolSet := map[int64]bool{}
@@ -416,25 +436,20 @@ func (plans sitePlans) readResidents(ctx context.Context, q sqlx.QueryerContext,
 
 // planMortgages adds to each plan its mortgage's installment due in the
 // month, if any.
-func (s *Service) planMortgages(ctx context.Context, q sqlx.QueryerContext, month time.Time, plans sitePlans) error {
-	next := month.AddDate(0, 1, 0)
-	mortgages, err := s.loanWhere(ctx, q, "l.kind = 'mortgage' AND l.site_id = ANY($1) AND (l.closed_on IS NULL OR l.closed_on >= $2::date)",
-		pq.Array(plans.ids), sqlDate(month))
+func (s *Service) planMortgages(ctx context.Context, r chargeRunner, month time.Time, plans sitePlans) error {
+	var due map[int64]loans.MortgageDue
+	var err error
+	if r.tx != nil {
+		due, err = s.Loans.MortgagesDueTx(ctx, r.tx, plans.ids, month)
+	} else {
+		due, err = s.Loans.MortgagesDue(ctx, plans.ids, month)
+	}
 	if err != nil {
 		return err
 	}
-	for i := range mortgages {
-		m := mortgages[i]
-		rows, err := m.Schedule()
-		if err != nil {
-			return err
-		}
-		for k := range rows {
-			if r := rows[k]; !r.Date.Before(month) && r.Date.Before(next) && (m.ClosedOn == nil || !m.ClosedOn.Before(r.Date)) {
-				p := plans.byID[m.SiteID]
-				p.Mortgage, p.Due = &m, &r
-			}
-		}
+	for site, d := range due {
+		p := plans.byID[site]
+		p.Mortgage, p.Due = &d.Loan, &d.Installment
 	}
 	return nil
 }
@@ -452,7 +467,7 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 	installments := 0
 	if p.Mortgage != nil {
 		var err error
-		if installments, err = s.postMortgageInstallments(ctx, tx, p.Mortgage.ID, p.Due.Period); err != nil {
+		if installments, err = s.Loans.PostMortgageInstallmentsTx(ctx, tx, p.Mortgage.ID, p.Due.Period); err != nil {
 			return 0, err
 		}
 	}
@@ -467,7 +482,7 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 	if err := s.ensureReceivables(ctx, tx, members); err != nil {
 		return 0, err
 	}
-	c := siteCharge{runID: runID, month: month, today: s.Today(), plan: p, rows: rows}
+	c := siteCharge{runID: runID, month: month, today: s.Equity.Today(), plan: p, rows: rows}
 	if c.price, err = s.chargePrice(ctx, tx, c); err != nil {
 		return 0, err
 	}
@@ -475,8 +490,8 @@ func (s *Service) chargeSiteTx(ctx context.Context, tx *sqlx.Tx, runID int64, mo
 	for i := range rows {
 		r := &rows[i]
 		if r.split.Principal.IsPositive() {
-			r.qty = SharesFor(r.split.Principal, c.price)
-			r.value = ValueOf(r.qty, c.price)
+			r.qty = equity.SharesFor(r.split.Principal, c.price)
+			r.value = equity.ValueOf(r.qty, c.price)
 		}
 		r.key = fmt.Sprintf("equity:charge:%s:residency:%d", month.Format("2006-01"), r.ResidencyID)
 	}
@@ -503,7 +518,7 @@ type chargeRow struct {
 	split   ChargeSplit     // the charge of the days lived there (Prorate)
 	monthly decimal.Decimal // the unit's full monthly charge
 	qty     decimal.Decimal // shares its principal part buys
-	value   decimal.Decimal // ValueOf(qty, price)
+	value   decimal.Decimal // equity.ValueOf(qty, price)
 	entryID int64           // the ledger entry that posted it
 	key     string          // its share event's idempotency key
 }
@@ -522,7 +537,7 @@ type siteCharge struct {
 // still owes, counting in sum those already posted by an earlier run.
 func pendingCharges(ctx context.Context, tx *sqlx.Tx, month time.Time, p *sitePlan, sum *SiteChargeSummary) ([]chargeRow, error) {
 	var done []int64
-	if err := tx.SelectContext(ctx, &done, `SELECT residency_id FROM unit_charges WHERE site_id = $1 AND month = $2::date`, p.SiteID, sqlDate(month)); err != nil {
+	if err := tx.SelectContext(ctx, &done, `SELECT residency_id FROM unit_charges WHERE site_id = $1 AND month = $2::date`, p.SiteID, equity.SQLDate(month)); err != nil {
 		return nil, fmt.Errorf("equity: unable to read charges: %w", err)
 	}
 	charged := make(map[int64]bool, len(done))
@@ -550,7 +565,7 @@ func pendingCharges(ctx context.Context, tx *sqlx.Tx, month time.Time, p *sitePl
 func (s *Service) chargePrice(ctx context.Context, tx *sqlx.Tx, c siteCharge) (decimal.Decimal, error) {
 	for _, r := range c.rows {
 		if r.split.Principal.IsPositive() {
-			pr, err := s.sharePriceOn(ctx, tx, c.plan.SiteID, c.today)
+			pr, err := s.Equity.SharePriceOnTx(ctx, tx, c.plan.SiteID, c.today)
 			return pr.Price, err
 		}
 	}
@@ -563,7 +578,7 @@ func (s *Service) chargePrice(ctx context.Context, tx *sqlx.Tx, c siteCharge) (d
 // a month by the unit_charges key; entries are keyed by run, site and
 // batch.)
 func (s *Service) postCharges(ctx context.Context, tx *sqlx.Tx, c siteCharge) error {
-	acc := AccountsOfSite(c.plan.SiteID)
+	acc := equity.AccountsOfSite(c.plan.SiteID)
 	monthText := c.month.Format("2006-01")
 	for start := 0; start < len(c.rows); start += chargesPerEntry {
 		batch := c.rows[start:min(start+chargesPerEntry, len(c.rows))]
@@ -571,7 +586,7 @@ func (s *Service) postCharges(ctx context.Context, tx *sqlx.Tx, c siteCharge) er
 		postings := make([]ledger.Posting, 0, len(batch)+5)
 		for _, r := range batch {
 			sp := r.split
-			postings = append(postings, ledger.Posting{Account: AccountsOfMember(r.MemberID).Receivable, Amount: sp.Total})
+			postings = append(postings, ledger.Posting{Account: equity.AccountsOfMember(r.MemberID).Receivable, Amount: sp.Total})
 			operating, reserves, interest = operating.Add(sp.Operating), reserves.Add(sp.Reserves), interest.Add(sp.Interest)
 			earned, rounding = earned.Add(r.value), rounding.Add(sp.Principal.Sub(r.value))
 		}
@@ -587,7 +602,7 @@ func (s *Service) postCharges(ctx context.Context, tx *sqlx.Tx, c siteCharge) er
 			Description:    fmt.Sprintf("Carrying charges %s, %s: %d residencies", monthText, c.plan.SiteName, len(batch)),
 			EffectiveDate:  c.today,
 			Metadata:       map[string]string{"site_id": id(c.plan.SiteID), "month": monthText, "run_id": id(c.runID)},
-			Postings:       netPostings(postings...),
+			Postings:       equity.NetPostings(postings...),
 		})
 		if err != nil {
 			return err
@@ -626,10 +641,10 @@ func recordCharges(ctx context.Context, tx *sqlx.Tx, c siteCharge) error {
 		FROM unnest($5::bigint[], $6::bigint[], $7::bigint[], $8::int[], $9::numeric[], $10::numeric[], $11::numeric[],
 		            $12::numeric[], $13::numeric[], $14::numeric[], $15::bigint[], $16::bigint[])
 		     AS x (u, r, m, d, mc, t, o, rs, i, p, ev, e)`,
-		c.plan.SiteID, sqlDate(c.month), DaysIn(c.month), c.runID,
+		c.plan.SiteID, equity.SQLDate(c.month), DaysIn(c.month), c.runID,
 		pq.Array(units), pq.Array(residencies), pq.Array(members), pq.Array(days), pq.Array(monthly), pq.Array(total),
 		pq.Array(operating), pq.Array(reserves), pq.Array(interest), pq.Array(principal), pq.Array(events), pq.Array(entries),
-		sqlDate(c.today)); err != nil {
+		equity.SQLDate(c.today)); err != nil {
 		return fmt.Errorf("equity: unable to record charges: %w", err)
 	}
 	return nil
@@ -663,66 +678,36 @@ func recordChargeShares(ctx context.Context, tx *sqlx.Tx, c siteCharge) (map[str
 		SELECT $1, m, 'charge', $2::date, q, $3, v, a, e, k
 		FROM unnest($4::bigint[], $5::numeric[], $6::numeric[], $7::numeric[], $8::bigint[], $9::text[]) AS t (m, q, v, a, e, k)
 		RETURNING id, idempotency_key`,
-		c.plan.SiteID, sqlDate(c.today), c.price, pq.Array(members), pq.Array(qty), pq.Array(value), pq.Array(amount),
+		c.plan.SiteID, equity.SQLDate(c.today), c.price, pq.Array(members), pq.Array(qty), pq.Array(value), pq.Array(amount),
 		pq.Array(entries), pq.Array(keys)); err != nil {
 		return nil, fmt.Errorf("equity: unable to write the register: %w", err)
 	}
 	for _, r := range rows {
 		ids[r.Key] = r.ID
 	}
-	return ids, moveHoldings(ctx, tx, sites, members, held)
-}
-
-// postMortgageInstallments posts, in order, the installments of a mortgage
-// up to period that are not posted yet, and returns how many it posted.
-func (s *Service) postMortgageInstallments(ctx context.Context, tx *sqlx.Tx, loanID int64, upTo int) (int, error) {
-	ls, err := s.loanWhere(ctx, tx, "l.id = $1 FOR UPDATE OF l", loanID)
-	if err != nil || len(ls) == 0 {
-		return 0, err
-	}
-	l := ls[0]
-	if !l.Open() || l.PaidPeriods >= upTo {
-		return 0, nil
-	}
-	payment, balance := l.MonthlyPayment(), l.Balance()
-	n := 0
-	for k := l.PaidPeriods + 1; k <= upTo && k <= l.Months; k++ {
-		row := l.installment(k, balance, payment)
-		if err := s.postMortgageInstallment(ctx, tx, l, row); err != nil {
-			return n, err
-		}
-		balance = row.Balance
-		n++
-	}
-	return n, nil
+	return ids, equity.MoveHoldingsTx(ctx, tx, sites, members, held)
 }
 
 // postShareLoanInstallments posts every open share loan's installments due
 // up to the end of the month, a few hundred loans a transaction.
 func (s *Service) postShareLoanInstallments(ctx context.Context, r chargeRunner, runID int64, month time.Time) (int, error) {
-	next := month.AddDate(0, 1, 0)
-	loans, err := s.loanWhere(ctx, r.q(), "l.kind = 'share_loan' AND l.closed_on IS NULL AND l.starts_on < $1::date ORDER BY l.id", sqlDate(month))
+	var dues []loans.Due
+	var err error
+	if r.tx != nil {
+		dues, err = s.Loans.ShareLoansDueTx(ctx, r.tx, month)
+	} else {
+		dues, err = s.Loans.ShareLoansDue(ctx, month)
+	}
 	if err != nil {
 		return 0, err
 	}
-	var dues []loanDue
-	for _, l := range loans {
-		upTo := l.PaidPeriods
-		for upTo < l.Months && dueDate(l.StartsOn, upTo+1).Before(next) {
-			upTo++
-		}
-		if upTo > l.PaidPeriods {
-			dues = append(dues, loanDue{l.ID, upTo})
-		}
-	}
-	sort.Slice(dues, func(i, j int) bool { return dues[i].id < dues[j].id })
 	total := 0
-	for start := 0; start < len(dues); start += loansPerEntry {
-		chunk := dues[start:min(start+loansPerEntry, len(dues))]
+	for start := 0; start < len(dues); start += loans.LoansPerEntry {
+		chunk := dues[start:min(start+loans.LoansPerEntry, len(dues))]
 		n := 0
 		err := r.inTx(ctx, func(tx *sqlx.Tx) error {
 			var err error
-			n, err = s.postShareLoanBatch(ctx, tx, runID, start/loansPerEntry, chunk)
+			n, err = s.Loans.PostShareLoanInstallmentsTx(ctx, tx, runID, start/loans.LoansPerEntry, chunk)
 			return err
 		})
 		if err != nil {
@@ -733,103 +718,6 @@ func (s *Service) postShareLoanInstallments(ctx context.Context, r chargeRunner,
 	return total, nil
 }
 
-// loansPerEntry bounds the share loans whose installments one ledger entry
-// bills: two postings a loan stay under the ledger's 1,000 an entry.
-const loansPerEntry = 400
-
-// loanDue says up to which installment a loan is due.
-type loanDue struct {
-	id   int64
-	upTo int
-}
-
-// postShareLoanBatch posts, in one ledger entry, the due installments of a
-// batch of share loans: each billed to its member's account (payment) and
-// taken off their loan (principal; interest first, by loan.Allocate), the
-// payments passed on to the credit union. A loan closes with its last
-// installment. Loans locked first are re-read, so installments another run
-// posted meanwhile are not posted again.
-func (s *Service) postShareLoanBatch(ctx context.Context, tx *sqlx.Tx, runID int64, batch int, dues []loanDue) (int, error) {
-	ids := make([]int64, len(dues))
-	upTo := make(map[int64]int, len(dues))
-	for i, d := range dues {
-		ids[i], upTo[d.id] = d.id, d.upTo
-	}
-	ls, err := s.loanWhere(ctx, tx, "l.id = ANY($1) AND l.closed_on IS NULL ORDER BY l.id FOR UPDATE OF l", pq.Array(ids))
-	if err != nil {
-		return 0, err
-	}
-	var (
-		postings                               []ledger.Posting
-		funding, paid                          decimal.Decimal
-		loanIDs, periods, sites, closing       []int64
-		dueOn, payments, interests, principals []string
-	)
-	for _, l := range ls {
-		payment, balance := l.MonthlyPayment(), l.Balance()
-		macc := AccountsOfMember(*l.MemberID)
-		for k := l.PaidPeriods + 1; k <= upTo[l.ID] && k <= l.Months; k++ {
-			row := l.installment(k, balance, payment)
-			interest, principal, _ := loan.Allocate(row.Payment, row.Interest, balance)
-			postings = append(postings,
-				ledger.Posting{Account: macc.Receivable, Amount: row.Payment},
-				ledger.Posting{Account: macc.ShareLoan, Amount: principal.Neg()})
-			funding, paid = funding.Add(principal), paid.Add(row.Payment)
-			loanIDs, periods, sites = append(loanIDs, l.ID), append(periods, int64(k)), append(sites, l.SiteID)
-			dueOn, payments = append(dueOn, sqlDate(row.Date)), append(payments, row.Payment.String())
-			interests, principals = append(interests, interest.String()), append(principals, principal.String())
-			if k == l.Months {
-				closing = append(closing, l.ID)
-			}
-			balance = row.Balance
-		}
-	}
-	if len(loanIDs) == 0 {
-		return 0, nil
-	}
-	today := s.Today()
-	postings = append(postings,
-		ledger.Posting{Account: AccountShareLoanFunding, Amount: funding},
-		ledger.Posting{Account: AccountBank, Amount: paid.Neg()})
-	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
-		IdempotencyKey: fmt.Sprintf("equity:share-loan-installments:run:%d:batch:%d", runID, batch),
-		Description:    fmt.Sprintf("Share loan installments: %d, billed to the members and passed on to the credit union", len(loanIDs)),
-		EffectiveDate:  today,
-		Metadata:       map[string]string{"run_id": id(runID)},
-		Postings:       netPostings(postings...),
-	})
-	if err != nil {
-		return 0, err
-	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO loan_installments (loan_id, period, site_id, due_on, payment, interest, principal, entry_id)
-		SELECT l, p, s, d, pay, i, pr, $8
-		FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::date[], $5::numeric[], $6::numeric[], $7::numeric[])
-		     AS x (l, p, s, d, pay, i, pr)`,
-		pq.Array(loanIDs), pq.Array(periods), pq.Array(sites), pq.Array(dueOn), pq.Array(payments), pq.Array(interests),
-		pq.Array(principals), posted.ID); err != nil {
-		return 0, fmt.Errorf("equity: unable to record installments: %w", err)
-	}
-	if len(closing) > 0 {
-		if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = ANY($1)`, pq.Array(closing), sqlDate(today)); err != nil {
-			return 0, loanError(err)
-		}
-	}
-	return len(loanIDs), nil
-}
-
-// dueDate is the due date of installment k of a loan started on start, as
-// finance/loan counts it: k months after the start, on the start's day of
-// the month or the month's last day when it is shorter.
-func dueDate(start time.Time, k int) time.Time {
-	y, m, day := start.Date()
-	first := time.Date(y, m+time.Month(k), 1, 0, 0, 0, 0, time.UTC)
-	if last := first.AddDate(0, 1, -1).Day(); day > last {
-		day = last
-	}
-	return time.Date(first.Year(), first.Month(), day, 0, 0, 0, 0, time.UTC)
-}
-
 // ensureReceivables creates the member accounts a run needs that are
 // missing. It reads the chart of accounts once instead of asking the ledger
 // account by account, so a run of ten thousand residents costs one query
@@ -838,7 +726,7 @@ func (s *Service) ensureReceivables(ctx context.Context, tx *sqlx.Tx, members ma
 	codes := make([]string, 0, len(members))
 	byCode := map[string]int64{}
 	for m := range members {
-		c := AccountsOfMember(m).Receivable
+		c := equity.AccountsOfMember(m).Receivable
 		codes = append(codes, c)
 		byCode[c] = m
 	}
@@ -850,7 +738,7 @@ func (s *Service) ensureReceivables(ctx context.Context, tx *sqlx.Tx, members ma
 		delete(byCode, c)
 	}
 	for _, m := range byCode {
-		if err := s.ensureMemberAccounts(ctx, tx, m); err != nil {
+		if err := s.Equity.EnsureMemberAccountsTx(ctx, tx, m); err != nil {
 			return err
 		}
 	}
@@ -870,7 +758,7 @@ func (s *Service) ChargeRuns(ctx context.Context, p *app.Principal, limit int) (
 		return nil, fmt.Errorf("equity: unable to list runs: %w", err)
 	}
 	for i := range rs {
-		rs[i].Month = Day(rs[i].Month)
+		rs[i].Month = equity.Day(rs[i].Month)
 	}
 	return rs, nil
 }
@@ -925,7 +813,7 @@ func (s *Service) ChargesOfMonth(ctx context.Context, p *app.Principal, month ti
 	if err := requireCharges(p); err != nil {
 		return nil, err
 	}
-	return s.unitCharges(ctx, selectUnitCharges+` WHERE c.month = $1::date ORDER BY s.name, u.name, c.id`, sqlDate(MonthOf(month)))
+	return s.unitCharges(ctx, selectUnitCharges+` WHERE c.month = $1::date ORDER BY s.name, u.name, c.id`, equity.SQLDate(equity.MonthOf(month)))
 }
 
 // ChargesOfMember lists a member's charges, latest first, to the member and
@@ -945,7 +833,7 @@ func (s *Service) unitCharges(ctx context.Context, query string, args ...any) ([
 		return nil, fmt.Errorf("equity: unable to list charges: %w", err)
 	}
 	for i := range cs {
-		cs[i].Month, cs[i].PostedOn = Day(cs[i].Month), Day(cs[i].PostedOn)
+		cs[i].Month, cs[i].PostedOn = equity.Day(cs[i].Month), equity.Day(cs[i].PostedOn)
 	}
 	return cs, nil
 }

@@ -1,4 +1,9 @@
-package equity
+// Package statement builds a member's equity statement: what they hold at
+// each site and what it is worth today, their share loan and net equity,
+// and its history line by line and as a chart, from the share register
+// (finance/equity), their loans (finance/equity/loans) and their charges
+// (finance/equity/charges).
+package statement
 
 import (
 	"context"
@@ -6,21 +11,39 @@ import (
 	"sort"
 	"time"
 
+	"github.com/jmoiron/sqlx"
 	"github.com/shopspring/decimal"
 
 	"hearth/app"
+	"hearth/finance/equity"
+	"hearth/finance/equity/charges"
+	"hearth/finance/equity/loans"
 )
+
+// Service builds members' statements from the equity, loans and charges
+// services.
+type Service struct {
+	DB      *sqlx.DB
+	Equity  *equity.Service
+	Loans   *loans.Service
+	Charges *charges.Service
+}
+
+// New returns the statement service on the other equity services.
+func New(eq *equity.Service, ln *loans.Service, ch *charges.Service) *Service {
+	return &Service{DB: eq.DB, Equity: eq, Loans: ln, Charges: ch}
+}
 
 // Statement is a member's equity: what they hold at each site and what it
 // is worth today, their share loan, their net equity, and its history.
 type Statement struct {
-	MemberID    int64           `json:"member_id"`
-	MemberName  string          `json:"member_name"`
-	On          time.Time       `json:"on"`
-	Holdings    []Holding       `json:"holdings"`
-	SharesValue decimal.Decimal `json:"shares_value"`
-	Loan        *Loan           `json:"share_loan"`
-	LoanBalance decimal.Decimal `json:"loan_balance"` // from the ledger
+	MemberID    int64            `json:"member_id"`
+	MemberName  string           `json:"member_name"`
+	On          time.Time        `json:"on"`
+	Holdings    []equity.Holding `json:"holdings"`
+	SharesValue decimal.Decimal  `json:"shares_value"`
+	Loan        *loans.Loan      `json:"share_loan"`
+	LoanBalance decimal.Decimal  `json:"loan_balance"` // from the ledger
 	// AccountBalance is what the member owes on their account (charges and
 	// loan installments billed, less payments); negative when in credit.
 	AccountBalance decimal.Decimal  `json:"account_balance"`
@@ -92,7 +115,7 @@ func (s *Service) MemberStatement(ctx context.Context, p *app.Principal, memberI
 	if err := p.RequireMoneyOf(memberID); err != nil {
 		return Statement{}, err
 	}
-	today := s.Today()
+	today := s.Equity.Today()
 	st := Statement{MemberID: memberID, On: today}
 	err := s.DB.GetContext(ctx, &st.MemberName, `SELECT name FROM members WHERE id = $1`, memberID)
 	if app.ErrNoRows(err) {
@@ -101,27 +124,27 @@ func (s *Service) MemberStatement(ctx context.Context, p *app.Principal, memberI
 	if err != nil {
 		return st, fmt.Errorf("equity: unable to read member: %w", err)
 	}
-	if st.Holdings, err = s.holdings(ctx, s.DB, memberID); err != nil {
+	if st.Holdings, err = s.Equity.Holdings(ctx, p, memberID); err != nil {
 		return st, err
 	}
 	st.SharesValue = decimal.Zero
 	for _, h := range st.Holdings {
 		st.SharesValue = st.SharesValue.Add(h.Value)
 	}
-	macc := AccountsOfMember(memberID)
-	if st.LoanBalance, err = s.balance(ctx, s.DB, macc.ShareLoan, nil, debitNormal); err != nil {
+	macc := equity.AccountsOfMember(memberID)
+	if st.LoanBalance, err = s.Equity.Balance(ctx, macc.ShareLoan, nil, equity.DebitNormal); err != nil {
 		return st, err
 	}
-	if st.AccountBalance, err = s.balance(ctx, s.DB, macc.Receivable, nil, debitNormal); err != nil {
+	if st.AccountBalance, err = s.Equity.Balance(ctx, macc.Receivable, nil, equity.DebitNormal); err != nil {
 		return st, err
 	}
-	if l, err := s.shareLoanOf(ctx, s.DB, memberID); err == nil {
+	if l, err := s.Loans.ShareLoan(ctx, p, memberID); err == nil {
 		st.Loan = &l
 	} else if app.ErrorKind(err) != app.KindNotFound {
 		return st, err
 	}
 	st.NetEquity = st.SharesValue.Sub(st.LoanBalance)
-	if st.Events, err = s.statementEvents(ctx, memberID); err != nil {
+	if st.Events, err = s.statementEvents(ctx, p, memberID); err != nil {
 		return st, err
 	}
 	for _, e := range st.Events {
@@ -130,9 +153,9 @@ func (s *Service) MemberStatement(ctx context.Context, p *app.Principal, memberI
 			st.Marks = append(st.Marks, ChartMark{e.Date, MarkAppraisal, e.Description})
 		case e.Type == EventCharge:
 			st.Marks = append(st.Marks, ChartMark{e.Date, MarkCharge, e.Description})
-		case ShareKind(e.Kind).IsMove():
+		case equity.ShareKind(e.Kind).IsMove():
 			st.Marks = append(st.Marks, ChartMark{e.Date, MarkMove, e.Description})
-		case ShareKind(e.Kind) == BuyIn:
+		case equity.ShareKind(e.Kind) == equity.BuyIn:
 			st.Marks = append(st.Marks, ChartMark{e.Date, MarkBuyIn, e.Description})
 		}
 	}
@@ -142,12 +165,12 @@ func (s *Service) MemberStatement(ctx context.Context, p *app.Principal, memberI
 
 // statementEvents lists share events, charges, loan changes and the
 // appraisals of the sites the member held shares at, oldest first.
-func (s *Service) statementEvents(ctx context.Context, memberID int64) ([]StatementEvent, error) {
+func (s *Service) statementEvents(ctx context.Context, p *app.Principal, memberID int64) ([]StatementEvent, error) {
 	out, err := s.shareLines(ctx, memberID)
 	if err != nil {
 		return nil, err
 	}
-	charges, err := s.chargeLines(ctx, memberID)
+	charges, err := s.chargeLines(ctx, p, memberID)
 	if err != nil {
 		return nil, err
 	}
@@ -177,7 +200,7 @@ func (s *Service) statementEvents(ctx context.Context, memberID int64) ([]Statem
 // shareLines are the lines of a member's share events other than charges.
 func (s *Service) shareLines(ctx context.Context, memberID int64) ([]StatementEvent, error) {
 	var shares []struct {
-		ShareEvent
+		equity.ShareEvent
 		SiteName string `db:"site_name"`
 	}
 	if err := s.DB.SelectContext(ctx, &shares, `
@@ -189,25 +212,25 @@ func (s *Service) shareLines(ctx context.Context, memberID int64) ([]StatementEv
 	}
 	out := make([]StatementEvent, 0, len(shares))
 	for _, e := range shares {
-		desc := fmt.Sprintf("%s: %s shares at %s", e.Kind.Label(), e.Quantity.Abs().String(), e.Price.StringFixed(PricePlaces))
-		out = append(out, StatementEvent{Date: Day(e.EffectiveOn), Type: EventShares, Kind: string(e.Kind), SiteID: e.SiteID, SiteName: e.SiteName,
+		desc := fmt.Sprintf("%s: %s shares at %s", e.Kind.Label(), e.Quantity.Abs().String(), e.Price.StringFixed(equity.PricePlaces))
+		out = append(out, StatementEvent{Date: equity.Day(e.EffectiveOn), Type: EventShares, Kind: string(e.Kind), SiteID: e.SiteID, SiteName: e.SiteName,
 			Quantity: e.Quantity, Price: e.Price, Value: e.Value, Amount: e.Amount, Description: desc})
 	}
 	return out, nil
 }
 
 // chargeLines are the lines of a member's carrying charges.
-func (s *Service) chargeLines(ctx context.Context, memberID int64) ([]StatementEvent, error) {
-	charges, err := s.unitCharges(ctx, selectMemberCharges, memberID)
+func (s *Service) chargeLines(ctx context.Context, p *app.Principal, memberID int64) ([]StatementEvent, error) {
+	charges, err := s.Charges.ChargesOfMember(ctx, p, memberID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]StatementEvent, 0, len(charges))
 	for _, c := range charges {
 		desc := fmt.Sprintf("Carrying charge %s for %s (%d of %d days): principal %s", c.Month.Format("Jan 2006"), c.UnitName,
-			c.Days, c.DaysInMonth, money(c.Principal))
-		out = append(out, StatementEvent{Date: c.PostedOn, Type: EventCharge, Kind: string(Charge), SiteID: c.SiteID, SiteName: c.SiteName,
-			Quantity: c.Shares, Price: c.Price, Value: ValueOf(c.Shares, c.Price), Amount: c.Total, Description: desc})
+			c.Days, c.DaysInMonth, equity.FormatMoney(c.Principal))
+		out = append(out, StatementEvent{Date: c.PostedOn, Type: EventCharge, Kind: string(equity.Charge), SiteID: c.SiteID, SiteName: c.SiteName,
+			Quantity: c.Shares, Price: c.Price, Value: equity.ValueOf(c.Shares, c.Price), Amount: c.Total, Description: desc})
 	}
 	return out, nil
 }
@@ -229,14 +252,14 @@ func (s *Service) loanLines(ctx context.Context, memberID int64) ([]StatementEve
 	}
 	out := make([]StatementEvent, 0, len(changes))
 	for _, c := range changes {
-		desc := "Share loan: " + money(c.Delta) + " lent"
+		desc := "Share loan: " + equity.FormatMoney(c.Delta) + " lent"
 		switch {
 		case c.Closed:
-			desc = "Share loan paid off with " + money(c.Delta.Neg())
+			desc = "Share loan paid off with " + equity.FormatMoney(c.Delta.Neg())
 		case c.Delta.IsNegative():
-			desc = "Share loan: " + money(c.Delta.Neg()) + " paid down"
+			desc = "Share loan: " + equity.FormatMoney(c.Delta.Neg()) + " paid down"
 		}
-		out = append(out, StatementEvent{Date: Day(c.On), Type: EventLoan, SiteID: c.SiteID, SiteName: c.SiteName,
+		out = append(out, StatementEvent{Date: equity.Day(c.On), Type: EventLoan, SiteID: c.SiteID, SiteName: c.SiteName,
 			Amount: c.Delta, Description: desc})
 	}
 	return out, nil
@@ -244,7 +267,7 @@ func (s *Service) loanLines(ctx context.Context, memberID int64) ([]StatementEve
 
 // appraisalLines are the lines of a site's appraisals in effect from a day on.
 func (s *Service) appraisalLines(ctx context.Context, site int64, from time.Time) ([]StatementEvent, error) {
-	as, err := s.appraisals(ctx, site)
+	as, err := s.Equity.Appraisals(ctx, site)
 	if err != nil {
 		return nil, err
 	}
@@ -256,7 +279,7 @@ func (s *Service) appraisalLines(ctx context.Context, site int64, from time.Time
 	for _, a := range as {
 		if !a.EffectiveOn.Before(from) {
 			out = append(out, StatementEvent{Date: a.EffectiveOn, Type: EventAppraisal, SiteID: site, SiteName: name, Amount: a.Amount,
-				Description: fmt.Sprintf("%s appraised at %s", name, money(a.Amount))})
+				Description: fmt.Sprintf("%s appraised at %s", name, equity.FormatMoney(a.Amount))})
 		}
 	}
 	return out, nil
@@ -285,7 +308,7 @@ func (s *Service) equitySeries(ctx context.Context, memberID int64, events []Sta
 		return nil, nil
 	}
 	dates := []time.Time{first}
-	for d := MonthOf(first).AddDate(0, 1, -1); d.Before(today); d = MonthOf(d).AddDate(0, 2, -1) {
+	for d := equity.MonthOf(first).AddDate(0, 1, -1); d.Before(today); d = equity.MonthOf(d).AddDate(0, 2, -1) {
 		if d.After(first) {
 			dates = append(dates, d)
 		}
@@ -301,7 +324,7 @@ func (s *Service) equitySeries(ctx context.Context, memberID int64, events []Sta
 	held := map[int64]decimal.Decimal{}
 	k := 0
 	for i, d := range dates {
-		for k < len(moves) && !Day(moves[k].On).After(d) {
+		for k < len(moves) && !equity.Day(moves[k].On).After(d) {
 			held[moves[k].SiteID] = held[moves[k].SiteID].Add(moves[k].Quantity)
 			k++
 		}
@@ -317,21 +340,21 @@ func (s *Service) equitySeries(ctx context.Context, memberID int64, events []Sta
 		for j, h := range hs {
 			days[j] = dates[h.day]
 		}
-		prices, err := s.priceHistory(ctx, site, days)
+		prices, err := s.Equity.PriceHistory(ctx, site, days)
 		if err != nil {
 			return nil, err
 		}
 		for j, h := range hs {
-			values[h.day] = values[h.day].Add(ValueOf(h.qty, prices[j]))
+			values[h.day] = values[h.day].Add(equity.ValueOf(h.qty, prices[j]))
 		}
 	}
-	loan, err := s.accountHistory(ctx, AccountsOfMember(memberID).ShareLoan, debitNormal)
+	loan, err := s.Equity.AccountHistory(ctx, equity.AccountsOfMember(memberID).ShareLoan, equity.DebitNormal)
 	if err != nil {
 		return nil, err
 	}
 	points := make([]EquityPoint, len(dates))
 	for i, d := range dates {
-		owed := loan.asOf(d)
+		owed := loan.AsOf(d)
 		points[i] = EquityPoint{Date: d, SharesValue: values[i], Loan: owed, Net: values[i].Sub(owed)}
 	}
 	return points, nil

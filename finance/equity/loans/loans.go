@@ -1,18 +1,53 @@
-package equity
+// Package loans keeps the cooperative's loans from the credit union: each
+// site's blanket mortgage and the members' share loans, their schedules,
+// the installments a charge run posts, payoff quotes, paydowns, and the
+// loan-to-value limit. It stands on the share pools of finance/equity: a
+// mortgage opens its site's pool, and shares secure a share loan.
+package loans
 
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/lib/pq"
 	"github.com/shopspring/decimal"
 
 	"hearth/app"
+	"hearth/finance/equity"
 	"hearth/finance/ledger"
 	"hearth/finance/loan"
 )
+
+// Service is the loans area, on the equity service's pools, ledger and
+// clock.
+type Service struct {
+	DB     *sqlx.DB
+	Ledger *ledger.Ledger
+	Equity *equity.Service
+}
+
+// New returns the loans service on the equity service.
+func New(eq *equity.Service) *Service {
+	return &Service{DB: eq.DB, Ledger: eq.Ledger, Equity: eq}
+}
+
+// requirePoolChange refuses p a change of a pool's money settings, such as
+// its mortgage (equity.CanChangePool). Errors: forbidden (403).
+func requirePoolChange(p *app.Principal) error {
+	if !equity.CanChangePool(p) {
+		return app.Forbidden("Only the treasurer (an admin) can do that.")
+	}
+	return nil
+}
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+var hundred = decimal.NewFromInt(100)
 
 // LoanKind tells a site's blanket mortgage from a member's share loan.
 type LoanKind string
@@ -55,9 +90,9 @@ type Loan struct {
 }
 
 func (l *Loan) normalize() {
-	l.StartsOn = Day(l.StartsOn)
+	l.StartsOn = equity.Day(l.StartsOn)
 	if l.ClosedOn != nil {
-		c := Day(*l.ClosedOn)
+		c := equity.Day(*l.ClosedOn)
 		l.ClosedOn = &c
 	}
 }
@@ -94,7 +129,7 @@ func (l Loan) Balance() decimal.Decimal {
 // TestShareLoanInstallmentsFollowTheSchedule checks that the monthly runs
 // post exactly loan.Schedule's installments.
 func (l Loan) installment(k int, balance, payment decimal.Decimal) loan.Installment {
-	interest := balance.Mul(l.YearlyRatePct).DivRound(decimal.NewFromInt(1200), MoneyPlaces)
+	interest := balance.Mul(l.YearlyRatePct).DivRound(decimal.NewFromInt(1200), equity.MoneyPlaces)
 	principal := payment.Sub(interest)
 	if k == l.Months || principal.GreaterThan(balance) {
 		principal = balance
@@ -143,7 +178,7 @@ func (s *Service) loanWhere(ctx context.Context, q sqlx.QueryerContext, where st
 // and the treasurer. Errors: forbidden (403).
 func (s *Service) requireLoanView(ctx context.Context, p *app.Principal, l Loan) error {
 	if l.Kind == Mortgage {
-		return s.requirePoolView(ctx, s.DB, p, l.SiteID)
+		return s.Equity.RequirePoolView(ctx, p, l.SiteID)
 	}
 	return p.RequireMoneyOf(*l.MemberID)
 }
@@ -170,6 +205,15 @@ func (s *Service) loan(ctx context.Context, q sqlx.QueryerContext, loanID int64)
 	return ls[0], nil
 }
 
+// ShareLoan returns a member's open share loan to the member and the
+// treasurer. Errors: forbidden (403); no_share_loan (404).
+func (s *Service) ShareLoan(ctx context.Context, p *app.Principal, memberID int64) (Loan, error) {
+	if err := p.RequireMoneyOf(memberID); err != nil {
+		return Loan{}, err
+	}
+	return s.shareLoanOf(ctx, s.DB, memberID)
+}
+
 // ShareLoanOfTx returns a member's open share loan inside the caller's
 // transaction, for a move to quote. Errors: no_share_loan (404).
 func (s *Service) ShareLoanOfTx(ctx context.Context, tx *sqlx.Tx, memberID int64) (Loan, error) {
@@ -185,19 +229,6 @@ func (s *Service) shareLoanOf(ctx context.Context, q sqlx.QueryerContext, member
 		return Loan{}, app.Errorf(app.KindNotFound, "no_share_loan", "The member has no open share loan.")
 	}
 	return ls[0], nil
-}
-
-// checkRateAndTerm checks a yearly rate and a term as finance/loan would.
-// Errors: rate_negative, rate_too_high, term_not_positive, term_too_long (422).
-func checkRateAndTerm(ratePct decimal.Decimal, months int) error {
-	t := loan.Terms{Principal: decimal.NewFromInt(1), YearlyRatePct: ratePct, Months: months}
-	if err := t.Validate(); err != nil {
-		return err
-	}
-	if !ratePct.Equal(ratePct.Round(4)) {
-		return app.Unprocessable("rate_too_high", "The yearly rate has at most four decimals.").OnField("rate")
-	}
-	return nil
 }
 
 // NewMortgage is what recording a site's blanket mortgage needs.
@@ -238,16 +269,16 @@ func (s *Service) CreateMortgage(ctx context.Context, p *app.Principal, in NewMo
 // CreateMortgageTx is CreateMortgage inside the caller's transaction, for
 // the demo seed.
 func (s *Service) CreateMortgageTx(ctx context.Context, tx *sqlx.Tx, in NewMortgage) (Loan, error) {
-	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+	if err := equity.CheckIdempotencyKey(in.IdempotencyKey); err != nil {
 		return Loan{}, err
 	}
-	today, err := s.siteToday(ctx, tx, in.SiteID)
+	today, err := s.Equity.SiteTodayTx(ctx, tx, in.SiteID)
 	if err != nil {
 		return Loan{}, err
 	}
 	start := today
 	if !in.StartsOn.IsZero() {
-		start = Day(in.StartsOn)
+		start = equity.Day(in.StartsOn)
 	}
 	in.Lender = strings.TrimSpace(in.Lender)
 	if in.Lender == "" {
@@ -257,7 +288,7 @@ func (s *Service) CreateMortgageTx(ctx context.Context, tx *sqlx.Tx, in NewMortg
 	if err := t.Validate(); err != nil {
 		return Loan{}, err
 	}
-	if err := checkRateAndTerm(in.YearlyRatePct, in.Months); err != nil {
+	if err := equity.CheckRateAndTerm(in.YearlyRatePct, in.Months); err != nil {
 		return Loan{}, err
 	}
 	if start.Before(today) {
@@ -273,25 +304,25 @@ func (s *Service) CreateMortgageTx(ctx context.Context, tx *sqlx.Tx, in NewMortg
 		p := prior[0]
 		if p.Kind != Mortgage || p.SiteID != in.SiteID || !p.Principal.Equal(in.Principal) || p.Months != in.Months ||
 			!p.YearlyRatePct.Equal(in.YearlyRatePct) || !p.StartsOn.Equal(start) {
-			return Loan{}, keyReused(in.IdempotencyKey)
+			return Loan{}, equity.KeyReused(in.IdempotencyKey)
 		}
 		return p, nil
 	}
-	if err := s.openPool(ctx, tx, in.SiteID); err != nil {
+	if err := s.Equity.OpenPoolTx(ctx, tx, in.SiteID); err != nil {
 		return Loan{}, err
 	}
 	var loanID int64
 	err = tx.GetContext(ctx, &loanID, `
 		INSERT INTO loans (kind, site_id, lender, principal, yearly_rate_pct, months, starts_on, idempotency_key)
 		VALUES ('mortgage', $1, $2, $3, $4, $5, $6::date, $7) RETURNING id`,
-		in.SiteID, in.Lender, in.Principal, in.YearlyRatePct, in.Months, sqlDate(start), in.IdempotencyKey)
+		in.SiteID, in.Lender, in.Principal, in.YearlyRatePct, in.Months, equity.SQLDate(start), in.IdempotencyKey)
 	if err != nil {
 		return Loan{}, loanError(err)
 	}
-	acc := AccountsOfSite(in.SiteID)
+	acc := equity.AccountsOfSite(in.SiteID)
 	if _, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
 		IdempotencyKey: fmt.Sprintf("equity:loan:%d:funded", loanID),
-		Description:    fmt.Sprintf("Blanket mortgage from %s: %s at %s%% over %d months", in.Lender, money(in.Principal), in.YearlyRatePct.String(), in.Months),
+		Description:    fmt.Sprintf("Blanket mortgage from %s: %s at %s%% over %d months", in.Lender, equity.FormatMoney(in.Principal), in.YearlyRatePct.String(), in.Months),
 		EffectiveDate:  today,
 		Metadata:       map[string]string{"site_id": id(in.SiteID), "loan_id": id(loanID)},
 		Postings: []ledger.Posting{
@@ -338,12 +369,12 @@ func (s *Service) PayoffQuote(ctx context.Context, p *app.Principal, loanID int6
 		return Payoff{}, err
 	}
 	if on.IsZero() {
-		if on, err = s.siteToday(ctx, s.DB, l.SiteID); err != nil {
+		if on, err = s.Equity.SiteToday(ctx, l.SiteID); err != nil {
 			return Payoff{}, err
 		}
 	}
 	q, err := payoffQuote(l, on)
-	return Payoff{Payoff: q, On: Day(on)}, err
+	return Payoff{Payoff: q, On: equity.Day(on)}, err
 }
 
 // PayoffQuoteTx is PayoffQuote inside the caller's transaction, for a move
@@ -359,9 +390,9 @@ func (s *Service) PayoffQuoteTx(ctx context.Context, tx *sqlx.Tx, loanID int64, 
 
 func payoffQuote(l Loan, on time.Time) (loan.Payoff, error) {
 	if !l.Open() {
-		return loan.Payoff{}, app.Unprocessable("loan_closed", "This loan was closed on %s.", sqlDate(*l.ClosedOn))
+		return loan.Payoff{}, app.Unprocessable("loan_closed", "This loan was closed on %s.", equity.SQLDate(*l.ClosedOn))
 	}
-	return loan.PayoffQuote(l.Terms(), l.PaidPeriods, Day(on))
+	return loan.PayoffQuote(l.Terms(), l.PaidPeriods, equity.Day(on))
 }
 
 // LoanChange changes a member's share loan today: a positive Delta lends
@@ -409,22 +440,22 @@ type LoanChangeResult struct {
 // settlement account does not hold a paydown.
 func (s *Service) ChangeShareLoanTx(ctx context.Context, tx *sqlx.Tx, in LoanChange) (LoanChangeResult, error) {
 	var res LoanChangeResult
-	if err := checkIdempotencyKey(in.IdempotencyKey); err != nil {
+	if err := equity.CheckIdempotencyKey(in.IdempotencyKey); err != nil {
 		return res, err
 	}
 	if in.Delta.IsZero() {
 		return res, app.Unprocessable("loan_change_zero", "Say how much to lend or to pay down.").OnField("loan")
 	}
-	if !isCents(in.Delta) {
+	if !equity.IsCents(in.Delta) {
 		return res, app.Unprocessable("amount_not_cents", "Amounts are in whole cents, such as 2500.50.").OnField("loan")
 	}
 	if done, err := s.replayLoanChange(ctx, tx, in, &res); done || err != nil {
 		return res, err
 	}
-	if err := s.ensureMemberAccounts(ctx, tx, in.MemberID); err != nil {
+	if err := s.Equity.EnsureMemberAccountsTx(ctx, tx, in.MemberID); err != nil {
 		return res, err
 	}
-	ch := loanChange{LoanChange: in, today: s.Today()}
+	ch := loanChange{LoanChange: in, today: s.Equity.Today()}
 	ls, err := s.loanWhere(ctx, tx, "l.member_id = $1 AND l.kind = 'share_loan' AND l.closed_on IS NULL FOR UPDATE OF l", in.MemberID)
 	if err != nil {
 		return res, err
@@ -438,12 +469,12 @@ func (s *Service) ChangeShareLoanTx(ctx context.Context, tx *sqlx.Tx, in LoanCha
 		return res, err
 	}
 	if in.Delta.IsPositive() {
-		macc := AccountsOfMember(in.MemberID)
+		macc := equity.AccountsOfMember(in.MemberID)
 		ch.postings = append(ch.postings,
 			ledger.Posting{Account: macc.ShareLoan, Amount: in.Delta},
 			ledger.Posting{Account: macc.Settlement, Amount: in.Delta.Neg()},
-			ledger.Posting{Account: AccountBank, Amount: in.Delta}, // advanced by the credit union
-			ledger.Posting{Account: AccountShareLoanFunding, Amount: in.Delta.Neg()},
+			ledger.Posting{Account: equity.AccountBank, Amount: in.Delta}, // advanced by the credit union
+			ledger.Posting{Account: equity.AccountShareLoanFunding, Amount: in.Delta.Neg()},
 		)
 	}
 	if ch.terms.Principal.IsPositive() {
@@ -470,7 +501,7 @@ func (s *Service) planNewLoan(ctx context.Context, tx *sqlx.Tx, ch *loanChange) 
 	if ch.Delta.IsNegative() {
 		return app.Unprocessable("no_share_loan", "The member has no share loan to pay down.").OnField("loan")
 	}
-	st, err := s.settings(ctx, tx)
+	st, err := s.Equity.SettingsTx(ctx, tx)
 	if err != nil {
 		return err
 	}
@@ -490,7 +521,7 @@ func (s *Service) planNewLoan(ctx context.Context, tx *sqlx.Tx, ch *loanChange) 
 // the rest billed to the member's account); the replacement keeps its rate
 // over the months left. Errors: paydown_exceeds_loan (422).
 func (s *Service) closeForChange(ctx context.Context, tx *sqlx.Tx, old Loan, ch *loanChange, res *LoanChangeResult) error {
-	macc := AccountsOfMember(ch.MemberID)
+	macc := equity.AccountsOfMember(ch.MemberID)
 	balance, accrued := old.Balance(), decimal.Zero
 	if quote, err := loan.PayoffQuote(old.Terms(), old.PaidPeriods, ch.today); err == nil {
 		accrued = quote.AccruedInterest
@@ -501,18 +532,18 @@ func (s *Service) closeForChange(ctx context.Context, tx *sqlx.Tx, old Loan, ch 
 		interest, paid, over := loan.Allocate(pay, accrued, balance)
 		if over.IsPositive() {
 			return app.Unprocessable("paydown_exceeds_loan",
-				"The loan is paid off with %s today; %s is %s too much.", money(balance.Add(accrued)), money(pay), money(over)).OnField("loan")
+				"The loan is paid off with %s today; %s is %s too much.", equity.FormatMoney(balance.Add(accrued)), equity.FormatMoney(pay), equity.FormatMoney(over)).OnField("loan")
 		}
 		source := macc.Settlement
 		if ch.FromCash {
-			source = AccountBank
+			source = equity.AccountBank
 		}
 		billed, principal = accrued.Sub(interest), balance.Sub(paid)
 		ch.postings = append(ch.postings,
 			ledger.Posting{Account: source, Amount: pay},
-			ledger.Posting{Account: AccountBank, Amount: pay.Neg()}, // passed on to the credit union
+			ledger.Posting{Account: equity.AccountBank, Amount: pay.Neg()}, // passed on to the credit union
 			ledger.Posting{Account: macc.ShareLoan, Amount: paid.Neg()},
-			ledger.Posting{Account: AccountShareLoanFunding, Amount: paid},
+			ledger.Posting{Account: equity.AccountShareLoanFunding, Amount: paid},
 		)
 	}
 	if billed.IsPositive() {
@@ -520,12 +551,12 @@ func (s *Service) closeForChange(ctx context.Context, tx *sqlx.Tx, old Loan, ch 
 		// the credit union and bills the member.
 		ch.postings = append(ch.postings,
 			ledger.Posting{Account: macc.Receivable, Amount: billed},
-			ledger.Posting{Account: AccountBank, Amount: billed.Neg()})
+			ledger.Posting{Account: equity.AccountBank, Amount: billed.Neg()})
 	}
 	res.Interest = accrued
 	ch.replaces = &old.ID
 	ch.terms = loan.Terms{YearlyRatePct: old.YearlyRatePct, Months: max(old.Months-old.PaidPeriods, 1), Principal: principal}
-	if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = $1`, old.ID, sqlDate(ch.today)); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = $1`, old.ID, equity.SQLDate(ch.today)); err != nil {
 		return loanError(err)
 	}
 	closed := old
@@ -542,14 +573,14 @@ func (s *Service) openReplacement(ctx context.Context, tx *sqlx.Tx, ch loanChang
 	if err := t.Validate(); err != nil {
 		return nil, err
 	}
-	if err := checkRateAndTerm(t.YearlyRatePct, t.Months); err != nil {
+	if err := equity.CheckRateAndTerm(t.YearlyRatePct, t.Months); err != nil {
 		return nil, err
 	}
 	var lid int64
 	err := tx.GetContext(ctx, &lid, `
 		INSERT INTO loans (kind, site_id, member_id, principal, yearly_rate_pct, months, starts_on, replaces_loan_id, idempotency_key)
 		VALUES ('share_loan', $1, $2, $3, $4, $5, $6::date, $7, $8) RETURNING id`,
-		ch.SiteID, ch.MemberID, t.Principal, t.YearlyRatePct, t.Months, sqlDate(ch.today), ch.replaces, "loan-change:"+ch.IdempotencyKey)
+		ch.SiteID, ch.MemberID, t.Principal, t.YearlyRatePct, t.Months, equity.SQLDate(ch.today), ch.replaces, "loan-change:"+ch.IdempotencyKey)
 	if err != nil {
 		return nil, loanError(err)
 	}
@@ -559,19 +590,19 @@ func (s *Service) openReplacement(ctx context.Context, tx *sqlx.Tx, ch loanChang
 
 // recordLoanChange posts a change's entry and records the change.
 func (s *Service) recordLoanChange(ctx context.Context, tx *sqlx.Tx, ch loanChange, res *LoanChangeResult) error {
-	desc := fmt.Sprintf("Share loan: %s lent", money(ch.Delta))
+	desc := fmt.Sprintf("Share loan: %s lent", equity.FormatMoney(ch.Delta))
 	if ch.Delta.IsNegative() {
-		desc = fmt.Sprintf("Share loan: %s paid down", money(ch.Delta.Neg()))
+		desc = fmt.Sprintf("Share loan: %s paid down", equity.FormatMoney(ch.Delta.Neg()))
 	}
 	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
 		IdempotencyKey: "equity:loan-change:" + ch.IdempotencyKey,
 		Description:    desc,
 		EffectiveDate:  ch.today,
 		Metadata:       map[string]string{"member_id": id(ch.MemberID), "site_id": id(ch.SiteID)},
-		Postings:       netPostings(ch.postings...),
+		Postings:       equity.NetPostings(ch.postings...),
 	})
 	if err != nil {
-		return translateLedger(err)
+		return equity.TranslateLedger(err)
 	}
 	res.EntryID = posted.ID
 	var toLoan *int64
@@ -581,9 +612,9 @@ func (s *Service) recordLoanChange(ctx context.Context, tx *sqlx.Tx, ch loanChan
 	_, err = tx.ExecContext(ctx, `
 		INSERT INTO loan_changes (site_id, member_id, from_loan_id, to_loan_id, changed_on, delta, interest, from_cash, entry_id, idempotency_key)
 		VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10)`,
-		ch.SiteID, ch.MemberID, ch.replaces, toLoan, sqlDate(ch.today), ch.Delta, res.Interest, ch.FromCash, posted.ID, ch.IdempotencyKey)
+		ch.SiteID, ch.MemberID, ch.replaces, toLoan, equity.SQLDate(ch.today), ch.Delta, res.Interest, ch.FromCash, posted.ID, ch.IdempotencyKey)
 	if app.PQConstraint(err) == "loan_changes_idempotency_key_key" {
-		return keyReused(ch.IdempotencyKey)
+		return equity.KeyReused(ch.IdempotencyKey)
 	}
 	if err != nil {
 		return fmt.Errorf("equity: unable to record loan change: %w", err)
@@ -659,7 +690,7 @@ func (s *Service) replayLoanChange(ctx context.Context, tx *sqlx.Tx, in LoanChan
 		return false, fmt.Errorf("equity: unable to read loan changes: %w", err)
 	}
 	if prior.MemberID != in.MemberID || !prior.Delta.Equal(in.Delta) || prior.FromCash != in.FromCash {
-		return true, keyReused(in.IdempotencyKey)
+		return true, equity.KeyReused(in.IdempotencyKey)
 	}
 	*res = LoanChangeResult{Interest: prior.Interest, EntryID: prior.EntryID, Replayed: true}
 	for _, p := range []struct {
@@ -683,15 +714,15 @@ func (s *Service) replayLoanChange(ctx context.Context, tx *sqlx.Tx, in LoanChan
 // today's prices. Call it at the end of a transaction that lends or issues.
 // Errors: beyond_loan_to_value (422), and those of SharePriceOn.
 func (s *Service) CheckLoanToValueTx(ctx context.Context, tx *sqlx.Tx, memberID int64) error {
-	owed, err := s.balance(ctx, tx, AccountsOfMember(memberID).ShareLoan, nil, debitNormal)
+	owed, err := s.Equity.BalanceTx(ctx, tx, equity.AccountsOfMember(memberID).ShareLoan, nil, equity.DebitNormal)
 	if err != nil || !owed.IsPositive() {
 		return err
 	}
-	st, err := s.settings(ctx, tx)
+	st, err := s.Equity.SettingsTx(ctx, tx)
 	if err != nil {
 		return err
 	}
-	hs, err := s.holdings(ctx, tx, memberID)
+	hs, err := s.Equity.HoldingsTx(ctx, tx, memberID)
 	if err != nil {
 		return err
 	}
@@ -703,7 +734,7 @@ func (s *Service) CheckLoanToValueTx(ctx context.Context, tx *sqlx.Tx, memberID 
 	if owed.GreaterThan(limit) {
 		return app.Unprocessable("beyond_loan_to_value",
 			"A share loan of %s is more than %s%% of the shares' value %s: the credit union lends at most %s.",
-			money(owed), st.LoanToValuePct.String(), money(value), money(limit)).OnField("loan")
+			equity.FormatMoney(owed), st.LoanToValuePct.String(), equity.FormatMoney(value), equity.FormatMoney(limit)).OnField("loan")
 	}
 	return nil
 }
@@ -711,7 +742,7 @@ func (s *Service) CheckLoanToValueTx(ctx context.Context, tx *sqlx.Tx, memberID 
 // LoanLimit is the most a share loan may be against shares worth value:
 // value × pct / 100, cut down to the cent (the limit is never rounded up).
 func LoanLimit(value, pct decimal.Decimal) decimal.Decimal {
-	return value.Mul(pct).Div(hundred).Truncate(MoneyPlaces)
+	return value.Mul(pct).Div(hundred).Truncate(equity.MoneyPlaces)
 }
 
 // postMortgageInstallment posts an installment of a site mortgage (the next
@@ -720,17 +751,17 @@ func LoanLimit(value, pct decimal.Decimal) decimal.Decimal {
 // loan.Allocate). The mortgage closes with its last installment.
 func (s *Service) postMortgageInstallment(ctx context.Context, tx *sqlx.Tx, l Loan, row loan.Installment) error {
 	interest, principal, _ := loan.Allocate(row.Payment, row.Interest, row.Balance.Add(row.Principal))
-	acc := AccountsOfSite(l.SiteID)
-	today := s.Today()
+	acc := equity.AccountsOfSite(l.SiteID)
+	today := s.Equity.Today()
 	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
 		IdempotencyKey: fmt.Sprintf("equity:loan:%d:installment:%d", l.ID, row.Period),
-		Description:    fmt.Sprintf("%s installment %d of %d, due %s", l.Kind.Label(), row.Period, l.Months, sqlDate(row.Date)),
+		Description:    fmt.Sprintf("%s installment %d of %d, due %s", l.Kind.Label(), row.Period, l.Months, equity.SQLDate(row.Date)),
 		EffectiveDate:  today,
 		Metadata:       map[string]string{"loan_id": id(l.ID), "site_id": id(l.SiteID)},
-		Postings: netPostings(
+		Postings: equity.NetPostings(
 			ledger.Posting{Account: acc.Mortgage, Amount: principal},
 			ledger.Posting{Account: acc.InterestExpense, Amount: interest},
-			ledger.Posting{Account: AccountBank, Amount: row.Payment.Neg()},
+			ledger.Posting{Account: equity.AccountBank, Amount: row.Payment.Neg()},
 		),
 	})
 	if err != nil {
@@ -739,11 +770,11 @@ func (s *Service) postMortgageInstallment(ctx context.Context, tx *sqlx.Tx, l Lo
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO loan_installments (loan_id, period, site_id, due_on, payment, interest, principal, entry_id)
 		VALUES ($1, $2, $3, $4::date, $5, $6, $7, $8)`,
-		l.ID, row.Period, l.SiteID, sqlDate(row.Date), row.Payment, interest, principal, posted.ID); err != nil {
+		l.ID, row.Period, l.SiteID, equity.SQLDate(row.Date), row.Payment, interest, principal, posted.ID); err != nil {
 		return fmt.Errorf("equity: unable to record installment: %w", err)
 	}
 	if row.Period == l.Months {
-		if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = $1`, l.ID, sqlDate(today)); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = $1`, l.ID, equity.SQLDate(today)); err != nil {
 			return loanError(err)
 		}
 	}
@@ -762,7 +793,7 @@ func (s *Service) Installments(ctx context.Context, p *app.Principal, loanID int
 		return nil, fmt.Errorf("equity: unable to list installments: %w", err)
 	}
 	for i := range out {
-		out[i].DueOn = Day(out[i].DueOn)
+		out[i].DueOn = equity.Day(out[i].DueOn)
 	}
 	return out, nil
 }
@@ -775,4 +806,214 @@ type PostedInstallment struct {
 	Interest  decimal.Decimal `db:"interest" json:"interest"`
 	Principal decimal.Decimal `db:"principal" json:"principal"`
 	EntryID   int64           `db:"entry_id" json:"entry_id"`
+}
+
+// PostMortgageInstallmentsTx posts, in order, the installments of a
+// mortgage up to period that are not posted yet, inside the caller's
+// transaction (a site's charge run), and returns how many it posted.
+func (s *Service) PostMortgageInstallmentsTx(ctx context.Context, tx *sqlx.Tx, loanID int64, upTo int) (int, error) {
+	ls, err := s.loanWhere(ctx, tx, "l.id = $1 FOR UPDATE OF l", loanID)
+	if err != nil || len(ls) == 0 {
+		return 0, err
+	}
+	l := ls[0]
+	if !l.Open() || l.PaidPeriods >= upTo {
+		return 0, nil
+	}
+	payment, balance := l.MonthlyPayment(), l.Balance()
+	n := 0
+	for k := l.PaidPeriods + 1; k <= upTo && k <= l.Months; k++ {
+		row := l.installment(k, balance, payment)
+		if err := s.postMortgageInstallment(ctx, tx, l, row); err != nil {
+			return n, err
+		}
+		balance = row.Balance
+		n++
+	}
+	return n, nil
+}
+
+// Due says up to which installment a share loan is due.
+type Due struct {
+	LoanID int64
+	UpTo   int
+}
+
+// ShareLoansDue lists the open share loans with installments due up to the
+// end of a month, by loan, for its charge run.
+func (s *Service) ShareLoansDue(ctx context.Context, month time.Time) ([]Due, error) {
+	return s.shareLoansDue(ctx, s.DB, month)
+}
+
+// ShareLoansDueTx is ShareLoansDue inside the caller's transaction.
+func (s *Service) ShareLoansDueTx(ctx context.Context, tx *sqlx.Tx, month time.Time) ([]Due, error) {
+	return s.shareLoansDue(ctx, tx, month)
+}
+
+func (s *Service) shareLoansDue(ctx context.Context, q sqlx.QueryerContext, month time.Time) ([]Due, error) {
+	next := month.AddDate(0, 1, 0)
+	ls, err := s.loanWhere(ctx, q, "l.kind = 'share_loan' AND l.closed_on IS NULL AND l.starts_on < $1::date ORDER BY l.id", equity.SQLDate(month))
+	if err != nil {
+		return nil, err
+	}
+	var dues []Due
+	for _, l := range ls {
+		upTo := l.PaidPeriods
+		for upTo < l.Months && dueDate(l.StartsOn, upTo+1).Before(next) {
+			upTo++
+		}
+		if upTo > l.PaidPeriods {
+			dues = append(dues, Due{l.ID, upTo})
+		}
+	}
+	sort.Slice(dues, func(i, j int) bool { return dues[i].LoanID < dues[j].LoanID })
+	return dues, nil
+}
+
+// MortgageDue is a site mortgage and its installment due in a month.
+type MortgageDue struct {
+	Loan        Loan
+	Installment loan.Installment
+}
+
+// MortgagesDue returns, by site, the installment of each site's mortgage
+// due in a month, for its charge run.
+func (s *Service) MortgagesDue(ctx context.Context, siteIDs []int64, month time.Time) (map[int64]MortgageDue, error) {
+	return s.mortgagesDue(ctx, s.DB, siteIDs, month)
+}
+
+// MortgagesDueTx is MortgagesDue inside the caller's transaction.
+func (s *Service) MortgagesDueTx(ctx context.Context, tx *sqlx.Tx, siteIDs []int64, month time.Time) (map[int64]MortgageDue, error) {
+	return s.mortgagesDue(ctx, tx, siteIDs, month)
+}
+
+func (s *Service) mortgagesDue(ctx context.Context, q sqlx.QueryerContext, siteIDs []int64, month time.Time) (map[int64]MortgageDue, error) {
+	next := month.AddDate(0, 1, 0)
+	mortgages, err := s.loanWhere(ctx, q, "l.kind = 'mortgage' AND l.site_id = ANY($1) AND (l.closed_on IS NULL OR l.closed_on >= $2::date)",
+		pq.Array(siteIDs), equity.SQLDate(month))
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]MortgageDue{}
+	for _, m := range mortgages {
+		rows, err := m.Schedule()
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range rows {
+			if !r.Date.Before(month) && r.Date.Before(next) && (m.ClosedOn == nil || !m.ClosedOn.Before(r.Date)) {
+				out[m.SiteID] = MortgageDue{Loan: m, Installment: r}
+			}
+		}
+	}
+	return out, nil
+}
+
+// LoansPerEntry bounds the share loans whose installments one ledger entry
+// bills: two postings a loan stay under the ledger's 1,000 an entry.
+const LoansPerEntry = 400
+
+// PostShareLoanInstallmentsTx posts, in one ledger entry, the due installments of a
+// batch of share loans: each billed to its member's account (payment) and
+// taken off their loan (principal; interest first, by loan.Allocate), the
+// payments passed on to the credit union. A loan closes with its last
+// installment. Loans locked first are re-read, so installments another run
+// posted meanwhile are not posted again.
+func (s *Service) PostShareLoanInstallmentsTx(ctx context.Context, tx *sqlx.Tx, runID int64, batch int, dues []Due) (int, error) {
+	ids := make([]int64, len(dues))
+	upTo := make(map[int64]int, len(dues))
+	for i, d := range dues {
+		ids[i], upTo[d.LoanID] = d.LoanID, d.UpTo
+	}
+	ls, err := s.loanWhere(ctx, tx, "l.id = ANY($1) AND l.closed_on IS NULL ORDER BY l.id FOR UPDATE OF l", pq.Array(ids))
+	if err != nil {
+		return 0, err
+	}
+	var (
+		postings                               []ledger.Posting
+		funding, paid                          decimal.Decimal
+		loanIDs, periods, sites, closing       []int64
+		dueOn, payments, interests, principals []string
+	)
+	for _, l := range ls {
+		payment, balance := l.MonthlyPayment(), l.Balance()
+		macc := equity.AccountsOfMember(*l.MemberID)
+		for k := l.PaidPeriods + 1; k <= upTo[l.ID] && k <= l.Months; k++ {
+			row := l.installment(k, balance, payment)
+			interest, principal, _ := loan.Allocate(row.Payment, row.Interest, balance)
+			postings = append(postings,
+				ledger.Posting{Account: macc.Receivable, Amount: row.Payment},
+				ledger.Posting{Account: macc.ShareLoan, Amount: principal.Neg()})
+			funding, paid = funding.Add(principal), paid.Add(row.Payment)
+			loanIDs, periods, sites = append(loanIDs, l.ID), append(periods, int64(k)), append(sites, l.SiteID)
+			dueOn, payments = append(dueOn, equity.SQLDate(row.Date)), append(payments, row.Payment.String())
+			interests, principals = append(interests, interest.String()), append(principals, principal.String())
+			if k == l.Months {
+				closing = append(closing, l.ID)
+			}
+			balance = row.Balance
+		}
+	}
+	if len(loanIDs) == 0 {
+		return 0, nil
+	}
+	today := s.Equity.Today()
+	postings = append(postings,
+		ledger.Posting{Account: equity.AccountShareLoanFunding, Amount: funding},
+		ledger.Posting{Account: equity.AccountBank, Amount: paid.Neg()})
+	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
+		IdempotencyKey: fmt.Sprintf("equity:share-loan-installments:run:%d:batch:%d", runID, batch),
+		Description:    fmt.Sprintf("Share loan installments: %d, billed to the members and passed on to the credit union", len(loanIDs)),
+		EffectiveDate:  today,
+		Metadata:       map[string]string{"run_id": id(runID)},
+		Postings:       equity.NetPostings(postings...),
+	})
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `
+		INSERT INTO loan_installments (loan_id, period, site_id, due_on, payment, interest, principal, entry_id)
+		SELECT l, p, s, d, pay, i, pr, $8
+		FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::date[], $5::numeric[], $6::numeric[], $7::numeric[])
+		     AS x (l, p, s, d, pay, i, pr)`,
+		pq.Array(loanIDs), pq.Array(periods), pq.Array(sites), pq.Array(dueOn), pq.Array(payments), pq.Array(interests),
+		pq.Array(principals), posted.ID); err != nil {
+		return 0, fmt.Errorf("equity: unable to record installments: %w", err)
+	}
+	if len(closing) > 0 {
+		if _, err := tx.ExecContext(ctx, `UPDATE loans SET closed_on = $2::date WHERE id = ANY($1)`, pq.Array(closing), equity.SQLDate(today)); err != nil {
+			return 0, loanError(err)
+		}
+	}
+	return len(loanIDs), nil
+}
+
+// dueDate is the due date of installment k of a loan started on start, as
+// finance/loan counts it: k months after the start, on the start's day of
+// the month or the month's last day when it is shorter.
+func dueDate(start time.Time, k int) time.Time {
+	y, m, day := start.Date()
+	first := time.Date(y, m+time.Month(k), 1, 0, 0, 0, 0, time.UTC)
+	if last := first.AddDate(0, 1, -1).Day(); day > last {
+		day = last
+	}
+	return time.Date(first.Year(), first.Month(), day, 0, 0, 0, 0, time.UTC)
+}
+
+// PoolDetail is a share pool as its page and the API show it: the pool
+// (equity.PoolDetail) with the mortgages that carry it, the open one first.
+type PoolDetail struct {
+	equity.PoolDetail
+	Mortgages []Loan
+}
+
+// PoolDetail returns a site's share pool with its mortgages to whoever may
+// see the pool. Errors: those of equity.Service.PoolDetail.
+func (s *Service) PoolDetail(ctx context.Context, p *app.Principal, siteID int64) (PoolDetail, error) {
+	d, err := s.Equity.PoolDetail(ctx, p, siteID)
+	if err != nil {
+		return PoolDetail{}, err
+	}
+	ms, err := s.loanWhere(ctx, s.DB, "l.site_id = $1 AND l.kind = 'mortgage' ORDER BY l.closed_on DESC NULLS FIRST, l.id DESC", siteID)
+	return PoolDetail{PoolDetail: d, Mortgages: ms}, err
 }
