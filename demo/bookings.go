@@ -253,7 +253,7 @@ func (s *bookingSeed) series(r booking.Resource, who, rule string, weeksAgo, clo
 		first = first.AddDate(0, 0, 1)
 	}
 	s.at = first.AddDate(0, 0, -3)
-	_, err := s.svc.CreateSeriesTx(s.ctx, s.tx, booking.SeriesRequest{
+	_, err := s.svc.CreateSeriesTx(s.ctx, s.tx, s.member(who), booking.SeriesRequest{
 		Request: booking.Request{ResourceID: r.ID, MemberID: s.d.members[who].ID, StartsAt: first, EndsAt: first.Add(90 * time.Minute)},
 		RRule:   rule, SkipConflicts: true,
 	})
@@ -305,7 +305,7 @@ func (s *bookingSeed) moments(resources map[string]booking.Resource) error {
 		return err
 	}
 	if _, err := s.try(func() error {
-		_, err := s.svc.JoinWaitlistTx(s.ctx, s.tx, booking.Request{ResourceID: workshop.ID, MemberID: s.d.members["dev"].ID,
+		_, err := s.svc.JoinWaitlistTx(s.ctx, s.tx, s.member("dev"), booking.Request{ResourceID: workshop.ID, MemberID: s.d.members["dev"].ID,
 			StartsAt: local(workshop, sat, 10), EndsAt: local(workshop, sat, 12)})
 		return err
 	}); err != nil {

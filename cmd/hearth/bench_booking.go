@@ -59,6 +59,7 @@ func benchBooking(ctx context.Context, b *benchEnv) error {
 		resources[i] = r.ID
 	}
 	members := make([]int64, bookingBenchClients)
+	bookers := make([]*app.Principal, bookingBenchClients) // who books, each for themself
 	tokens := make([]string, bookingBenchClients)
 	for i := range members {
 		var m app.Member
@@ -72,7 +73,7 @@ func benchBooking(ctx context.Context, b *benchEnv) error {
 		if err != nil {
 			return err
 		}
-		members[i] = m.ID
+		members[i], bookers[i] = m.ID, &app.Principal{Member: m}
 		if tokens[i], err = accounts.IssueToken(ctx, m.ID, "hearth bench"); err != nil {
 			return err
 		}
@@ -89,7 +90,7 @@ func benchBooking(ctx context.Context, b *benchEnv) error {
 
 	goRate, goFailed, err := bookingBenchRun(ctx, run, func(client int, n int64) error {
 		rid, start, end := slot(tomorrow, n)
-		_, err := svc.Create(ctx, booking.Request{ResourceID: rid, MemberID: members[client], StartsAt: start, EndsAt: end})
+		_, err := svc.Create(ctx, bookers[client], booking.Request{ResourceID: rid, MemberID: members[client], StartsAt: start, EndsAt: end})
 		return err
 	})
 	if err != nil {

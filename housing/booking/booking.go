@@ -149,6 +149,16 @@ type Request struct {
 	Allocated bool
 }
 
+// MadeBy is the rule of who asks for a booking, a series or a place on the
+// waitlist: members ask for themselves. (An allocation of the lottery, made
+// by its draw, books through Book.) Errors: forbidden.
+func (req Request) MadeBy(by *app.Principal) error {
+	if by == nil || by.ID != req.MemberID {
+		return app.Forbidden("You can only book for yourself.")
+	}
+	return nil
+}
+
 // Book creates a booking inside the caller's transaction. It is confirmed,
 // or pending when the resource needs a coordinator's approval.
 //

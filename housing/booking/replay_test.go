@@ -34,7 +34,7 @@ func TestReplayInOneTransaction(t *testing.T) {
 	if !taken.CreatedAt.Equal(clock) {
 		t.Errorf("made at %v, want the clock's %v", taken.CreatedAt, clock)
 	}
-	_, err = svc.CreateSeriesTx(ctx, tx, booking.SeriesRequest{RRule: "FREQ=DAILY;COUNT=3",
+	_, err = svc.CreateSeriesTx(ctx, tx, f.as(f.neighbour), booking.SeriesRequest{RRule: "FREQ=DAILY;COUNT=3",
 		Request: booking.Request{ResourceID: laundry.ID, MemberID: f.neighbour.ID, StartsAt: f.at(2, 9, 0), EndsAt: f.at(2, 10, 0)}})
 	if apptest.Code(err) != "series_refused" {
 		t.Fatalf("a series over a taken time: got %v, want series_refused", err)

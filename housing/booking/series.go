@@ -58,14 +58,17 @@ func (r SeriesResult) Created() int {
 // of the conflict or rule that refused it; it comes back filled also when
 // the error is series_refused.
 //
-// Errors (422): rrule_invalid, rrule_unbounded (no COUNT or UNTIL),
+// by books for themself (Request.MadeBy). Errors: forbidden (403); (422) rrule_invalid, rrule_unbounded (no COUNT or UNTIL),
 // rrule_too_many (more than MaxOccurrences), rrule_too_long (beyond the
 // two-year limit); the errors of checkRange for the first occurrence;
 // series_refused (409 when only conflicts refused occurrences, 422
 // otherwise) when an all-or-nothing series, or every occurrence of a
 // skip-conflicts series, was refused: then nothing is written.
-func (s *Service) CreateSeries(ctx context.Context, req SeriesRequest) (SeriesResult, error) {
+func (s *Service) CreateSeries(ctx context.Context, by *app.Principal, req SeriesRequest) (SeriesResult, error) {
 	var res SeriesResult
+	if err := req.MadeBy(by); err != nil {
+		return res, err
+	}
 	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
 		var err error
 		res, err = s.createSeries(ctx, tx, req)
@@ -77,7 +80,10 @@ func (s *Service) CreateSeries(ctx context.Context, req SeriesRequest) (SeriesRe
 // CreateSeriesTx is CreateSeries in the caller's transaction, for the demo
 // cooperative, which writes its history in one: a refused series leaves
 // nothing written there either.
-func (s *Service) CreateSeriesTx(ctx context.Context, tx *sqlx.Tx, req SeriesRequest) (SeriesResult, error) {
+func (s *Service) CreateSeriesTx(ctx context.Context, tx *sqlx.Tx, by *app.Principal, req SeriesRequest) (SeriesResult, error) {
+	if err := req.MadeBy(by); err != nil {
+		return SeriesResult{}, err
+	}
 	if _, err := tx.ExecContext(ctx, `SAVEPOINT series`); err != nil {
 		return SeriesResult{}, fmt.Errorf("booking: %w", err)
 	}

@@ -50,10 +50,14 @@ func (w *WaitlistEntry) localize() error {
 // is freed (a cancellation, a decline, a lapsed offer), the first member in
 // line whose time fits is offered it for OfferHold.
 //
-// Errors: the rule errors of Book (the time must be bookable but for the
-// conflict); slot_is_free (422) when nothing holds the time, so it can be
+// by waits for themself (Request.MadeBy). Errors: forbidden; the rule
+// errors of Book (the time must be bookable but for the conflict);
+// slot_is_free (422) when nothing holds the time, so it can be
 // booked now; already_waiting (409); not_found.
-func (s *Service) JoinWaitlist(ctx context.Context, req Request) (WaitlistEntry, error) {
+func (s *Service) JoinWaitlist(ctx context.Context, by *app.Principal, req Request) (WaitlistEntry, error) {
+	if err := req.MadeBy(by); err != nil {
+		return WaitlistEntry{}, err
+	}
 	if err := checkRange(req.StartsAt, req.EndsAt); err != nil {
 		return WaitlistEntry{}, err
 	}
@@ -71,8 +75,11 @@ func (s *Service) JoinWaitlist(ctx context.Context, req Request) (WaitlistEntry,
 
 // JoinWaitlistTx is JoinWaitlist in the caller's transaction, for the demo
 // cooperative, which writes its history in one.
-func (s *Service) JoinWaitlistTx(ctx context.Context, tx *sqlx.Tx, req Request) (WaitlistEntry, error) {
+func (s *Service) JoinWaitlistTx(ctx context.Context, tx *sqlx.Tx, by *app.Principal, req Request) (WaitlistEntry, error) {
 	var w WaitlistEntry
+	if err := req.MadeBy(by); err != nil {
+		return w, err
+	}
 	if err := checkRange(req.StartsAt, req.EndsAt); err != nil {
 		return w, err
 	}
