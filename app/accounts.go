@@ -212,19 +212,6 @@ func (a *Accounts) createMember(ctx context.Context, q sqlx.QueryerContext, n Ne
 	return m, nil
 }
 
-// Member returns one member. Errors: not_found.
-func (a *Accounts) Member(ctx context.Context, id int64) (Member, error) {
-	var m Member
-	err := a.DB.GetContext(ctx, &m, `SELECT id, email, name, role, created_at FROM members WHERE id = $1`, id)
-	if ErrNoRows(err) {
-		return m, NotFound("No such member.")
-	}
-	if err != nil {
-		return m, fmt.Errorf("accounts: unable to fetch member: %w", err)
-	}
-	return m, nil
-}
-
 // Members lists every member by name, for the treasurer. Errors:
 // forbidden (403).
 func (a *Accounts) Members(ctx context.Context, p *Principal) ([]Member, error) {

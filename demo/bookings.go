@@ -9,6 +9,7 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"hearth/app"
+	"hearth/day"
 	"hearth/housing/booking"
 )
 
@@ -93,91 +94,114 @@ var demoResidents = map[string][]string{
 	"linden": {"hugo", "ines", "jonas", "kemi"},
 }
 
+// bookingSeed writes the shared spaces and their bookings through the
+// booking service, in the demo's transaction. The service's clock replays
+// the past: each booking of the history is made when its member made it,
+// days before its time, under the rules of the space, and decided or
+// cancelled when that happened.
+type bookingSeed struct {
+	ctx context.Context
+	tx  *sqlx.Tx
+	d   *demo
+	svc *booking.Service
+	at  time.Time // the service's clock
+	now time.Time // the real now, where the history ends
+}
+
 // seedBookings gives each demo site its shared spaces with rules, and about
-// a year of bookings by its residents: past history written directly, the
-// coming weeks booked through the booking service so that every rule
-// holds, plus a recurring laundry slot, pending guest-room requests from
-// visitors, a waitlist entry and a maintenance blackout.
+// a year of bookings by its residents, all through the booking service:
+// the past replayed on its clock, the coming weeks booked now; plus a
+// recurring laundry slot, pending guest-room requests from visitors, a
+// declined one, a waitlist entry and a maintenance blackout.
 func seedBookings(ctx context.Context, tx *sqlx.Tx, d *demo) error {
-	svc := &booking.Service{}
-	rng := rand.New(rand.NewPCG(2026, 3))
-	now := time.Now()
+	s := &bookingSeed{ctx: ctx, tx: tx, d: d, now: time.Now()}
+	s.svc = &booking.Service{Now: func() time.Time { return s.at }}
+	s.at = s.now.AddDate(-1, 0, -14)           // the spaces were there before their history
 	resources := map[string]booking.Resource{} // by site/name
 	for _, dr := range demoResources() {
-		var id int64
-		if err := tx.GetContext(ctx, &id, `INSERT INTO resources (site_id, name, kind, description, min_minutes, max_minutes,
-			horizon_days, weekly_quota_bookings, weekly_quota_minutes, buffer_minutes, approval_required, who_may_book)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id`,
-			d.sites[dr.site], dr.name, dr.kind, dr.description, dr.rules.MinMinutes, dr.rules.MaxMinutes, dr.rules.HorizonDays,
-			dr.rules.WeeklyQuotaBookings, dr.rules.WeeklyQuotaMinutes, dr.rules.BufferMinutes, dr.rules.ApprovalRequired,
-			dr.rules.WhoMayBook); err != nil {
-			return err
+		r, err := s.svc.CreateResourceTx(ctx, tx, s.coordinator(dr.site), booking.NewResource{
+			SiteID: d.sites[dr.site], Name: dr.name, Kind: dr.kind, Description: dr.description})
+		if err != nil {
+			return fmt.Errorf("%s: %w", dr.name, err)
 		}
-		for _, h := range dr.rules.Hours {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO resource_hours (site_id, resource_id, weekday, opens, closes) VALUES ($1, $2, $3, $4, $5)`,
-				d.sites[dr.site], id, int(h.Weekday), int(h.Opens), int(h.Closes)); err != nil {
-				return err
-			}
-		}
-		var r booking.Resource
-		if err := tx.GetContext(ctx, &r, `
-			SELECT r.id, r.site_id, s.timezone, r.buffer_minutes FROM resources r JOIN sites s ON s.id = r.site_id WHERE r.id = $1`, id); err != nil {
-			return err
+		if r, err = s.svc.SetRulesTx(ctx, tx, s.coordinator(dr.site), r.ID, dr.rules); err != nil {
+			return fmt.Errorf("%s: rules: %w", dr.name, err)
 		}
 		resources[dr.site+"/"+dr.name] = r
 	}
-
 	// The recurring laundry slot: Ada's Tuesday evening wash since ten weeks
 	// ago, twenty weeks in all.
-	ada := d.members["ada"]
-	if err := seedSeries(ctx, tx, resources["elm/Laundry"], ada.ID, "FREQ=WEEKLY;BYDAY=TU;COUNT=20", 10, 19*60); err != nil {
+	if err := s.series(resources["elm/Laundry"], "ada", "FREQ=WEEKLY;BYDAY=TU;COUNT=20", 10, 19*60); err != nil {
 		return err
 	}
-	if err := seedBookingMoments(ctx, tx, d, svc, resources); err != nil {
+	if err := s.moments(resources); err != nil {
 		return err
 	}
-
+	rng := rand.New(rand.NewPCG(2026, 3))
 	for _, dr := range demoResources() {
-		r := resources[dr.site+"/"+dr.name]
-		loc, err := booking.Location(r.Timezone)
+		if err := s.history(dr, resources[dr.site+"/"+dr.name], rng); err != nil {
+			return fmt.Errorf("%s: %w", dr.name, err)
+		}
+	}
+	return nil
+}
+
+// coordinator is the principal of a demo site's coordinator.
+func (s *bookingSeed) coordinator(site string) *app.Principal {
+	return &app.Principal{Member: s.d.members[demoCoordinators[site]], CoordinatorOf: []int64{s.d.sites[site]}}
+}
+
+// member is the principal of a demo member acting for themself.
+func (s *bookingSeed) member(key string) *app.Principal {
+	return &app.Principal{Member: s.d.members[key]}
+}
+
+// history books a space over the past year and the coming six weeks:
+// perWeek bookings a week on average, a little busier at weekends. A
+// booking of the past is made one to ten days before its time, and one in
+// twenty is cancelled by its member the day after; most coming guest-room
+// stays are already approved. A time the rules or another booking refuse
+// is left out.
+func (s *bookingSeed) history(dr demoResource, r booking.Resource, rng *rand.Rand) error {
+	bookers := demoResidents[dr.site]
+	if dr.rules.WhoMayBook == booking.Members {
+		bookers = append(bookers, "ada", "elena", "hugo") // visitors from the other sites too
+	}
+	today := day.Of(s.now.In(r.Location())).In(r.Location())
+	for d := today.AddDate(-1, 0, 0); d.Before(today.AddDate(0, 0, 42)); d = d.AddDate(0, 0, 1) {
+		chance := float64(dr.perWeek) / 7
+		if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
+			chance *= 1.5
+		}
+		if rng.Float64() >= chance {
+			continue
+		}
+		start, end := dr.makeSlot(d, rng)
+		who := bookers[rng.IntN(len(bookers))]
+		s.at = s.now
+		cancelled := false
+		if start.Before(s.now) {
+			cancelled = rng.IntN(20) == 0
+			s.at = start.AddDate(0, 0, -1-rng.IntN(10))
+		}
+		b, err := s.book(r, who, start, end)
 		if err != nil {
 			return err
 		}
-		today := time.Date(now.In(loc).Year(), now.In(loc).Month(), now.In(loc).Day(), 0, 0, 0, 0, loc)
-		bookers := demoResidents[dr.site]
-		if dr.rules.WhoMayBook == booking.Members {
-			bookers = append(bookers, "ada", "elena", "hugo") // visitors from the other sites too
+		if b == nil {
+			continue
 		}
-		for day := today.AddDate(-1, 0, 0); day.Before(today.AddDate(0, 0, 42)); day = day.AddDate(0, 0, 1) {
-			// perWeek bookings a week on average, a little busier at weekends.
-			chance := float64(dr.perWeek) / 7
-			if wd := day.Weekday(); wd == time.Saturday || wd == time.Sunday {
-				chance *= 1.5
+		if b.Status == booking.Pending {
+			if start.Before(s.now) {
+				s.at = s.at.Add(2 * time.Hour) // the coordinator approved the stay soon after
 			}
-			if rng.Float64() >= chance {
-				continue
+			if _, err := s.svc.ApproveTx(s.ctx, s.tx, s.coordinator(dr.site), b.ID, ""); err != nil {
+				return err
 			}
-			start, end := dr.makeSlot(day, rng)
-			who := d.members[bookers[rng.IntN(len(bookers))]]
-			if start.After(now) {
-				b, err := seedUpcoming(ctx, tx, svc, r, who.ID, start, end)
-				if err != nil {
-					return err
-				}
-				// The coordinator has already approved most coming stays.
-				if b != nil && b.Status == booking.Pending {
-					if _, err := tx.ExecContext(ctx, `UPDATE bookings SET status = 'confirmed', decided_by = $2, decided_at = now() WHERE id = $1`,
-						b.ID, d.members[demoCoordinators[dr.site]].ID); err != nil {
-						return err
-					}
-				}
-				continue
-			}
-			status := booking.Confirmed
-			if rng.IntN(20) == 0 {
-				status = booking.Cancelled
-			}
-			if err := seedPast(ctx, tx, r, who.ID, start, end, status, dr.rules.Buffer(), start.AddDate(0, 0, -1-rng.IntN(10))); err != nil {
+		}
+		if cancelled {
+			s.at = s.at.AddDate(0, 0, 1)
+			if _, err := s.svc.CancelTx(s.ctx, s.tx, s.member(who), b.ID, ""); err != nil {
 				return err
 			}
 		}
@@ -185,131 +209,111 @@ func seedBookings(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 	return nil
 }
 
-// seedPast writes one booking of the past as it was, skipping it when the
-// time was already taken: rules are for bookings made today.
-func seedPast(ctx context.Context, tx *sqlx.Tx, r booking.Resource, memberID int64, start, end time.Time, status booking.Status,
-	buffer time.Duration, made time.Time) error {
-	_, err := tx.ExecContext(ctx, `
-		INSERT INTO bookings (site_id, resource_id, member_id, during, blocks, status, created_at, cancelled_by, cancelled_at)
-		SELECT $1, $2, $3, tstzrange($4, $5, '[)'), tstzrange($4, $6, '[)'), $7, $8,
-		       CASE WHEN $7 = 'cancelled' THEN $3::bigint END, CASE WHEN $7 = 'cancelled' THEN $8::timestamptz + interval '1 day' END
-		WHERE NOT EXISTS (SELECT 1 FROM bookings
-		                  WHERE site_id = $1 AND resource_id = $2 AND status IN ('pending', 'confirmed', 'offered')
-		                    AND blocks && tstzrange($4, $6, '[)'))`,
-		r.SiteID, r.ID, memberID, start, end, end.Add(buffer), status, made)
-	return err
-}
-
-// seedUpcoming books a coming time through the booking service, as a
-// member would; a time refused by a rule or a conflict is left out (nil).
-func seedUpcoming(ctx context.Context, tx *sqlx.Tx, svc *booking.Service, r booking.Resource, memberID int64, start, end time.Time) (*booking.Booking, error) {
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT demo_booking`); err != nil {
-		return nil, err
-	}
-	b, err := svc.Book(ctx, tx, booking.Request{ResourceID: r.ID, MemberID: memberID, StartsAt: start, EndsAt: end})
-	if e, ok := app.AsError(err); ok && (e.Kind == app.KindConflict || e.Kind == app.KindUnprocessable) {
-		_, err = tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT demo_booking`)
-		return nil, err
-	}
-	if err != nil {
-		return nil, err
-	}
-	_, err = tx.ExecContext(ctx, `RELEASE SAVEPOINT demo_booking`)
-	return &b, err
-}
-
-// seedSeries writes a weekly series that began weeksAgo weeks ago at the
-// local clock time (minutes), one hour and a half each.
-func seedSeries(ctx context.Context, tx *sqlx.Tx, r booking.Resource, memberID int64, rule string, weeksAgo, clock int) error {
-	loc, err := booking.Location(r.Timezone)
-	if err != nil {
+// book books a time for a member at the service's clock, as they would; a
+// time refused by a rule or a conflict is left out (nil).
+func (s *bookingSeed) book(r booking.Resource, who string, start, end time.Time) (*booking.Booking, error) {
+	var b booking.Booking
+	ok, err := s.try(func() error {
+		var err error
+		b, err = s.svc.Book(s.ctx, s.tx, booking.Request{ResourceID: r.ID, MemberID: s.d.members[who].ID, StartsAt: start, EndsAt: end})
 		return err
+	})
+	if !ok || err != nil {
+		return nil, err
 	}
-	now := time.Now().In(loc)
+	return &b, nil
+}
+
+// try runs fn inside a savepoint: a refusal (a conflict, a broken rule)
+// rolls it back and reports false; any other error ends the seed.
+func (s *bookingSeed) try(fn func() error) (bool, error) {
+	if _, err := s.tx.ExecContext(s.ctx, `SAVEPOINT demo_booking`); err != nil {
+		return false, err
+	}
+	err := fn()
+	if e, ok := app.AsError(err); ok && (e.Kind == app.KindConflict || e.Kind == app.KindUnprocessable) {
+		_, err = s.tx.ExecContext(s.ctx, `ROLLBACK TO SAVEPOINT demo_booking`)
+		return false, err
+	}
+	if err != nil {
+		return false, err
+	}
+	_, err = s.tx.ExecContext(s.ctx, `RELEASE SAVEPOINT demo_booking`)
+	return true, err
+}
+
+// series books a weekly series that began weeksAgo weeks ago, on the
+// Tuesday at the local clock time (minutes), one hour and a half each, as
+// its member booked it three days before the first.
+func (s *bookingSeed) series(r booking.Resource, who, rule string, weeksAgo, clock int) error {
+	loc := r.Location()
+	now := s.now.In(loc)
 	first := time.Date(now.Year(), now.Month(), now.Day()-7*weeksAgo, clock/60, clock%60, 0, 0, loc)
 	for first.Weekday() != time.Tuesday {
 		first = first.AddDate(0, 0, 1)
 	}
-	var seriesID int64
-	if err := tx.GetContext(ctx, &seriesID, `
-		INSERT INTO booking_series (site_id, resource_id, member_id, rrule, first_during, created_at)
-		VALUES ($1, $2, $3, $4, tstzrange($5, $6, '[)'), $7) RETURNING id`,
-		r.SiteID, r.ID, memberID, rule, first, first.Add(90*time.Minute), first.AddDate(0, 0, -3)); err != nil {
-		return err
-	}
-	for i := range 20 {
-		start := time.Date(first.Year(), first.Month(), first.Day()+7*i, clock/60, clock%60, 0, 0, loc)
-		if _, err := tx.ExecContext(ctx, `
-			INSERT INTO bookings (site_id, resource_id, member_id, during, blocks, status, series_id, created_at)
-			VALUES ($1, $2, $3, tstzrange($4, $5, '[)'), tstzrange($4, $5, '[)'), 'confirmed', $6, $7)`,
-			r.SiteID, r.ID, memberID, start, start.Add(90*time.Minute), seriesID, first.AddDate(0, 0, -3)); err != nil {
-			return fmt.Errorf("series occurrence %d: %w", i, err)
-		}
-	}
-	return nil
+	s.at = first.AddDate(0, 0, -3)
+	_, err := s.svc.CreateSeriesTx(s.ctx, s.tx, s.member(who), booking.SeriesRequest{
+		Request: booking.Request{ResourceID: r.ID, MemberID: s.d.members[who].ID, StartsAt: first, EndsAt: first.Add(90 * time.Minute)},
+		RRule:   rule, SkipConflicts: true,
+	})
+	return err
 }
 
-// seedBookingMoments adds the things a demo should show: visitors' guest
-// room requests waiting for approval, a declined one with the
-// coordinator's note, a waitlist entry on a taken workshop slot, and a
-// maintenance blackout.
-func seedBookingMoments(ctx context.Context, tx *sqlx.Tx, d *demo, svc *booking.Service, resources map[string]booking.Resource) error {
+// moments adds the things a demo should show: visitors' guest room
+// requests waiting for approval, a declined one with the coordinator's
+// note, a waitlist entry on a taken workshop slot, and a maintenance
+// blackout.
+func (s *bookingSeed) moments(resources map[string]booking.Resource) error {
 	local := func(r booking.Resource, days, hour int) time.Time {
-		loc, _ := booking.Location(r.Timezone)
-		n := time.Now().In(loc)
-		return time.Date(n.Year(), n.Month(), n.Day()+days, hour, 0, 0, 0, loc)
+		n := s.now.In(r.Location())
+		return time.Date(n.Year(), n.Month(), n.Day()+days, hour, 0, 0, 0, r.Location())
 	}
-	// Pending: Ada visits Linden Yard, Elena visits Elm Court.
+	// Pending: Ada visits Linden Yard, Elena visits Elm Court; they asked
+	// two days ago.
 	linden, elm := resources["linden/Guest room"], resources["elm/Guest room"]
+	s.at = s.now.AddDate(0, 0, -2)
 	for _, p := range []struct {
 		r            booking.Resource
 		who          string
 		days, nights int
 	}{{linden, "ada", 24, 3}, {elm, "elena", 31, 2}} {
-		start := local(p.r, p.days, 15)
-		end := local(p.r, p.days+p.nights, 11)
-		if err := seedPast(ctx, tx, p.r, d.members[p.who].ID, start, end, booking.Pending, p.r.Buffer(), time.Now().AddDate(0, 0, -2)); err != nil {
+		if _, err := s.book(p.r, p.who, local(p.r, p.days, 15), local(p.r, p.days+p.nights, 11)); err != nil {
 			return err
 		}
 	}
 	// Declined, with a note: Ben asked for the Elm guest room during the
 	// roof repairs.
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO bookings (site_id, resource_id, member_id, during, blocks, status, note, decided_by, decided_at, created_at)
-		VALUES ($1, $2, $3, tstzrange($4, $5, '[)'), tstzrange($4, $5, '[)'), 'declined',
-		        'Sorry Ben, the roofers sleep there that week.', $6, $7, $7)`,
-		elm.SiteID, elm.ID, d.members["ben"].ID, local(elm, 45, 15), local(elm, 47, 11), d.members["chloe"].ID, time.Now().AddDate(0, 0, -1)); err != nil {
+	s.at = s.now.AddDate(0, 0, -1)
+	b, err := s.book(elm, "ben", local(elm, 45, 15), local(elm, 47, 11))
+	if err != nil {
 		return err
 	}
+	if b != nil {
+		if _, err := s.svc.DeclineTx(s.ctx, s.tx, s.coordinator("elm"), b.ID, "Sorry Ben, the roofers sleep there that week."); err != nil {
+			return err
+		}
+	}
 	// A taken workshop slot next Saturday with Dev waiting for it.
+	s.at = s.now
 	workshop := resources["elm/Workshop"]
 	sat := 1
 	for local(workshop, sat, 0).Weekday() != time.Saturday {
 		sat++
 	}
-	if _, err := seedUpcoming(ctx, tx, svc, workshop, d.members["ben"].ID, local(workshop, sat, 10), local(workshop, sat, 13)); err != nil {
+	if _, err := s.book(workshop, "ben", local(workshop, sat, 10), local(workshop, sat, 13)); err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO waitlist_entries (site_id, resource_id, member_id, wanted)
-		SELECT $1, $2, $3, tstzrange($4, $5, '[)')
-		WHERE EXISTS (SELECT 1 FROM bookings WHERE resource_id = $2 AND status IN ('pending', 'confirmed')
-		              AND blocks && tstzrange($4, $5, '[)'))`,
-		workshop.SiteID, workshop.ID, d.members["dev"].ID, local(workshop, sat, 10), local(workshop, sat, 12)); err != nil {
+	if _, err := s.try(func() error {
+		_, err := s.svc.JoinWaitlistTx(s.ctx, s.tx, s.member("dev"), booking.Request{ResourceID: workshop.ID, MemberID: s.d.members["dev"].ID,
+			StartsAt: local(workshop, sat, 10), EndsAt: local(workshop, sat, 12)})
+		return err
+	}); err != nil {
 		return err
 	}
 	// Harbor's workshop closes for a day to replace the dust extractor.
 	harbor := resources["harbor/Workshop"]
 	from := local(harbor, 9, 8)
-	if _, err := tx.ExecContext(ctx, `
-		INSERT INTO resource_blackouts (site_id, resource_id, during, reason, created_by) VALUES ($1, $2, tstzrange($3, $4, '[)'), $5, $6)`,
-		harbor.SiteID, harbor.ID, from, from.Add(10*time.Hour), "Replacing the dust extractor", d.members["grace"].ID); err != nil {
-		return err
-	}
-	_, err := tx.ExecContext(ctx, `
-		UPDATE bookings SET status = 'cancelled', note = 'Cancelled: the space is closed at that time (Replacing the dust extractor).',
-		       cancelled_by = $3, cancelled_at = now()
-		WHERE resource_id = $1 AND status IN ('pending', 'confirmed') AND during && tstzrange($2::timestamptz, $2::timestamptz + interval '10 hours', '[)')`,
-		harbor.ID, from, d.members["grace"].ID)
+	_, _, err = s.svc.AddBlackoutTx(s.ctx, s.tx, s.coordinator("harbor"), harbor.ID, from, from.Add(10*time.Hour), "Replacing the dust extractor")
 	return err
 }

@@ -61,10 +61,12 @@ func seedLottery(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 		}
 		rooms[site] = &r
 	}
-	// The past cannot be written through the service: the schema refuses
-	// slots, requests and draws that were not made at the time. The demo's
-	// history is written as it happened, with those guards paused for this
-	// transaction only.
+	// The past lotteries cannot be written through the lottery service: the
+	// schema's guards refuse slots, requests and draws not made at the
+	// database's now (the transaction's start), which no clock of the
+	// service can move. The demo's history is written as it happened, with
+	// those guards paused for this transaction only; the bookings of its
+	// allocations go through the booking service, at the draw's time.
 	guards := [][2]string{
 		{"lottery_slots", "lottery_slots_guard"}, {"lottery_requests", "lottery_requests_guard"},
 		{"lottery_entrants", "lottery_entrants_guard"}, {"lottery_blocked_slots", "lottery_blocked_slots_guard"},
@@ -77,6 +79,7 @@ func seedLottery(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 	}
 	rng := mrand.New(mrand.NewPCG(2026, 12))
 	h := &demoLotteryHistory{tx: tx, d: d, rng: rng, won: map[int64][]time.Time{}}
+	h.bookings = &booking.Service{Now: func() time.Time { return h.at }}
 	peaks := []demoPeak{
 		{"elm", "New Year in the guest room", 12, 29, 4, 1, []string{"ada", "ben", "chloe", "dev", "elena"}, true},
 		{"linden", "Silvester im Gästezimmer", 12, 29, 4, 1, []string{"hugo", "ines", "jonas", "kemi", "ada"}, true},
@@ -171,6 +174,10 @@ type demoLotteryHistory struct {
 	d   *demo
 	rng *mrand.Rand
 	won map[int64][]time.Time // member → drawn_at of each slot they received
+	// bookings books the allocations of a past draw, at the draw's time
+	// (at), as the service's draw does.
+	bookings *booking.Service
+	at       time.Time
 }
 
 // demoNights are the one-night slots from the check-in of first, ending 11:00.
@@ -316,16 +323,14 @@ func (h *demoLotteryHistory) pastWindow(ctx context.Context, r *demoGuestRoom, p
 	}
 	for _, a := range result.Allocations {
 		s := byID[a.SlotID]
-		var bookingID int64
-		if err := h.tx.GetContext(ctx, &bookingID, `
-			INSERT INTO bookings (site_id, resource_id, member_id, during, blocks, status, created_at)
-			VALUES ($1, $2, $3, tstzrange($4, $5, '[)'), tstzrange($4, $6, '[)'), 'confirmed', $7) RETURNING id`,
-			r.SiteID, r.ID, a.MemberID, s.StartsAt, s.EndsAt, s.EndsAt.Add(time.Duration(r.BufferMinutes)*time.Minute), drawnAt); err != nil {
-			return err
+		h.at = drawnAt
+		b, err := h.bookings.Book(ctx, h.tx, booking.Request{ResourceID: r.ID, MemberID: a.MemberID, StartsAt: s.StartsAt, EndsAt: s.EndsAt, Allocated: true})
+		if err != nil {
+			return fmt.Errorf("booking %s: %w", s.Label, err)
 		}
 		if _, err := h.tx.ExecContext(ctx, `
 			INSERT INTO lottery_allocations (site_id, window_id, slot_id, member_id, rank, round, booking_id)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, r.SiteID, id, a.SlotID, a.MemberID, a.Rank, a.Round, bookingID); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7)`, r.SiteID, id, a.SlotID, a.MemberID, a.Rank, a.Round, b.ID); err != nil {
 			return err
 		}
 		h.won[a.MemberID] = append(h.won[a.MemberID], drawnAt)

@@ -848,7 +848,7 @@ func (m *matrix) tomorrow() (time.Time, time.Time) {
 // book books a space for a member.
 func (m *matrix) book(t *testing.T, space, memberID int64) booking.Booking {
 	start, end := m.tomorrow()
-	b, err := m.svc.Booking.Create(m.ctx, booking.Request{ResourceID: space, MemberID: memberID, StartsAt: start, EndsAt: end})
+	b, err := m.svc.Booking.Create(m.ctx, m.principal(t, memberID), booking.Request{ResourceID: space, MemberID: memberID, StartsAt: start, EndsAt: end})
 	m.fail(t, "booking", err)
 	return b
 }
@@ -897,7 +897,7 @@ func (m *matrix) pendingOfAda(t *testing.T, r role) call {
 func (m *matrix) seriesOfAda(t *testing.T, r role) call {
 	space := m.newSpace(t, m.siteA, booking.Rules{WhoMayBook: booking.Residents})
 	start, end := m.tomorrow()
-	res, err := m.svc.Booking.CreateSeries(m.ctx, booking.SeriesRequest{
+	res, err := m.svc.Booking.CreateSeries(m.ctx, m.principal(t, m.ada), booking.SeriesRequest{
 		Request: booking.Request{ResourceID: space, MemberID: m.ada, StartsAt: start, EndsAt: end}, RRule: "FREQ=DAILY;COUNT=2"})
 	m.fail(t, "series", err)
 	return call{params: map[string]string{"series_id": fmt.Sprint(res.SeriesID)}}
@@ -907,7 +907,7 @@ func (m *matrix) seriesOfAda(t *testing.T, r role) call {
 func (m *matrix) waitlistEntryOfAda(t *testing.T, r role) call {
 	space := m.newSpace(t, m.siteA, booking.Rules{WhoMayBook: booking.Residents})
 	b := m.book(t, space, m.ben)
-	w, err := m.svc.Booking.JoinWaitlist(m.ctx, booking.Request{ResourceID: space, MemberID: m.ada, StartsAt: b.StartsAt, EndsAt: b.EndsAt})
+	w, err := m.svc.Booking.JoinWaitlist(m.ctx, m.principal(t, m.ada), booking.Request{ResourceID: space, MemberID: m.ada, StartsAt: b.StartsAt, EndsAt: b.EndsAt})
 	m.fail(t, "waitlist", err)
 	return call{params: map[string]string{"entry_id": fmt.Sprint(w.ID)}}
 }
@@ -916,7 +916,7 @@ func (m *matrix) waitlistEntryOfAda(t *testing.T, r role) call {
 func (m *matrix) offerToAda(t *testing.T, r role) call {
 	space := m.newSpace(t, m.siteA, booking.Rules{WhoMayBook: booking.Residents})
 	b := m.book(t, space, m.ben)
-	_, err := m.svc.Booking.JoinWaitlist(m.ctx, booking.Request{ResourceID: space, MemberID: m.ada, StartsAt: b.StartsAt, EndsAt: b.EndsAt})
+	_, err := m.svc.Booking.JoinWaitlist(m.ctx, m.principal(t, m.ada), booking.Request{ResourceID: space, MemberID: m.ada, StartsAt: b.StartsAt, EndsAt: b.EndsAt})
 	m.fail(t, "waitlist", err)
 	_, err = m.svc.Booking.Cancel(m.ctx, m.principal(t, m.ben), b.ID, "")
 	m.fail(t, "cancel", err)

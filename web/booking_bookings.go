@@ -130,7 +130,7 @@ func (h *bookingHandlers) book(c *fiber.Ctx) error {
 	}
 	var b booking.Booking
 	if err == nil {
-		b, err = h.svc.Create(c.UserContext(), req)
+		b, err = h.svc.Create(c.UserContext(), principal(c), req)
 	}
 	when := b.StartsAt.Format("Mon 2 Jan 15:04") + "–" + b.EndsAt.Format("15:04")
 	flash := fmt.Sprintf("%s is booked for you %s.", b.ResourceName, when)
@@ -209,7 +209,7 @@ func (h *bookingHandlers) bookSeriesOf(c *fiber.Ctx, r *booking.Resource, req bo
 	}
 	var res booking.SeriesResult
 	if err == nil {
-		res, err = h.svc.CreateSeries(c.UserContext(), booking.SeriesRequest{Request: req, RRule: in.RRule, SkipConflicts: skip})
+		res, err = h.svc.CreateSeries(c.UserContext(), principal(c), booking.SeriesRequest{Request: req, RRule: in.RRule, SkipConflicts: skip})
 	}
 	if e, ok := app.AsError(err); ok && e.Code == "series_refused" && isAPI(c) {
 		// The error, and which occurrences were refused and why.
@@ -256,7 +256,7 @@ func (h *bookingHandlers) joinWaitlist(c *fiber.Ctx) error {
 	}
 	var w booking.WaitlistEntry
 	if err == nil {
-		w, err = h.svc.JoinWaitlist(c.UserContext(), req)
+		w, err = h.svc.JoinWaitlist(c.UserContext(), principal(c), req)
 	}
 	return h.reply(c, err, answer{
 		Status: fiber.StatusCreated, JSON: newWaitlistJSON(w), To: "/bookings#waitlist",

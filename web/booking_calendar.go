@@ -264,15 +264,14 @@ func newMonthView(r *booking.Resource, from, to time.Time, bs []booking.Booking,
 		v.Days = append(v.Days, calendarDay{Label: name})
 	}
 	todayDate := now.In(loc).Format("2006-01-02")
-	back := (int(from.Weekday()) + 6) % 7
-	day := time.Date(from.Year(), from.Month(), from.Day()-back, 0, 0, 0, 0, loc)
-	for day.Before(to) {
+	first, _, _ := r.Period(day.Of(from), day.Day{}, now) // the Monday of the month's first week
+	for d := first; d.Before(to); {
 		var row calendarRow
 		for range 7 {
-			next := time.Date(day.Year(), day.Month(), day.Day()+1, 0, 0, 0, 0, loc)
+			next := time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, loc)
 			cell := calendarCell{State: "outside"}
-			if day.Month() == from.Month() {
-				cell = cellFor(day, next, bs, free, p, now)
+			if d.Month() == from.Month() {
+				cell = cellFor(d, next, bs, free, p, now)
 				if cell.State == "free" || cell.State == "partly" {
 					v.HasFree = true
 				}
@@ -280,15 +279,15 @@ func newMonthView(r *booking.Resource, from, to time.Time, bs []booking.Booking,
 					cell.Label = "Free"
 				}
 				if cell.State != "past" {
-					cell.Link = page + "?week=" + day.Format("2006-01-02")
+					cell.Link = page + "?week=" + d.Format("2006-01-02")
 				}
 			}
-			if day.Format("2006-01-02") == todayDate {
+			if d.Format("2006-01-02") == todayDate {
 				cell.Title = "Today. " + cell.Title
 			}
-			cell.Day = day.Format("2")
+			cell.Day = d.Format("2")
 			row.Cells = append(row.Cells, cell)
-			day = next
+			d = next
 		}
 		v.Rows = append(v.Rows, row)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"hearth/app"
 	"hearth/housing/booking"
 	"hearth/housing/feeds/feedstest"
 )
@@ -35,7 +36,7 @@ func TestCalendarFeedsAPI(t *testing.T) {
 	c := newLotteryCast(t)
 	ts := c.ts
 	start := time.Now().Truncate(time.Hour).AddDate(0, 0, 3)
-	b, err := (&booking.Service{DB: ts.DB}).Create(context.Background(), booking.Request{
+	b, err := (&booking.Service{DB: ts.DB}).Create(context.Background(), &app.Principal{Member: c.ada}, booking.Request{
 		ResourceID: c.room, MemberID: c.ada.ID, StartsAt: start, EndsAt: start.Add(20 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hearth/app"
+	"hearth/day"
 	"hearth/housing/lottery"
 )
 
@@ -346,9 +347,11 @@ func lotterySeason(c *fiber.Ctx) (from, to time.Time, err error) {
 		if v == "" {
 			continue
 		}
-		if *f.into, err = time.Parse(time.DateOnly, v); err != nil {
+		d, err := day.Parse(v)
+		if err != nil {
 			return from, to, app.Invalid("invalid_date", "Give %s as a date like 2026-12-01.", f.name).OnField(f.name)
 		}
+		*f.into = d.Time()
 	}
 	return from, to, nil
 }

@@ -481,20 +481,12 @@ func (s *Service) SettlementBalanceTx(ctx context.Context, tx *sqlx.Tx, memberID
 // move. Errors: amount_not_positive, amount_not_cents, settlement_short (422),
 // idempotency_key_reused (409).
 func (s *Service) PayOutSettlementTx(ctx context.Context, tx *sqlx.Tx, memberID int64, amount decimal.Decimal, key string) (int64, error) {
-	return s.moveSettlement(ctx, tx, memberID, amount, false, key, "Paid out to the member")
+	return s.payOutSettlement(ctx, tx, memberID, amount, key)
 }
 
-// PayIntoSettlementTx records cash a member paid in (to the operating account)
-// and holds it for them, inside the caller's transaction: the cash part of a
-// move's shortfall. Errors: amount_not_positive, amount_not_cents (422),
-// idempotency_key_reused (409).
-func (s *Service) PayIntoSettlementTx(ctx context.Context, tx *sqlx.Tx, memberID int64, amount decimal.Decimal, key string) (int64, error) {
-	return s.moveSettlement(ctx, tx, memberID, amount, true, key, "Paid in by the member")
-}
-
-// moveSettlement moves an amount between the operating account and a
-// member's settlement account: in when paidIn, out otherwise.
-func (s *Service) moveSettlement(ctx context.Context, tx *sqlx.Tx, memberID int64, amount decimal.Decimal, paidIn bool, key, desc string) (int64, error) {
+// payOutSettlement pays an amount from a member's settlement account out of
+// the operating account.
+func (s *Service) payOutSettlement(ctx context.Context, tx *sqlx.Tx, memberID int64, amount decimal.Decimal, key string) (int64, error) {
 	if err := CheckIdempotencyKey(key); err != nil {
 		return 0, err
 	}
@@ -504,16 +496,13 @@ func (s *Service) moveSettlement(ctx context.Context, tx *sqlx.Tx, memberID int6
 	if err := CheckMoney("amount", amount); err != nil {
 		return 0, err
 	}
-	delta := amount
-	if !paidIn {
-		delta = amount.Neg()
-	}
+	delta := amount.Neg()
 	if err := s.EnsureMemberAccountsTx(ctx, tx, memberID); err != nil {
 		return 0, err
 	}
 	posted, err := s.Ledger.PostTx(ctx, tx, ledger.Entry{
 		IdempotencyKey: "equity:settlement:" + key,
-		Description:    desc,
+		Description:    "Paid out to the member",
 		EffectiveDate:  s.Today(),
 		Metadata:       map[string]string{"member_id": id(memberID)},
 		Postings: []ledger.Posting{

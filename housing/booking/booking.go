@@ -149,6 +149,16 @@ type Request struct {
 	Allocated bool
 }
 
+// MadeBy is the rule of who asks for a booking, a series or a place on the
+// waitlist: members ask for themselves. (An allocation of the lottery, made
+// by its draw, books through Book.) Errors: forbidden.
+func (req Request) MadeBy(by *app.Principal) error {
+	if by == nil || by.ID != req.MemberID {
+		return app.Forbidden("You can only book for yourself.")
+	}
+	return nil
+}
+
 // Book creates a booking inside the caller's transaction. It is confirmed,
 // or pending when the resource needs a coordinator's approval.
 //
@@ -361,12 +371,13 @@ func times(n int) string {
 	return fmt.Sprintf("%d times", n)
 }
 
-// insertQuery: $6 is the end plus the buffer, $11 the start less it.
+// insertQuery: $6 is the end plus the buffer, $11 the start less it; $12
+// is when the booking is made, by the service's clock.
 // booking_create widens by the buffer the same way, in its own INSERT: one
 // addition on each side, which a shared function would not make clearer.
 var insertQuery = `
-	INSERT INTO bookings (site_id, resource_id, member_id, during, blocks, status, series_id, offer_expires_at)
-	SELECT $1, $2, $3, tstzrange($4, $5, '[)'), tstzrange($4, $6, '[)'), $7, $8, $9
+	INSERT INTO bookings (site_id, resource_id, member_id, during, blocks, status, series_id, offer_expires_at, created_at)
+	SELECT $1, $2, $3, tstzrange($4, $5, '[)'), tstzrange($4, $6, '[)'), $7, $8, $9, $12
 	WHERE NOT EXISTS (SELECT FROM blackouts_over($1, $2, tstzrange($4, $5, '[)')))
 	  AND ($10 OR NOT EXISTS (` + heldByLottery("$1", "$2", "tstzrange($11, $6, '[)')") + `))
 	RETURNING id, created_at, (SELECT name FROM members WHERE id = $3) AS member_name`
@@ -385,7 +396,7 @@ func (s *Service) insert(ctx context.Context, tx *sqlx.Tx, r *Resource, memberID
 		MemberName string    `db:"member_name"`
 	}
 	err := s.getTx(ctx, tx, &row, insertQuery,
-		r.SiteID, r.ID, memberID, start, end, end.Add(r.Buffer()), status, seriesID, offerExpires, allocated, start.Add(-r.Buffer()))
+		r.SiteID, r.ID, memberID, start, end, end.Add(r.Buffer()), status, seriesID, offerExpires, allocated, start.Add(-r.Buffer()), s.now())
 	if err := r.refusal(err, memberID); err != nil {
 		return Booking{}, err
 	}

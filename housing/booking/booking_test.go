@@ -118,7 +118,7 @@ func (f *fixture) at(day, hour, minute int) time.Time {
 }
 
 func (f *fixture) book(r booking.Resource, m app.Member, start, end time.Time) (booking.Booking, error) {
-	return f.svc.Create(context.Background(), booking.Request{ResourceID: r.ID, MemberID: m.ID, StartsAt: start, EndsAt: end})
+	return f.svc.Create(context.Background(), f.as(m), booking.Request{ResourceID: r.ID, MemberID: m.ID, StartsAt: start, EndsAt: end})
 }
 
 // MustBook books and fails the test on an error.
@@ -200,7 +200,7 @@ func TestConcurrentOverlappingBookingsExactlyOneWins(t *testing.T) {
 			// Every request overlaps every other (all cover 11:00–11:05) but
 			// none is identical, so the constraint, not equality, decides.
 			from := f.at(4, 10, i%30)
-			_, err := service().Create(context.Background(), booking.Request{ResourceID: r.ID, MemberID: members[i%len(members)].ID,
+			_, err := service().Create(context.Background(), f.as(members[i%len(members)]), booking.Request{ResourceID: r.ID, MemberID: members[i%len(members)].ID,
 				StartsAt: from, EndsAt: from.Add(65 * time.Minute)})
 			return err
 		})
@@ -225,7 +225,7 @@ func TestWeeklyQuotaHoldsUnderRace(t *testing.T) {
 		errs := race(50, func(i int) error {
 			// 50 distinct hours of the same week (Tuesday 3 to Sunday 8 March).
 			from := f.at(3+i/10, 8+i%10, 0)
-			_, err := service().Create(context.Background(), booking.Request{ResourceID: r.ID, MemberID: f.resident.ID,
+			_, err := service().Create(context.Background(), f.as(f.resident), booking.Request{ResourceID: r.ID, MemberID: f.resident.ID,
 				StartsAt: from, EndsAt: from.Add(time.Hour)})
 			return err
 		})

@@ -15,8 +15,11 @@ import (
 // judged in the database either way; Create first tries the one-statement
 // way (bookQuickly) and otherwise books the careful way, in a transaction
 // of four round trips that retries when racing transactions deadlock.
-// Errors: those of Book.
-func (s *Service) Create(ctx context.Context, req Request) (Booking, error) {
+// by books for themself (Request.MadeBy). Errors: forbidden; those of Book.
+func (s *Service) Create(ctx context.Context, by *app.Principal, req Request) (Booking, error) {
+	if err := req.MadeBy(by); err != nil {
+		return Booking{}, err
+	}
 	if err := checkRange(req.StartsAt, req.EndsAt); err != nil {
 		return Booking{}, err
 	}

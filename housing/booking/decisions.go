@@ -87,31 +87,62 @@ func (s *Service) change(ctx context.Context, by *app.Principal, id int64, note 
 	if err != nil {
 		return Booking{}, err
 	}
-	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		now := s.now()
-		b, err := getBooking(ctx, tx, bookingSelect+` WHERE b.id = $1 FOR UPDATE OF b`, id)
-		if err != nil {
-			return err
-		}
-		if err := t.allow(by, &b, now); err != nil {
-			return err
-		}
-		if err := s.setStatus(ctx, tx, by, []int64{b.ID}, t, note, now); err != nil {
-			return err
-		}
-		if t.to.Active() {
-			return nil
-		}
-		r, err := s.lockedResource(ctx, tx, b.ResourceID)
-		if err != nil {
-			return err
-		}
-		return s.offerFreed(ctx, tx, &r, Interval{b.StartsAt, b.EndsAt.Add(r.Buffer())}, now)
-	})
-	if err != nil {
+	if err := s.inTx(ctx, func(tx *sqlx.Tx) error { return s.changeTx(ctx, tx, by, id, note, t) }); err != nil {
 		return Booking{}, err
 	}
 	return s.booking(ctx, id)
+}
+
+// ApproveTx, DeclineTx and CancelTx are Approve, Decline and Cancel in the
+// caller's transaction, for the demo cooperative, which writes its history
+// in one.
+func (s *Service) ApproveTx(ctx context.Context, tx *sqlx.Tx, by *app.Principal, id int64, note string) (Booking, error) {
+	return s.changeIn(ctx, tx, by, id, note, approve)
+}
+
+// DeclineTx is Decline in the caller's transaction (see ApproveTx).
+func (s *Service) DeclineTx(ctx context.Context, tx *sqlx.Tx, by *app.Principal, id int64, note string) (Booking, error) {
+	return s.changeIn(ctx, tx, by, id, note, decline)
+}
+
+// CancelTx is Cancel in the caller's transaction (see ApproveTx).
+func (s *Service) CancelTx(ctx context.Context, tx *sqlx.Tx, by *app.Principal, id int64, note string) (Booking, error) {
+	return s.changeIn(ctx, tx, by, id, note, cancel)
+}
+
+func (s *Service) changeIn(ctx context.Context, tx *sqlx.Tx, by *app.Principal, id int64, note string, t transition) (Booking, error) {
+	note, err := cleanNote(note)
+	if err != nil {
+		return Booking{}, err
+	}
+	if err := s.changeTx(ctx, tx, by, id, note, t); err != nil {
+		return Booking{}, err
+	}
+	return getBooking(ctx, tx, bookingSelect+` WHERE b.id = $1`, id)
+}
+
+// changeTx makes a transition of a booking, by the rules of t, and offers
+// time it frees to the waitlist.
+func (s *Service) changeTx(ctx context.Context, tx *sqlx.Tx, by *app.Principal, id int64, note string, t transition) error {
+	now := s.now()
+	b, err := getBooking(ctx, tx, bookingSelect+` WHERE b.id = $1 FOR UPDATE OF b`, id)
+	if err != nil {
+		return err
+	}
+	if err := t.allow(by, &b, now); err != nil {
+		return err
+	}
+	if err := s.setStatus(ctx, tx, by, []int64{b.ID}, t, note, now); err != nil {
+		return err
+	}
+	if t.to.Active() {
+		return nil
+	}
+	r, err := s.lockedResource(ctx, tx, b.ResourceID)
+	if err != nil {
+		return err
+	}
+	return s.offerFreed(ctx, tx, &r, Interval{b.StartsAt, b.EndsAt.Add(r.Buffer())}, now)
 }
 
 // setStatus records a transition of bookings, with who made it and when.

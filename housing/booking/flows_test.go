@@ -80,18 +80,18 @@ func TestWaitlistOffersFreedSlotInTurn(t *testing.T) {
 
 	free := want
 	free.MemberID, free.StartsAt, free.EndsAt = f.neighbour.ID, f.at(11, 18, 0), f.at(11, 21, 0)
-	if _, err := f.svc.JoinWaitlist(ctx, free); apptest.Code(err) != "slot_is_free" {
+	if _, err := f.svc.JoinWaitlist(ctx, f.as(f.neighbour), free); apptest.Code(err) != "slot_is_free" {
 		t.Errorf("waiting for a free slot: got %v, want slot_is_free", err)
 	}
 	first, second := want, want
 	first.MemberID, second.MemberID = f.neighbour.ID, f.visitor.ID
-	if _, err := f.svc.JoinWaitlist(ctx, first); err != nil {
+	if _, err := f.svc.JoinWaitlist(ctx, f.as(f.neighbour), first); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.JoinWaitlist(ctx, first); apptest.Code(err) != "already_waiting" {
+	if _, err := f.svc.JoinWaitlist(ctx, f.as(f.neighbour), first); apptest.Code(err) != "already_waiting" {
 		t.Errorf("joining twice: got %v, want already_waiting", err)
 	}
-	if _, err := f.svc.JoinWaitlist(ctx, second); err != nil {
+	if _, err := f.svc.JoinWaitlist(ctx, f.as(f.visitor), second); err != nil {
 		t.Fatal(err)
 	}
 
@@ -146,7 +146,7 @@ func TestRecurringBookingsKeepLocalTimeAcrossDST(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	laundry := f.MustCreateResource(t, "Laundry", booking.Laundry, booking.Rules{})
-	res, err := f.svc.CreateSeries(context.Background(), booking.SeriesRequest{
+	res, err := f.svc.CreateSeries(context.Background(), f.as(f.resident), booking.SeriesRequest{
 		Request: booking.Request{ResourceID: laundry.ID, MemberID: f.resident.ID, StartsAt: f.at(23, 9, 0), EndsAt: f.at(23, 10, 0)},
 		RRule:   "FREQ=WEEKLY;COUNT=3",
 	})
@@ -181,7 +181,7 @@ func TestSeriesReportsConflictsAllOrNothingOrSkip(t *testing.T) {
 		Request: booking.Request{ResourceID: laundry.ID, MemberID: f.resident.ID, StartsAt: f.at(10, 9, 0), EndsAt: f.at(10, 10, 0)},
 		RRule:   "RRULE:FREQ=WEEKLY;BYDAY=TU;COUNT=4",
 	}
-	res, err := f.svc.CreateSeries(ctx, req)
+	res, err := f.svc.CreateSeries(ctx, f.as(f.resident), req)
 	if got, want := apptest.Code(err), "series_refused"; got != want {
 		t.Fatalf("all or nothing: got %v, want %s", err, want)
 	}
@@ -193,7 +193,7 @@ func TestSeriesReportsConflictsAllOrNothingOrSkip(t *testing.T) {
 	}
 
 	req.SkipConflicts = true
-	res, err = f.svc.CreateSeries(ctx, req)
+	res, err = f.svc.CreateSeries(ctx, f.as(f.resident), req)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +234,7 @@ func TestRRuleLimits(t *testing.T) {
 		"DTSTART:20260101T090000\nFREQ=DAILY": "rrule_invalid",
 		"":                                    "rrule_invalid",
 	} {
-		_, err := f.svc.CreateSeries(context.Background(), booking.SeriesRequest{
+		_, err := f.svc.CreateSeries(context.Background(), f.as(f.resident), booking.SeriesRequest{
 			Request: booking.Request{ResourceID: laundry.ID, MemberID: f.resident.ID, StartsAt: f.at(10, 9, 0), EndsAt: f.at(10, 10, 0)},
 			RRule:   rule,
 		})

@@ -78,3 +78,30 @@ func TestSpacesGroups(t *testing.T) {
 		t.Errorf("a coordinator from elsewhere does not see the site's spaces: %+v", s)
 	}
 }
+
+// TestBookingForOneself: a member books, repeats a booking and waits for a
+// time for themself only, whatever they coordinate.
+func TestBookingForOneself(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	ctx := context.Background()
+	laundry := f.MustCreateResource(t, "Laundry", booking.Laundry, booking.Rules{})
+	taken := f.MustBook(t, laundry, f.neighbour, f.at(3, 9, 0), f.at(3, 10, 0))
+	req := booking.Request{ResourceID: laundry.ID, MemberID: f.resident.ID, StartsAt: f.at(4, 9, 0), EndsAt: f.at(4, 10, 0)}
+	for _, by := range []*app.Principal{f.as(f.neighbour), f.as(f.coordinator), admin, nil} {
+		if _, err := f.svc.Create(ctx, by, req); apptest.Code(err) != "forbidden" {
+			t.Errorf("%v books for the resident: got %v, want forbidden", by, err)
+		}
+		if _, err := f.svc.CreateSeries(ctx, by, booking.SeriesRequest{Request: req, RRule: "FREQ=DAILY;COUNT=2"}); apptest.Code(err) != "forbidden" {
+			t.Errorf("%v books a series for the resident: got %v, want forbidden", by, err)
+		}
+		wait := req
+		wait.StartsAt, wait.EndsAt = taken.StartsAt, taken.EndsAt
+		if _, err := f.svc.JoinWaitlist(ctx, by, wait); apptest.Code(err) != "forbidden" {
+			t.Errorf("%v puts the resident on the waitlist: got %v, want forbidden", by, err)
+		}
+	}
+	if _, err := f.svc.Create(ctx, f.as(f.resident), req); err != nil {
+		t.Errorf("the resident books for themself: %v", err)
+	}
+}

@@ -178,6 +178,18 @@ func ManageSpaces(p *app.Principal) error {
 // invalid_description (422); resource_name_taken (409); not_found when the
 // site does not exist.
 func (s *Service) CreateResource(ctx context.Context, by *app.Principal, n NewResource) (Resource, error) {
+	var r Resource
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		r, err = s.CreateResourceTx(ctx, tx, by, n)
+		return err
+	})
+	return r, err
+}
+
+// CreateResourceTx is CreateResource in the caller's transaction, for the
+// demo cooperative, which sets up its sites in one.
+func (s *Service) CreateResourceTx(ctx context.Context, tx *sqlx.Tx, by *app.Principal, n NewResource) (Resource, error) {
 	if err := by.RequireCoordinator(n.SiteID); err != nil {
 		return Resource{}, err
 	}
@@ -186,7 +198,7 @@ func (s *Service) CreateResource(ctx context.Context, by *app.Principal, n NewRe
 		return Resource{}, err
 	}
 	var id int64
-	err = s.DB.GetContext(ctx, &id, `
+	err = tx.GetContext(ctx, &id, `
 		INSERT INTO resources (site_id, name, kind, description) VALUES ($1, $2, $3, $4) RETURNING id`,
 		n.SiteID, name, n.Kind, desc)
 	switch app.PQConstraint(err) {
@@ -198,13 +210,20 @@ func (s *Service) CreateResource(ctx context.Context, by *app.Principal, n NewRe
 	if err != nil {
 		return Resource{}, fmt.Errorf("booking: unable to create resource: %w", err)
 	}
-	return s.Resource(ctx, id)
+	return resourceTx(ctx, tx, id)
 }
 
 // Resource returns one resource with its rules. Errors: not_found.
 func (s *Service) Resource(ctx context.Context, id int64) (Resource, error) {
-	return getResource(ctx, s.DB, `SELECT `+resourceColumns+` FROM resources r JOIN sites s ON s.id = r.site_id WHERE r.id = $1`, id)
+	return getResource(ctx, s.DB, resourceQuery, id)
 }
+
+// resourceTx reads a resource in a transaction.
+func resourceTx(ctx context.Context, tx *sqlx.Tx, id int64) (Resource, error) {
+	return getResource(ctx, tx, resourceQuery, id)
+}
+
+const resourceQuery = `SELECT ` + resourceColumns + ` FROM resources r JOIN sites s ON s.id = r.site_id WHERE r.id = $1`
 
 func getResource(ctx context.Context, q sqlx.QueryerContext, query string, args ...any) (Resource, error) {
 	var r Resource
@@ -238,38 +257,52 @@ func (s *Service) SetRules(ctx context.Context, by *app.Principal, resourceID in
 	if err := rules.Validate(); err != nil {
 		return Resource{}, err
 	}
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		// Bookings in flight finish under the old rules; later ones start
-		// under the new.
-		siteID, err := lockForChange(ctx, tx, by, resourceID)
-		if err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `
-			UPDATE resources SET min_minutes = $2, max_minutes = $3, horizon_days = $4, weekly_quota_bookings = $5,
-			       weekly_quota_minutes = $6, buffer_minutes = $7, approval_required = $8, who_may_book = $9
-			WHERE id = $1`,
-			resourceID, rules.MinMinutes, rules.MaxMinutes, rules.HorizonDays, rules.WeeklyQuotaBookings,
-			rules.WeeklyQuotaMinutes, rules.BufferMinutes, rules.ApprovalRequired, rules.WhoMayBook)
-		if err != nil {
-			return fmt.Errorf("booking: unable to update rules: %w", err)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM resource_hours WHERE site_id = $1 AND resource_id = $2`, siteID, resourceID); err != nil {
-			return fmt.Errorf("booking: unable to replace opening hours: %w", err)
-		}
-		for _, h := range rules.Hours {
-			if _, err := tx.ExecContext(ctx, `
-				INSERT INTO resource_hours (site_id, resource_id, weekday, opens, closes) VALUES ($1, $2, $3, $4, $5)`,
-				siteID, resourceID, int(h.Weekday), int(h.Opens), int(h.Closes)); err != nil {
-				return fmt.Errorf("booking: unable to store opening hours: %w", err)
-			}
-		}
-		return nil
-	})
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error { return setRules(ctx, tx, by, resourceID, rules) })
 	if err != nil {
 		return Resource{}, err
 	}
 	return s.Resource(ctx, resourceID)
+}
+
+// SetRulesTx is SetRules in the caller's transaction, for the demo
+// cooperative.
+func (s *Service) SetRulesTx(ctx context.Context, tx *sqlx.Tx, by *app.Principal, resourceID int64, rules Rules) (Resource, error) {
+	if err := rules.Validate(); err != nil {
+		return Resource{}, err
+	}
+	if err := setRules(ctx, tx, by, resourceID, rules); err != nil {
+		return Resource{}, err
+	}
+	return resourceTx(ctx, tx, resourceID)
+}
+
+func setRules(ctx context.Context, tx *sqlx.Tx, by *app.Principal, resourceID int64, rules Rules) error {
+	// Bookings in flight finish under the old rules; later ones start
+	// under the new.
+	siteID, err := lockForChange(ctx, tx, by, resourceID)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `
+		UPDATE resources SET min_minutes = $2, max_minutes = $3, horizon_days = $4, weekly_quota_bookings = $5,
+		       weekly_quota_minutes = $6, buffer_minutes = $7, approval_required = $8, who_may_book = $9
+		WHERE id = $1`,
+		resourceID, rules.MinMinutes, rules.MaxMinutes, rules.HorizonDays, rules.WeeklyQuotaBookings,
+		rules.WeeklyQuotaMinutes, rules.BufferMinutes, rules.ApprovalRequired, rules.WhoMayBook)
+	if err != nil {
+		return fmt.Errorf("booking: unable to update rules: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM resource_hours WHERE site_id = $1 AND resource_id = $2`, siteID, resourceID); err != nil {
+		return fmt.Errorf("booking: unable to replace opening hours: %w", err)
+	}
+	for _, h := range rules.Hours {
+		if _, err := tx.ExecContext(ctx, `
+			INSERT INTO resource_hours (site_id, resource_id, weekday, opens, closes) VALUES ($1, $2, $3, $4, $5)`,
+			siteID, resourceID, int(h.Weekday), int(h.Opens), int(h.Closes)); err != nil {
+			return fmt.Errorf("booking: unable to store opening hours: %w", err)
+		}
+	}
+	return nil
 }
 
 // SiteResources lists the resources of a site by name.

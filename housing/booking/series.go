@@ -58,18 +58,71 @@ func (r SeriesResult) Created() int {
 // of the conflict or rule that refused it; it comes back filled also when
 // the error is series_refused.
 //
-// Errors (422): rrule_invalid, rrule_unbounded (no COUNT or UNTIL),
+// by books for themself (Request.MadeBy). Errors: forbidden (403); (422) rrule_invalid, rrule_unbounded (no COUNT or UNTIL),
 // rrule_too_many (more than MaxOccurrences), rrule_too_long (beyond the
 // two-year limit); the errors of checkRange for the first occurrence;
 // series_refused (409 when only conflicts refused occurrences, 422
 // otherwise) when an all-or-nothing series, or every occurrence of a
 // skip-conflicts series, was refused: then nothing is written.
-func (s *Service) CreateSeries(ctx context.Context, req SeriesRequest) (SeriesResult, error) {
+func (s *Service) CreateSeries(ctx context.Context, by *app.Principal, req SeriesRequest) (SeriesResult, error) {
+	var res SeriesResult
+	if err := req.MadeBy(by); err != nil {
+		return res, err
+	}
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		res, err = s.createSeries(ctx, tx, req)
+		return err
+	})
+	return unwritten(res, err)
+}
+
+// CreateSeriesTx is CreateSeries in the caller's transaction, for the demo
+// cooperative, which writes its history in one: a refused series leaves
+// nothing written there either.
+func (s *Service) CreateSeriesTx(ctx context.Context, tx *sqlx.Tx, by *app.Principal, req SeriesRequest) (SeriesResult, error) {
+	if err := req.MadeBy(by); err != nil {
+		return SeriesResult{}, err
+	}
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT series`); err != nil {
+		return SeriesResult{}, fmt.Errorf("booking: %w", err)
+	}
+	res, err := s.createSeries(ctx, tx, req)
+	if err != nil {
+		if _, rerr := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT series`); rerr != nil {
+			return SeriesResult{}, fmt.Errorf("booking: %w", rerr)
+		}
+		return unwritten(res, err)
+	}
+	if _, err := tx.ExecContext(ctx, `RELEASE SAVEPOINT series`); err != nil {
+		return SeriesResult{}, fmt.Errorf("booking: %w", err)
+	}
+	return res, nil
+}
+
+// unwritten answers a series whose transaction failed: a refusal with the
+// occurrences and why each was refused, none of them written.
+func unwritten(res SeriesResult, err error) (SeriesResult, error) {
+	if err == nil {
+		return res, nil
+	}
+	if app.ErrorKind(err) != app.KindConflict && app.ErrorKind(err) != app.KindUnprocessable {
+		return SeriesResult{}, err
+	}
+	res.SeriesID = 0
+	for i := range res.Occurrences {
+		res.Occurrences[i].Booking = nil
+	}
+	return res, err
+}
+
+// createSeries books a series in tx.
+func (s *Service) createSeries(ctx context.Context, tx *sqlx.Tx, req SeriesRequest) (SeriesResult, error) {
 	var res SeriesResult
 	if err := checkRange(req.StartsAt, req.EndsAt); err != nil {
 		return res, err
 	}
-	r, err := s.Resource(ctx, req.ResourceID)
+	r, err := resourceTx(ctx, tx, req.ResourceID)
 	if err != nil {
 		return res, err
 	}
@@ -77,55 +130,42 @@ func (s *Service) CreateSeries(ctx context.Context, req SeriesRequest) (SeriesRe
 	if err != nil {
 		return res, err
 	}
-	err = s.inTx(ctx, func(tx *sqlx.Tx) error {
-		res = SeriesResult{Occurrences: make([]Occurrence, len(times))}
-		if err := tx.GetContext(ctx, &res.SeriesID, `
-			INSERT INTO booking_series (site_id, resource_id, member_id, rrule, first_during)
-			VALUES ($1, $2, $3, $4, tstzrange($5, $6, '[)')) RETURNING id`,
-			r.SiteID, r.ID, req.MemberID, rule, req.StartsAt, req.EndsAt); err != nil {
-			if app.PQConstraint(err) == "booking_series_member_id_fkey" {
-				return app.NotFound("There is no member %d.", req.MemberID)
-			}
-			return fmt.Errorf("booking: unable to create series: %w", err)
+	res = SeriesResult{Occurrences: make([]Occurrence, len(times))}
+	if err := tx.GetContext(ctx, &res.SeriesID, `
+		INSERT INTO booking_series (site_id, resource_id, member_id, rrule, first_during, created_at)
+		VALUES ($1, $2, $3, $4, tstzrange($5, $6, '[)'), $7) RETURNING id`,
+		r.SiteID, r.ID, req.MemberID, rule, req.StartsAt, req.EndsAt, s.now()); err != nil {
+		if app.PQConstraint(err) == "booking_series_member_id_fkey" {
+			return res, app.NotFound("There is no member %d.", req.MemberID)
 		}
-		for i, t := range times {
-			o := &res.Occurrences[i]
-			o.StartsAt, o.EndsAt = t.StartsAt, t.EndsAt
-			one := req.Request
-			one.StartsAt, one.EndsAt = t.StartsAt, t.EndsAt
-			if _, err := tx.ExecContext(ctx, `SAVEPOINT occurrence`); err != nil {
-				return fmt.Errorf("booking: %w", err)
-			}
-			b, err := s.book(ctx, tx, one, &res.SeriesID)
-			if e, ok := app.AsError(err); ok && (e.Kind == app.KindConflict || e.Kind == app.KindUnprocessable) {
-				o.Code, o.Message = e.Code, e.Message
-				if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT occurrence`); err != nil {
-					return fmt.Errorf("booking: %w", err)
-				}
-				continue
-			}
-			if err != nil {
-				return err
-			}
-			o.Booking = &b
-		}
-		refused := len(times) - res.Created()
-		if refused == 0 || req.SkipConflicts && refused < len(times) {
-			return nil
-		}
-		return seriesRefused(res, refused, req.SkipConflicts)
-	})
-	if err != nil && app.ErrorKind(err) != app.KindConflict && app.ErrorKind(err) != app.KindUnprocessable {
-		return SeriesResult{}, err
+		return res, fmt.Errorf("booking: unable to create series: %w", err)
 	}
-	if err != nil {
-		// Nothing was written: no booking and no series.
-		res.SeriesID = 0
-		for i := range res.Occurrences {
-			res.Occurrences[i].Booking = nil
+	for i, t := range times {
+		o := &res.Occurrences[i]
+		o.StartsAt, o.EndsAt = t.StartsAt, t.EndsAt
+		one := req.Request
+		one.StartsAt, one.EndsAt = t.StartsAt, t.EndsAt
+		if _, err := tx.ExecContext(ctx, `SAVEPOINT occurrence`); err != nil {
+			return res, fmt.Errorf("booking: %w", err)
 		}
+		b, err := s.book(ctx, tx, one, &res.SeriesID)
+		if e, ok := app.AsError(err); ok && (e.Kind == app.KindConflict || e.Kind == app.KindUnprocessable) {
+			o.Code, o.Message = e.Code, e.Message
+			if _, err := tx.ExecContext(ctx, `ROLLBACK TO SAVEPOINT occurrence`); err != nil {
+				return res, fmt.Errorf("booking: %w", err)
+			}
+			continue
+		}
+		if err != nil {
+			return res, err
+		}
+		o.Booking = &b
 	}
-	return res, err
+	refused := len(times) - res.Created()
+	if refused == 0 || req.SkipConflicts && refused < len(times) {
+		return res, nil
+	}
+	return res, seriesRefused(res, refused, req.SkipConflicts)
 }
 
 func seriesRefused(res SeriesResult, refused int, skip bool) error {

@@ -50,53 +50,84 @@ func (w *WaitlistEntry) localize() error {
 // is freed (a cancellation, a decline, a lapsed offer), the first member in
 // line whose time fits is offered it for OfferHold.
 //
-// Errors: the rule errors of Book (the time must be bookable but for the
-// conflict); slot_is_free (422) when nothing holds the time, so it can be
+// by waits for themself (Request.MadeBy). Errors: forbidden; the rule
+// errors of Book (the time must be bookable but for the conflict);
+// slot_is_free (422) when nothing holds the time, so it can be
 // booked now; already_waiting (409); not_found.
-func (s *Service) JoinWaitlist(ctx context.Context, req Request) (WaitlistEntry, error) {
+func (s *Service) JoinWaitlist(ctx context.Context, by *app.Principal, req Request) (WaitlistEntry, error) {
+	if err := req.MadeBy(by); err != nil {
+		return WaitlistEntry{}, err
+	}
+	if err := checkRange(req.StartsAt, req.EndsAt); err != nil {
+		return WaitlistEntry{}, err
+	}
+	var id int64
+	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
+		var err error
+		id, err = s.joinWaitlist(ctx, tx, req)
+		return err
+	})
+	if err != nil {
+		return WaitlistEntry{}, err
+	}
+	return s.WaitlistEntry(ctx, id)
+}
+
+// JoinWaitlistTx is JoinWaitlist in the caller's transaction, for the demo
+// cooperative, which writes its history in one.
+func (s *Service) JoinWaitlistTx(ctx context.Context, tx *sqlx.Tx, by *app.Principal, req Request) (WaitlistEntry, error) {
 	var w WaitlistEntry
+	if err := req.MadeBy(by); err != nil {
+		return w, err
+	}
 	if err := checkRange(req.StartsAt, req.EndsAt); err != nil {
 		return w, err
 	}
-	err := s.inTx(ctx, func(tx *sqlx.Tx) error {
-		now := s.now()
-		sl, err := s.lockSlot(ctx, tx, req.ResourceID, req.MemberID, req.StartsAt, req.EndsAt, now)
-		if err != nil {
-			return err
-		}
-		if err := sl.admit(req.StartsAt, req.EndsAt, now, false); err != nil {
-			return err
-		}
-		if sl.OffersExpired {
-			if err := s.lapseOffers(ctx, tx, &sl.Resource, now); err != nil {
-				return err
-			}
-		}
-		var taken bool
-		if err := tx.GetContext(ctx, &taken, `
-			SELECT EXISTS (SELECT 1 FROM bookings
-			               WHERE site_id = $1 AND resource_id = $2 AND blocks && tstzrange($3, $4, '[)') AND `+activeStatuses+`)`,
-			sl.SiteID, sl.ID, req.StartsAt, req.EndsAt.Add(sl.Buffer())); err != nil {
-			return fmt.Errorf("booking: unable to check the slot: %w", err)
-		}
-		if !taken {
-			return app.Unprocessable("slot_is_free", "That time is free: book it instead of waiting for it.").OnField("starts_at")
-		}
-		err = tx.GetContext(ctx, &w.ID, `
-			INSERT INTO waitlist_entries (site_id, resource_id, member_id, wanted) VALUES ($1, $2, $3, tstzrange($4, $5, '[)'))
-			RETURNING id`, sl.SiteID, sl.ID, req.MemberID, req.StartsAt, req.EndsAt)
-		if app.PQConstraint(err) == "waitlist_entries_once_key" {
-			return app.Conflict("already_waiting", "You are already on the waitlist for that time.").OnField("starts_at")
-		}
-		if err != nil {
-			return fmt.Errorf("booking: unable to join the waitlist: %w", err)
-		}
-		return nil
-	})
+	id, err := s.joinWaitlist(ctx, tx, req)
 	if err != nil {
 		return w, err
 	}
-	return s.WaitlistEntry(ctx, w.ID)
+	if err := tx.GetContext(ctx, &w, waitlistSelect+` WHERE w.id = $1`, id); err != nil {
+		return w, fmt.Errorf("booking: unable to fetch waitlist entry: %w", err)
+	}
+	return w, w.localize()
+}
+
+func (s *Service) joinWaitlist(ctx context.Context, tx *sqlx.Tx, req Request) (int64, error) {
+	now := s.now()
+	sl, err := s.lockSlot(ctx, tx, req.ResourceID, req.MemberID, req.StartsAt, req.EndsAt, now)
+	if err != nil {
+		return 0, err
+	}
+	if err := sl.admit(req.StartsAt, req.EndsAt, now, false); err != nil {
+		return 0, err
+	}
+	if sl.OffersExpired {
+		if err := s.lapseOffers(ctx, tx, &sl.Resource, now); err != nil {
+			return 0, err
+		}
+	}
+	var taken bool
+	if err := tx.GetContext(ctx, &taken, `
+		SELECT EXISTS (SELECT 1 FROM bookings
+		               WHERE site_id = $1 AND resource_id = $2 AND blocks && tstzrange($3, $4, '[)') AND `+activeStatuses+`)`,
+		sl.SiteID, sl.ID, req.StartsAt, req.EndsAt.Add(sl.Buffer())); err != nil {
+		return 0, fmt.Errorf("booking: unable to check the slot: %w", err)
+	}
+	if !taken {
+		return 0, app.Unprocessable("slot_is_free", "That time is free: book it instead of waiting for it.").OnField("starts_at")
+	}
+	var id int64
+	err = tx.GetContext(ctx, &id, `
+		INSERT INTO waitlist_entries (site_id, resource_id, member_id, wanted) VALUES ($1, $2, $3, tstzrange($4, $5, '[)'))
+		RETURNING id`, sl.SiteID, sl.ID, req.MemberID, req.StartsAt, req.EndsAt)
+	if app.PQConstraint(err) == "waitlist_entries_once_key" {
+		return 0, app.Conflict("already_waiting", "You are already on the waitlist for that time.").OnField("starts_at")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("booking: unable to join the waitlist: %w", err)
+	}
+	return id, nil
 }
 
 // WaitlistEntry returns one entry. Errors: not_found.

@@ -71,7 +71,7 @@ func newWorld(t *testing.T) *world {
 func (w *world) mustBook(t *testing.T, p *app.Principal, daysAhead int) booking.Booking {
 	t.Helper()
 	start := time.Now().Truncate(time.Hour).AddDate(0, 0, daysAhead)
-	b, err := w.bookings.Create(context.Background(), booking.Request{ResourceID: w.room, MemberID: p.ID, StartsAt: start, EndsAt: start.Add(20 * time.Hour)})
+	b, err := w.bookings.Create(context.Background(), p, booking.Request{ResourceID: w.room, MemberID: p.ID, StartsAt: start, EndsAt: start.Add(20 * time.Hour)})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,7 +30,7 @@ func TestWindowHoldsItsTimeUntilDrawn(t *testing.T) {
 		return booking.Request{ResourceID: w.room, MemberID: ada.ID, StartsAt: start, EndsAt: end}
 	}
 	book := func(start, end time.Time) error {
-		_, err := w.bookings.Create(ctx, request(start, end))
+		_, err := w.bookings.Create(ctx, ada, request(start, end))
 		return err
 	}
 	night := slots[0]
@@ -52,7 +52,7 @@ func TestWindowHoldsItsTimeUntilDrawn(t *testing.T) {
 	if e, ok := app.AsError(book(night.StartsAt, night.EndsAt)); !ok || e.Message != message {
 		t.Errorf("message: got %v, want %q", e, message)
 	}
-	if _, err := w.bookings.JoinWaitlist(ctx, request(night.StartsAt, night.EndsAt)); apptest.Code(err) != "held_for_lottery" {
+	if _, err := w.bookings.JoinWaitlist(ctx, ada, request(night.StartsAt, night.EndsAt)); apptest.Code(err) != "held_for_lottery" {
 		t.Errorf("joining the waitlist for a held night: got %v", err)
 	}
 	room, err := w.bookings.Resource(ctx, w.room)
@@ -122,7 +122,7 @@ func TestBookingWhileAWindowOpensWaitsForIt(t *testing.T) {
 	}
 	booked := make(chan error, 1)
 	go func() {
-		_, err := w.bookings.Create(ctx, booking.Request{ResourceID: w.room, MemberID: w.residents[0].ID,
+		_, err := w.bookings.Create(ctx, w.residents[0], booking.Request{ResourceID: w.room, MemberID: w.residents[0].ID,
 			StartsAt: n.Slots[1].StartsAt, EndsAt: n.Slots[1].EndsAt})
 		booked <- err
 	}()
@@ -169,12 +169,12 @@ func TestFreedTimeInAWindowIsNotOfferedToTheWaitlist(t *testing.T) {
 	n := w.newYear(1)
 	checkIn := n.Slots[0].StartsAt
 	ada, ben := w.residents[0], w.residents[1]
-	afternoon, err := w.bookings.Create(ctx, booking.Request{ResourceID: w.room, MemberID: ada.ID,
+	afternoon, err := w.bookings.Create(ctx, ada, booking.Request{ResourceID: w.room, MemberID: ada.ID,
 		StartsAt: checkIn.Add(-3 * time.Hour), EndsAt: checkIn})
 	if err != nil {
 		t.Fatal(err)
 	}
-	entry, err := w.bookings.JoinWaitlist(ctx, booking.Request{ResourceID: w.room, MemberID: ben.ID,
+	entry, err := w.bookings.JoinWaitlist(ctx, ben, booking.Request{ResourceID: w.room, MemberID: ben.ID,
 		StartsAt: checkIn.Add(-2 * time.Hour), EndsAt: checkIn.Add(time.Hour)})
 	if err != nil {
 		t.Fatal(err)

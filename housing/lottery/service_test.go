@@ -59,7 +59,7 @@ func TestOpenRefusesWhatCannotBeDrawn(t *testing.T) {
 
 	// A booking made outside the lottery, on a later night.
 	later := shifted(w.newYear(1), 5)
-	if _, err := w.bookings.Create(ctx, booking.Request{ResourceID: w.room, MemberID: w.residents[0].ID,
+	if _, err := w.bookings.Create(ctx, w.residents[0], booking.Request{ResourceID: w.room, MemberID: w.residents[0].ID,
 		StartsAt: later.Slots[0].StartsAt, EndsAt: later.Slots[0].EndsAt, Allocated: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func TestDrawSetsAsideWhatCanNoLongerBeBooked(t *testing.T) {
 	for _, r := range w.residents {
 		mustRequest(t, w.svc, r, win.ID, slots[0].ID, slots[1].ID)
 	}
-	if _, err := w.bookings.Create(ctx, booking.Request{ResourceID: w.room, MemberID: w.coordinator.ID,
+	if _, err := w.bookings.Create(ctx, w.coordinator, booking.Request{ResourceID: w.room, MemberID: w.coordinator.ID,
 		StartsAt: slots[1].StartsAt, EndsAt: slots[1].EndsAt, Allocated: true}); err != nil {
 		t.Fatal(err)
 	}
