@@ -57,30 +57,20 @@ LEFT JOIN LATERAL (
 var principalByMember = principalColumns + `, 0 AS credential_id FROM members m` + principalJoin + ` WHERE m.id = $1`
 
 // principalBySession finds a live session: not past its absolute expiry and
-// used within the idle timeout ($2, in seconds). It records the use at most
-// once a minute: a session read on every page must not be a write on every
-// page, and a statement whose UPDATE changes no row commits nothing.
-const principalBySession = `
-WITH live AS (
-    SELECT id, member_id, last_used_at FROM sessions
-    WHERE token_hash = $1 AND expires_at > now() AND last_used_at > now() - make_interval(secs => $2)
-), touched AS (
-    UPDATE sessions t SET last_used_at = now() FROM live
-    WHERE t.id = live.id AND live.last_used_at < now() - interval '1 minute'
-)` + principalColumns + `, live.id AS credential_id
-FROM live JOIN members m ON m.id = live.member_id` + principalJoin
+// used within the idle timeout ($2, in seconds). It only reads, since every
+// page pays for it; stale says the session's last use is over a minute old,
+// and only then does touch record the use, so that a session in use is
+// written at most once a minute.
+const principalBySession = principalColumns + `, cred.id AS credential_id, cred.last_used_at < now() - interval '1 minute' AS stale
+FROM sessions cred JOIN members m ON m.id = cred.member_id` + principalJoin + `
+WHERE cred.token_hash = $1 AND cred.expires_at > now() AND cred.last_used_at > now() - make_interval(secs => $2)`
 
-// principalByToken finds a valid, unrevoked API token, recording its use at
-// most once a minute as principalBySession does.
-const principalByToken = `
-WITH live AS (
-    SELECT id, member_id, last_used_at FROM api_tokens
-    WHERE token_hash = $1 AND expires_at > now() AND revoked_at IS NULL
-), touched AS (
-    UPDATE api_tokens t SET last_used_at = now() FROM live
-    WHERE t.id = live.id AND coalesce(live.last_used_at, '-infinity') < now() - interval '1 minute'
-)` + principalColumns + `, live.id AS credential_id
-FROM live JOIN members m ON m.id = live.member_id` + principalJoin
+// principalByToken finds a valid, unrevoked API token, as principalBySession
+// finds a session.
+const principalByToken = principalColumns + `, cred.id AS credential_id,
+       coalesce(cred.last_used_at, '-infinity') < now() - interval '1 minute' AS stale
+FROM api_tokens cred JOIN members m ON m.id = cred.member_id` + principalJoin + `
+WHERE cred.token_hash = $1 AND cred.expires_at > now() AND cred.revoked_at IS NULL`
 
 type principalRow struct {
 	Member
@@ -91,6 +81,7 @@ type principalRow struct {
 	UnitName      sql.NullString `db:"unit_name"`
 	Timezone      sql.NullString `db:"timezone"`
 	CredentialID  int64          `db:"credential_id"`
+	Stale         bool           `db:"stale"` // the credential's last use is to be recorded
 }
 
 func (r principalRow) principal() *Principal {
@@ -114,7 +105,8 @@ func (a *Accounts) Principal(ctx context.Context, m Member) (*Principal, error) 
 // SessionPrincipal returns the member of a live browser session with their
 // relations. Errors: unauthorized.
 func (a *Accounts) SessionPrincipal(ctx context.Context, token string) (*Principal, error) {
-	p, err := a.principalBySecret(ctx, a.bySession, principalBySession, token, a.idleSeconds())
+	p, err := a.principalBySecret(ctx, a.bySession, principalBySession, `UPDATE sessions SET last_used_at = now() WHERE id = $1`,
+		token, a.idleSeconds())
 	if p != nil {
 		p.Credential = CredentialSession
 	}
@@ -124,14 +116,16 @@ func (a *Accounts) SessionPrincipal(ctx context.Context, token string) (*Princip
 // TokenPrincipal returns the member of a valid, unrevoked API token with
 // their relations. Errors: unauthorized.
 func (a *Accounts) TokenPrincipal(ctx context.Context, token string) (*Principal, error) {
-	p, err := a.principalBySecret(ctx, a.byToken, principalByToken, token)
+	p, err := a.principalBySecret(ctx, a.byToken, principalByToken, `UPDATE api_tokens SET last_used_at = now() WHERE id = $1`, token)
 	if p != nil {
 		p.Credential = CredentialToken
 	}
 	return p, err
 }
 
-func (a *Accounts) principalBySecret(ctx context.Context, stmt *sqlx.Stmt, query, token string, args ...any) (*Principal, error) {
+// principalBySecret runs query (or its prepared stmt) for the secret token,
+// and touch on the credential when the row says its use is stale.
+func (a *Accounts) principalBySecret(ctx context.Context, stmt *sqlx.Stmt, query, touch, token string, args ...any) (*Principal, error) {
 	var r principalRow
 	var err error
 	args = append([]any{hashSecret(token)}, args...)
@@ -145,6 +139,11 @@ func (a *Accounts) principalBySecret(ctx context.Context, stmt *sqlx.Stmt, query
 	}
 	if err != nil {
 		return nil, fmt.Errorf("authz: unable to look up credentials: %w", err)
+	}
+	if r.Stale {
+		if _, err := a.DB.ExecContext(ctx, touch, r.CredentialID); err != nil {
+			return nil, fmt.Errorf("authz: unable to record the use of a credential: %w", err)
+		}
 	}
 	return r.principal(), nil
 }
