@@ -110,41 +110,11 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, re
 	if err := CanAdmit(p, req.SiteID); err != nil {
 		return a, err
 	}
-	if req.UnitID <= 0 {
-		return a, app.Unprocessable("unit_required", "Choose a free unit.").OnField("unit_id")
-	}
-	if req.MemberID <= 0 {
-		return a, app.Unprocessable("member_required", "Choose the member to admit.").OnField("member_id")
-	}
-	if n := len(req.IdempotencyKey); n == 0 || n > 100 {
-		return a, app.Unprocessable("invalid_idempotency_key", "An idempotency key has 1 to 100 characters.").OnField("idempotency_key")
-	}
-	cash, err := readAmount("cash", req.Cash, equity.MoneyPlaces)
+	in, err := req.amounts()
 	if err != nil {
 		return a, err
 	}
-	loan, err := readAmount("loan", req.Loan, equity.MoneyPlaces)
-	if err != nil {
-		return a, err
-	}
-	for field, d := range map[string]decimal.Decimal{"cash": cash, "loan": loan} {
-		if d.IsNegative() {
-			return a, app.Unprocessable("amount_negative", "The amount cannot be negative.").OnField(field)
-		}
-	}
-	quoted, err := readAmount("quoted_price", req.QuotedPrice, equity.PricePlaces)
-	if err != nil {
-		return a, err
-	}
-	var rate *decimal.Decimal
-	if strings.TrimSpace(req.LoanRatePct) != "" {
-		// The rate's own rule (its places and bounds) is the share loan's.
-		r, err := readAmount("loan_rate_pct", req.LoanRatePct, money.MaxPlaces)
-		if err != nil {
-			return a, err
-		}
-		rate = &r
-	}
+	cash, loan := in.cash, in.loan
 	today := s.Equity.Today()
 	date := equity.Day(req.Date)
 	if req.Date.IsZero() {
@@ -197,14 +167,14 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, re
 		RequiredEquity: unit.Required, Cash: cash, Loan: loan}
 	if loan.IsPositive() {
 		change, err := s.Loans.ChangeShareLoanTx(ctx, tx, loans.LoanChange{MemberID: req.MemberID, SiteID: unit.SiteID, Delta: loan,
-			YearlyRatePct: rate, Months: req.LoanMonths, IdempotencyKey: "admission:" + req.IdempotencyKey})
+			YearlyRatePct: in.rate, Months: req.LoanMonths, IdempotencyKey: "admission:" + req.IdempotencyKey})
 		if err != nil {
 			return a, err
 		}
 		a.LoanID = &change.Open.ID
 	}
 	ev, err := s.Equity.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: unit.SiteID, MemberID: req.MemberID, Kind: equity.BuyIn,
-		Amount: unit.Required, Cash: cash, QuotedPrice: quoted, IdempotencyKey: "admission:" + req.IdempotencyKey,
+		Amount: unit.Required, Cash: cash, QuotedPrice: in.quoted, IdempotencyKey: "admission:" + req.IdempotencyKey,
 		Description: fmt.Sprintf("Buy-in: %s, paid %s in cash and %s by share loan", unit.Required.StringFixed(2), cash.StringFixed(2), loan.StringFixed(2))})
 	if err != nil {
 		return a, err
@@ -223,6 +193,50 @@ func (s *Service) AdmitTx(ctx context.Context, tx *sqlx.Tx, p *app.Principal, re
 		return a, fmt.Errorf("membership: unable to record admission: %w", err)
 	}
 	return a, nil
+}
+
+// admissionAmounts are an admission request's amounts, read.
+type admissionAmounts struct {
+	cash, loan, quoted decimal.Decimal
+	rate               *decimal.Decimal // nil: the cooperative's share loan rate
+}
+
+// amounts checks what an admission request names and reads its amounts.
+func (req AdmitRequest) amounts() (admissionAmounts, error) {
+	var in admissionAmounts
+	if req.UnitID <= 0 {
+		return in, app.Unprocessable("unit_required", "Choose a free unit.").OnField("unit_id")
+	}
+	if req.MemberID <= 0 {
+		return in, app.Unprocessable("member_required", "Choose the member to admit.").OnField("member_id")
+	}
+	if n := len(req.IdempotencyKey); n == 0 || n > 100 {
+		return in, app.Unprocessable("invalid_idempotency_key", "An idempotency key has 1 to 100 characters.").OnField("idempotency_key")
+	}
+	var err error
+	if in.cash, err = readAmount("cash", req.Cash, equity.MoneyPlaces); err != nil {
+		return in, err
+	}
+	if in.loan, err = readAmount("loan", req.Loan, equity.MoneyPlaces); err != nil {
+		return in, err
+	}
+	for field, d := range map[string]decimal.Decimal{"cash": in.cash, "loan": in.loan} {
+		if d.IsNegative() {
+			return in, app.Unprocessable("amount_negative", "The amount cannot be negative.").OnField(field)
+		}
+	}
+	if in.quoted, err = readAmount("quoted_price", req.QuotedPrice, equity.PricePlaces); err != nil {
+		return in, err
+	}
+	if strings.TrimSpace(req.LoanRatePct) != "" {
+		// The rate's own rule (its places and bounds) is the share loan's.
+		r, err := readAmount("loan_rate_pct", req.LoanRatePct, money.MaxPlaces)
+		if err != nil {
+			return in, err
+		}
+		in.rate = &r
+	}
+	return in, nil
 }
 
 // replayAdmission fills a with the admission an earlier request with the

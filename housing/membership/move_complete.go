@@ -178,17 +178,32 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Princi
 
 	c = Completion{MoveID: moveID, CompletedOn: today, MoveOn: mv.MoveOn, Figures: f, EndedResidencyID: mv.FromResidencyID,
 		StartedResidencyID: started.ID, CompletedBy: &by}
-	key := fmt.Sprintf("move:%d", moveID)
+	if err := s.moveEquity(ctx, tx, mv, f, held, &c); err != nil {
+		return c, err
+	}
+	if err := s.recordCompletion(ctx, tx, mv, &c); err != nil {
+		return c, err
+	}
+	return c, nil
+}
+
+// moveEquity moves a completing move's money as its figures f say:
+// redeems the shares at the old site, pays the share loan down or lends the
+// shortfall, issues the shares at the new site, checks the loan-to-value
+// limit, and checks that the settlement account holds what it held before
+// (held). It records the entries' ids on c.
+func (s *Service) moveEquity(ctx context.Context, tx *sqlx.Tx, mv Move, f Figures, held decimal.Decimal, c *Completion) error {
+	key := fmt.Sprintf("move:%d", mv.ID)
 	if f.SharesRedeemed.IsPositive() {
 		ev, err := s.Equity.RedeemSharesTx(ctx, tx, equity.RedemptionRequest{SiteID: mv.FromSiteID, MemberID: mv.MemberID, Kind: equity.MoveOut,
 			Quantity: f.SharesRedeemed, Fee: f.Fee, Payout: f.Payout, QuotedPrice: f.FromPrice, IdempotencyKey: key + ":out",
 			Description: fmt.Sprintf("Move #%d to %s: %s shares at %s redeemed, fee %s, paid out %s",
-				moveID, mv.SiteName, f.SharesRedeemed, f.FromPrice, f.Fee.StringFixed(2), f.Payout.StringFixed(2))})
+				mv.ID, mv.SiteName, f.SharesRedeemed, f.FromPrice, f.Fee.StringFixed(2), f.Payout.StringFixed(2))})
 		if err != nil {
-			return c, err
+			return err
 		}
 		if !ev.Value.Neg().Equal(f.ValueRedeemed) {
-			return c, fmt.Errorf("membership: move %d redeemed %s, quoted %s", moveID, ev.Value.Neg(), f.ValueRedeemed)
+			return fmt.Errorf("membership: move %d redeemed %s, quoted %s", mv.ID, ev.Value.Neg(), f.ValueRedeemed)
 		}
 		c.RedeemEventID = &ev.ID
 	}
@@ -204,7 +219,7 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Princi
 		res, err := s.Loans.ChangeShareLoanTx(ctx, tx, loans.LoanChange{MemberID: mv.MemberID, SiteID: mv.SiteID, Delta: change.delta,
 			IdempotencyKey: key + ":" + change.name})
 		if err != nil {
-			return c, err
+			return err
 		}
 		c.LoanEntryID = &res.EntryID
 	}
@@ -212,30 +227,37 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Princi
 		ev, err := s.Equity.IssueSharesTx(ctx, tx, equity.IssueRequest{SiteID: mv.SiteID, MemberID: mv.MemberID, Kind: equity.MoveIn,
 			Amount: f.RequiredEquity, Cash: f.CashIn, QuotedPrice: f.ToPrice, IdempotencyKey: key + ":in",
 			Description: fmt.Sprintf("Move #%d from %s: %s shares at %s for %s, %s paid in cash",
-				moveID, mv.FromSiteName, f.SharesIssued, f.ToPrice, f.RequiredEquity.StringFixed(2), f.CashIn.StringFixed(2))})
+				mv.ID, mv.FromSiteName, f.SharesIssued, f.ToPrice, f.RequiredEquity.StringFixed(2), f.CashIn.StringFixed(2))})
 		if err != nil {
-			return c, err
+			return err
 		}
 		if !ev.Quantity.Equal(f.SharesIssued) || !ev.Value.Equal(f.ValueIssued) {
-			return c, fmt.Errorf("membership: move %d issued %s shares worth %s, quoted %s worth %s", moveID, ev.Quantity, ev.Value, f.SharesIssued, f.ValueIssued)
+			return fmt.Errorf("membership: move %d issued %s shares worth %s, quoted %s worth %s", mv.ID, ev.Quantity, ev.Value, f.SharesIssued, f.ValueIssued)
 		}
 		c.IssueEventID = &ev.ID
 	}
 	if err := s.Loans.CheckLoanToValueTx(ctx, tx, mv.MemberID); err != nil {
-		return c, err
+		return err
 	}
 	// Everything redeemed or lent was spent: the settlement account holds
 	// what it held before.
 	if after, err := s.Equity.SettlementBalanceTx(ctx, tx, mv.MemberID); err != nil {
-		return c, err
+		return err
 	} else if !after.Equal(held) {
-		return c, fmt.Errorf("membership: move %d left %s in settlement, %s before", moveID, after, held)
+		return fmt.Errorf("membership: move %d left %s in settlement, %s before", mv.ID, after, held)
 	}
 
+	return nil
+}
+
+// recordCompletion records a completed move: the unit it frees, its
+// completion c, and its status.
+func (s *Service) recordCompletion(ctx context.Context, tx *sqlx.Tx, mv Move, c *Completion) error {
+	f := c.Figures
 	if _, err := tx.ExecContext(ctx, `
 		INSERT INTO unit_vacancies (site_id, unit_id, free_from, reason, move_id, created_at) VALUES ($1, $2, $3::date, 'move', $4, $5)`,
-		mv.FromSiteID, mv.FromUnitID, sqlDate(mv.MoveOn), moveID, s.now()); err != nil {
-		return c, fmt.Errorf("membership: unable to record vacancy: %w", err)
+		mv.FromSiteID, mv.FromUnitID, sqlDate(mv.MoveOn), mv.ID, s.now()); err != nil {
+		return fmt.Errorf("membership: unable to record vacancy: %w", err)
 	}
 	if err := tx.GetContext(ctx, &c.CreatedAt, `
 		INSERT INTO move_completions (move_id, site_id, member_id, completed_on, move_on, from_price, shares_redeemed, value_redeemed,
@@ -243,13 +265,13 @@ func (s *Service) CompleteMoveTx(ctx context.Context, tx *sqlx.Tx, p *app.Princi
 		    redeem_event_id, issue_event_id, loan_entry_id, ended_residency_id, started_residency_id, completed_by, created_at)
 		VALUES ($1, $2, $3, $4::date, $5::date, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
 		RETURNING created_at`,
-		moveID, mv.SiteID, mv.MemberID, sqlDate(today), sqlDate(mv.MoveOn), f.FromPrice, f.SharesRedeemed, f.ValueRedeemed,
+		mv.ID, mv.SiteID, mv.MemberID, sqlDate(c.CompletedOn), sqlDate(mv.MoveOn), f.FromPrice, f.SharesRedeemed, f.ValueRedeemed,
 		f.FeePct, f.Fee, f.ToPrice, f.RequiredEquity, f.SharesIssued, f.ValueIssued, f.Payout, f.CashIn, f.Paydown, f.LoanIncrease,
-		c.RedeemEventID, c.IssueEventID, c.LoanEntryID, c.EndedResidencyID, c.StartedResidencyID, by, s.now()); err != nil {
-		return c, fmt.Errorf("membership: unable to record completion: %w", err)
+		c.RedeemEventID, c.IssueEventID, c.LoanEntryID, c.EndedResidencyID, c.StartedResidencyID, c.CompletedBy, s.now()); err != nil {
+		return fmt.Errorf("membership: unable to record completion: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE move_requests SET status = 'completed', updated_at = $2 WHERE id = $1`, moveID, s.now()); err != nil {
-		return c, moveError(err)
+	if _, err := tx.ExecContext(ctx, `UPDATE move_requests SET status = 'completed', updated_at = $2 WHERE id = $1`, mv.ID, s.now()); err != nil {
+		return moveError(err)
 	}
-	return c, nil
+	return nil
 }
