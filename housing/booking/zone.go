@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"hearth/app"
+	"hearth/day"
 )
 
 // zones caches loaded time zones: time.LoadLocation reads the zone database
@@ -36,10 +37,11 @@ func Location(name string) (*time.Location, error) {
 // nonexistent_local_time when a daylight-saving change skips that clock time
 // (or a change of zone skips the whole day, as Samoa's did on 2011-12-30).
 func LocalTime(loc *time.Location, date, clock string) (time.Time, error) {
-	d, err := time.Parse("2006-01-02", strings.TrimSpace(date))
+	dd, err := day.Parse(date)
 	if err != nil {
-		return time.Time{}, app.Unprocessable("invalid_date", "Give a date like 2026-03-14.")
+		return time.Time{}, err
 	}
+	d := dd.Time()
 	c, err := ParseClock(clock)
 	if err != nil || c == EndOfDay {
 		return time.Time{}, app.Unprocessable("invalid_time", "Give a time of day like 09:30.")

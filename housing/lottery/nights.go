@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"hearth/app"
+	"hearth/day"
 )
 
 // Nights describes the slots of a guest-room style window: every night from
@@ -24,14 +25,15 @@ type Nights struct {
 // last_before_first, invalid_nights_per_slot, too_many_slots,
 // nonexistent_local_time.
 func (n Nights) Slots(loc *time.Location) ([]NewSlot, error) {
-	first, err := time.Parse(time.DateOnly, strings.TrimSpace(n.First))
-	if err != nil {
-		return nil, app.Unprocessable("invalid_date", "Give the first night as a date like 2026-12-24.").OnField("first_night")
+	firstDay, err := day.Parse(n.First)
+	if e, ok := app.AsError(err); ok {
+		return nil, e.OnField("first_night")
 	}
-	last, err := time.Parse(time.DateOnly, strings.TrimSpace(n.Last))
-	if err != nil {
-		return nil, app.Unprocessable("invalid_date", "Give the last night as a date like 2027-01-01.").OnField("last_night")
+	lastDay, err := day.Parse(n.Last)
+	if e, ok := app.AsError(err); ok {
+		return nil, e.OnField("last_night")
 	}
+	first, last := firstDay.Time(), lastDay.Time()
 	if last.Before(first) {
 		return nil, app.Unprocessable("last_before_first", "The last night comes before the first.").OnField("last_night")
 	}
