@@ -115,7 +115,9 @@ type bookingSeed struct {
 // declined one, a waitlist entry and a maintenance blackout.
 func seedBookings(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 	s := &bookingSeed{ctx: ctx, tx: tx, d: d, now: time.Now()}
-	s.svc = &booking.Service{Now: func() time.Time { return s.at }}
+	s.svc = d.svc.Booking
+	s.svc.Now = func() time.Time { return s.at }
+	defer func() { s.svc.Now = nil }()
 	s.at = s.now.AddDate(-1, 0, -14)           // the spaces were there before their history
 	resources := map[string]booking.Resource{} // by site/name
 	for _, dr := range demoResources() {

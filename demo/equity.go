@@ -8,9 +8,7 @@ import (
 	"github.com/jmoiron/sqlx"
 	"github.com/shopspring/decimal"
 
-	"hearth/app"
 	"hearth/finance/equity"
-	"hearth/finance/equity/charges"
 	"hearth/finance/equity/loans"
 	"hearth/finance/ledger"
 )
@@ -26,17 +24,12 @@ import (
 // it would have been made. Liam, who has no home, and the free units E5, H4
 // and L5 are left for an admission.
 func seedEquity(ctx context.Context, tx *sqlx.Tx, d *demo) error {
-	cfg, err := app.ConfigFromEnv()
-	if err != nil {
-		return err
-	}
-	led := ledger.New(nil, cfg.Currency)
-	svc := equity.New(nil, led)
+	svc := d.svc.Equity
 	today := equity.Day(time.Now())
 	start := equity.MonthOf(today).AddDate(0, -13, 0)
 	clock := start
 	svc.Now = func() time.Time { return clock }
-	s := &equitySeed{ctx: ctx, tx: tx, d: d, svc: svc, loans: loans.New(svc), led: led, treasurer: d.members["treasurer"].ID, start: start}
+	s := &equitySeed{ctx: ctx, tx: tx, d: d, svc: svc, loans: d.svc.Loans, led: d.svc.Ledger, treasurer: d.members["treasurer"].ID, start: start}
 
 	if err := s.open(start); err != nil {
 		return err
@@ -44,7 +37,7 @@ func seedEquity(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 	last := equity.MonthOf(today).AddDate(0, -1, 0)
 	for month := start; !month.After(last); month = month.AddDate(0, 1, 0) {
 		clock = month.AddDate(0, 1, 0)
-		if _, err := charges.New(svc, s.loans).RunChargesTx(ctx, tx, month, &s.treasurer); err != nil {
+		if _, err := d.svc.Charges.RunChargesTx(ctx, tx, month, &s.treasurer); err != nil {
 			return fmt.Errorf("charges of %s: %w", month.Format("2006-01"), err)
 		}
 		if month.Before(last) {

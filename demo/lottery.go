@@ -79,7 +79,8 @@ func seedLottery(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 	}
 	rng := mrand.New(mrand.NewPCG(2026, 12))
 	h := &demoLotteryHistory{tx: tx, d: d, rng: rng, won: map[int64][]time.Time{}}
-	h.bookings = &booking.Service{Now: func() time.Time { return h.at }}
+	h.bookings = d.svc.Booking
+	h.bookings.Now = func() time.Time { return h.at }
 	peaks := []demoPeak{
 		{"elm", "New Year in the guest room", 12, 29, 4, 1, []string{"ada", "ben", "chloe", "dev", "elena"}, true},
 		{"linden", "Silvester im Gästezimmer", 12, 29, 4, 1, []string{"hugo", "ines", "jonas", "kemi", "ada"}, true},
@@ -110,6 +111,7 @@ func seedLottery(ctx context.Context, tx *sqlx.Tx, d *demo) error {
 			return err
 		}
 	}
+	h.bookings.Now = nil // the coming lottery is opened now
 	return h.openWindow(ctx, rooms["elm"])
 }
 
@@ -360,7 +362,7 @@ func (h *demoLotteryHistory) closedWindow(ctx context.Context, r *demoGuestRoom)
 // openWindow opens an Elm lottery ten weeks ahead through the service, as
 // Chloé would, and enters the requests of four members.
 func (h *demoLotteryHistory) openWindow(ctx context.Context, r *demoGuestRoom) error {
-	svc := &lottery.Service{Bookings: &booking.Service{}}
+	svc := h.d.svc.Lottery
 	chloe := &app.Principal{Member: h.d.members["chloe"], CoordinatorOf: []int64{r.SiteID}}
 	now := time.Now().In(r.loc)
 	first := time.Date(now.Year(), now.Month(), now.Day()+70, 0, 0, 0, 0, r.loc)
