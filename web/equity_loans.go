@@ -8,6 +8,7 @@ import (
 
 	"hearth/app"
 	"hearth/finance/equity/loans"
+	"hearth/finance/loan"
 )
 
 // Loans: a loan with its schedule (and on its page its APR, a payoff quote
@@ -24,20 +25,27 @@ type scheduleRowJSON struct {
 	Posted    bool   `json:"posted"`
 }
 
+// loanAndSchedule reads the loan of the path, if the caller may see it,
+// and its whole schedule.
+func (h *equityHandlers) loanAndSchedule(c *fiber.Ctx) (loans.Loan, []loan.Installment, error) {
+	id, err := paramID(c, "loan_id")
+	if err != nil {
+		return loans.Loan{}, nil, err
+	}
+	l, err := h.loans.Loan(c.UserContext(), principal(c), id)
+	if err != nil {
+		return l, nil, err
+	}
+	rows, err := l.Schedule()
+	return l, rows, err
+}
+
 // loan answers a loan with its schedule (API), or shows its page.
 func (h *equityHandlers) loan(c *fiber.Ctx) error {
 	if !isAPI(c) {
 		return h.renderLoan(c, nil)
 	}
-	id, err := paramID(c, "loan_id")
-	if err != nil {
-		return err
-	}
-	l, err := h.loans.Loan(c.UserContext(), principal(c), id)
-	if err != nil {
-		return err
-	}
-	rows, err := l.Schedule()
+	l, rows, err := h.loanAndSchedule(c)
 	if err != nil {
 		return err
 	}
@@ -53,15 +61,7 @@ func (h *equityHandlers) loan(c *fiber.Ctx) error {
 // installments, a payoff quote for ?on= (today by default) while it is
 // open, and the paydown form f (refused when not nil: the page answers 422).
 func (h *equityHandlers) renderLoan(c *fiber.Ctx, f *Form) error {
-	id, err := paramID(c, "loan_id")
-	if err != nil {
-		return err
-	}
-	l, err := h.loans.Loan(c.UserContext(), principal(c), id)
-	if err != nil {
-		return err
-	}
-	rows, err := l.Schedule()
+	l, rows, err := h.loanAndSchedule(c)
 	if err != nil {
 		return err
 	}
